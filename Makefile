@@ -1,0 +1,39 @@
+# The two set-up commands: `make run` and `make test`. Everything else is a convenience.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+
+.PHONY: run test lint typecheck bench bench-emulator emulator clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/linkyard emulator factorial --host 127.0.0.1 --port 8001
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: bench-emulator
+
+bench-emulator: $(STAMP)
+	$(BIN)/python bench/emulator_bench.py
+
+emulator: $(STAMP)
+	$(BIN)/linkyard emulator factorial --host 127.0.0.1 --port 8001
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
