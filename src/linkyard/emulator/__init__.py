@@ -1,0 +1,1 @@
+"""Local stand-ins for the providers Linkyard talks to."""

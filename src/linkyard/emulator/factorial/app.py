@@ -1,0 +1,50 @@
+"""The emulator's ASGI app factory: one world, composed from the OAuth, page, REST and control routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from .control import control_routes
+from .oauth import oauth_routes
+from .pages import page_routes
+from .rest import rest_routes
+from .seed import seed_world
+from .state import Clock, World
+from .traffic import TrafficMiddleware
+from .webhooks import WebhookDispatcher
+
+
+def create_app(
+    *,
+    seed: int = 42,
+    employees: int = 100,
+    control: bool = True,
+    clock: Clock | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
+) -> Starlette:
+    """A fresh emulated Factorial with one seeded company.
+
+    `clock` lets a test own time; `webhook_transport` lets webhook deliveries reach an in-process receiver.
+    `control=False` removes the `/_emulator/` API for anyone exposing the emulator beyond a test machine.
+    """
+    world = World(clock=clock)
+    seed_world(world, seed=seed, employees=employees)
+    webhooks = WebhookDispatcher(world, transport=webhook_transport)
+    routes = [*oauth_routes(world), *page_routes(world), *rest_routes(world, webhooks)]
+    if control:
+        routes += control_routes(world, webhooks, seed=seed, employees=employees)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await webhooks.aclose()
+
+    app = Starlette(routes=routes, middleware=[Middleware(TrafficMiddleware, world=world)], lifespan=lifespan)
+    app.state.world = world
+    app.state.webhooks = webhooks
+    return app

@@ -1,0 +1,119 @@
+"""List filters as data: each parses its query parameter strictly and yields a row predicate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from starlette.datastructures import QueryParams
+
+from .caller import Caller
+from .errors import invalid
+from .state import Row
+
+Predicate = Callable[[Row], bool]
+
+
+def values(params: QueryParams, name: str) -> list[str]:
+    """Rails arrays (`ids[]=1&ids[]=2`) and plain repeated parameters (`ids=1&ids=2`) alike."""
+    return params.getlist(f"{name}[]") + params.getlist(name)
+
+
+def parse_ids(name: str, raw: list[str]) -> set[int]:
+    out: set[int] = set()
+    for item in raw:
+        for part in item.split(","):
+            part = part.strip()
+            if not part.isdigit():
+                raise invalid(name, "must be a list of ids")
+            out.add(int(part))
+    return out
+
+
+def parse_bool(name: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    raise invalid(name, "must be true or false")
+
+
+def parse_date(name: str, raw: str) -> str:
+    try:
+        return date.fromisoformat(raw.strip()[:10]).isoformat()
+    except ValueError:
+        raise invalid(name, "must be a date (YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class Filter:
+    """`build(caller, raw values)` returns a predicate, or None when the parameter has no effect."""
+
+    param: str
+    build: Callable[[Caller, list[str]], Predicate | None]
+
+    def predicate(self, caller: Caller, params: QueryParams) -> Predicate | None:
+        raw = values(params, self.param)
+        return self.build(caller, raw) if raw else None
+
+
+def ids_on(param: str, field: str) -> Filter:
+    def build(_: Caller, raw: list[str]) -> Predicate:
+        wanted = parse_ids(param, raw)
+        return lambda row: row.get(field) in wanted
+
+    return Filter(param, build)
+
+
+def flag(param: str, test: Callable[[Row], bool]) -> Filter:
+    """A one-sided switch: `true` filters, `false` has no effect (as Factorial documents `only_active`)."""
+
+    def build(_: Caller, raw: list[str]) -> Predicate | None:
+        return test if parse_bool(param, raw[-1]) else None
+
+    return Filter(param, build)
+
+
+def equals_bool(param: str, field: str) -> Filter:
+    def build(_: Caller, raw: list[str]) -> Predicate:
+        wanted = parse_bool(param, raw[-1])
+        return lambda row: row.get(field) is wanted
+
+    return Filter(param, build)
+
+
+def equals_text(param: str, field: str) -> Filter:
+    def build(_: Caller, raw: list[str]) -> Predicate:
+        wanted = raw[-1]
+        return lambda row: row.get(field) == wanted
+
+    return Filter(param, build)
+
+
+def date_at_least(param: str, field: str) -> Filter:
+    def build(_: Caller, raw: list[str]) -> Predicate:
+        bound = parse_date(param, raw[-1])
+        return lambda row: (row.get(field) or "")[:10] >= bound
+
+    return Filter(param, build)
+
+
+def date_at_most(param: str, field: str) -> Filter:
+    def build(_: Caller, raw: list[str]) -> Predicate:
+        bound = parse_date(param, raw[-1])
+        return lambda row: bool(row.get(field)) and row[field][:10] <= bound
+
+    return Filter(param, build)
+
+
+def accepted(param: str, parse: Callable[[str, str], Any] = lambda _n, v: v) -> Filter:
+    """A parameter that is validated but does not narrow the list (e.g. `include_leave_type`)."""
+
+    def build(_: Caller, raw: list[str]) -> None:
+        parse(param, raw[-1])
+        return None
+
+    return Filter(param, build)
