@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .caller import Caller, resolve_caller
@@ -18,7 +18,7 @@ from .oauth import principal_for_access_token
 from .pagination import paginate
 from .query import parse_ids
 from .resources import Resource, build_resources
-from .serialize import to_json
+from .serialize import FastJSONResponse, to_json
 from .state import Principal, Row, World
 from .webhooks import WebhookDispatcher
 
@@ -44,8 +44,8 @@ def uses_string_ids(version: str) -> bool:
     return version >= STRING_IDS_FROM
 
 
-def error_response(error: ApiError) -> JSONResponse:
-    return JSONResponse({"errors": error.errors}, status_code=error.status, headers=error.headers)
+def error_response(error: ApiError) -> FastJSONResponse:
+    return FastJSONResponse({"errors": error.errors}, status_code=error.status, headers=error.headers)
 
 
 class RestApi:
@@ -94,7 +94,7 @@ class RestApi:
                 return self._written(caller, resource, "update", resource.update(caller, row, payload))
             if request.method == "DELETE" and resource.delete is not None:
                 return self._written(caller, resource, "delete", resource.delete(caller, row))
-            return JSONResponse(self._present(caller, resource, row))
+            return FastJSONResponse(self._present(caller, resource, row))
         except ApiError as error:
             return error_response(error)
 
@@ -175,7 +175,7 @@ class RestApi:
             rows = [row for row in rows if all(p(row) for p in predicates)]
         page = paginate(rows, params)
         data = [self._present(caller, resource, row) for row in page.rows]
-        return JSONResponse({"data": data, "meta": page.meta})
+        return FastJSONResponse({"data": data, "meta": page.meta})
 
     def _present(self, caller: Caller, resource: Resource, row: Row) -> dict[str, Any]:
         if resource.present is not None:
@@ -186,7 +186,7 @@ class RestApi:
         self, caller: Caller, resource: Resource, verb: str, row: Row, *, status: int = 200
     ) -> Response:
         self.webhooks.publish(caller.company_id, f"{resource.event}/{verb}", row)
-        return JSONResponse(self._present(caller, resource, row), status_code=status)
+        return FastJSONResponse(self._present(caller, resource, row), status_code=status)
 
 
 def _in_ids(raw: list[str]) -> Any:

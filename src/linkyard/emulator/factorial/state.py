@@ -113,22 +113,28 @@ class Table:
         self.name = name
         self._ids = ids
         self._by_company: dict[int, dict[int, Row]] = {}
+        self._ordered: dict[int, list[Row]] = {}  # cached id-ordered lists, dropped on insert and delete
 
     def insert(self, company_id: int, row: Row) -> Row:
         """Store `row` under a fresh id (ids only grow, so insertion order is id order)."""
         row["id"] = next(self._ids)
         row["company_id"] = company_id
         self._by_company.setdefault(company_id, {})[row["id"]] = row
+        self._ordered.pop(company_id, None)
         return row
 
     def get(self, company_id: int, row_id: int) -> Row | None:
         return self._by_company.get(company_id, {}).get(row_id)
 
     def rows(self, company_id: int) -> list[Row]:
-        """The company's rows, ordered by id ascending."""
-        return list(self._by_company.get(company_id, {}).values())
+        """The company's rows, ordered by id ascending (a shared list: callers must not modify it)."""
+        ordered = self._ordered.get(company_id)
+        if ordered is None:
+            ordered = self._ordered[company_id] = list(self._by_company.get(company_id, {}).values())
+        return ordered
 
     def delete(self, company_id: int, row_id: int) -> Row | None:
+        self._ordered.pop(company_id, None)
         return self._by_company.get(company_id, {}).pop(row_id, None)
 
     def count(self, company_id: int) -> int:
