@@ -1,0 +1,30 @@
+"""Plain typed objects of the platform: no database, no HTTP, no framework."""
+
+from linkyard.domain.account import Account, AccountStatus, ProviderAccount, StatusReason
+from linkyard.domain.clock import Clock, ManualClock, utc_now
+from linkyard.domain.connect import ConnectSession, ConnectSessionStatus, OAuthState
+from linkyard.domain.ids import new_id
+from linkyard.domain.profile import AuthType, ConnectorProfile, Environment, TokenType
+from linkyard.domain.project import ApiKey, Project
+from linkyard.domain.token import TokenSet
+
+__all__ = [
+    "Account",
+    "AccountStatus",
+    "ApiKey",
+    "AuthType",
+    "Clock",
+    "ConnectSession",
+    "ConnectSessionStatus",
+    "ConnectorProfile",
+    "Environment",
+    "ManualClock",
+    "OAuthState",
+    "Project",
+    "ProviderAccount",
+    "StatusReason",
+    "TokenSet",
+    "TokenType",
+    "new_id",
+    "utc_now",
+]

@@ -1,0 +1,34 @@
+"""Connector profiles: a project's configuration of a connector (OAuth client, scopes, actions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+AuthType = Literal["oauth2"]
+Environment = Literal["production", "demo", "sandbox"]
+TokenType = Literal["user", "company"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConnectorProfile:
+    """A connector profile (StackOne's auth config / integration); the client secret is write-only."""
+
+    id: str
+    project_id: str
+    connector: str
+    label: str | None
+    auth_type: AuthType
+    environment: Environment
+    client_id: str
+    client_secret_hint: str | None
+    has_client_secret: bool
+    scopes: tuple[str, ...] | None
+    token_type: TokenType
+    actions: tuple[str, ...] | None
+    """`None` means every action the scopes allow."""
+    is_default: bool
+    disabled: bool
+    created_at: datetime
+    updated_at: datetime

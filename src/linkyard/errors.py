@@ -1,0 +1,216 @@
+"""The one exception tree of the Linkyard platform (the emulator keeps its own).
+
+Every error carries a machine `code` and, where it maps to one, an HTTP `status`; the API turns them into
+StackOne's error envelope at the edge. Messages are shown to API callers, so they never contain a secret nor
+a value the caller submitted.
+
+    LinkyardError                      500  internal_error
+    ├── ConfigError                         config_invalid
+    ├── BadRequest                     400  bad_request
+    │   └── OAuthFlowError             400  oauth_flow_failed        (.reason: state_invalid, ...)
+    ├── Unauthenticated                401  unauthenticated
+    ├── Forbidden                      403  forbidden
+    ├── NotFound                       404  not_found
+    ├── Conflict                       409  conflict
+    ├── PreconditionFailed             412  account_not_active
+    │   └── CredentialsWiped           412  credentials_wiped
+    ├── ValidationFailed               422  validation_failed        (.errors: [{field, message}])
+    ├── RateLimited                    429  rate_limited             (.retry_after)
+    ├── ProviderError                  502  provider_error           (.provider_errors)
+    │   └── ProviderTimeout            408  provider_timeout
+    ├── TokenRefreshError         412 / 502  token_refresh_failed     (.terminal)
+    ├── CryptoError                    500  crypto_error
+    │   ├── KeyRingError                    key_ring_invalid
+    │   └── DecryptionFailed           500  decryption_failed
+    └── StoreError                     500  store_error
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
+
+
+class FieldError(TypedDict):
+    """One culprit of a 422: where it is and what is wrong, never the submitted value."""
+
+    field: str
+    message: str
+
+
+class ProviderErrorDetail(TypedDict):
+    """What the provider answered, with secrets removed (StackOne's `provider_errors` item)."""
+
+    status: int | None
+    url: str
+    raw: Any
+    headers: Mapping[str, str]
+
+
+class LinkyardError(Exception):
+    """Base of every platform error: a machine `code`, a human `message`, an HTTP `status`."""
+
+    code: str = "internal_error"
+    status: int | None = 500
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            # An instance may be more specific than its class; the class code stays the family name.
+            self.code = code
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+class ConfigError(LinkyardError):
+    """The operator's configuration is invalid; raised at start-up, never while serving."""
+
+    code = "config_invalid"
+    status = None
+
+
+class BadRequest(LinkyardError):
+    """The request is malformed in a way that is not a field validation (e.g. an API key in a query)."""
+
+    code = "bad_request"
+    status = 400
+
+
+class OAuthFlowError(BadRequest):
+    """The OAuth callback cannot go on: unknown, replayed, expired or foreign state; provider error."""
+
+    code = "oauth_flow_failed"
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class Unauthenticated(LinkyardError):
+    """No API key, an unknown key or a revoked key."""
+
+    code = "unauthenticated"
+    status = 401
+
+
+class Forbidden(LinkyardError):
+    """The action is not enabled on the account's profile, or a required scope was not granted."""
+
+    code = "forbidden"
+    status = 403
+
+    def __init__(self, message: str, *, missing_scopes: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.missing_scopes = tuple(missing_scopes)
+
+
+class NotFound(LinkyardError):
+    """No such object in the caller's project (another project's object is not found either)."""
+
+    code = "not_found"
+    status = 404
+
+
+class Conflict(LinkyardError):
+    """The request conflicts with the current state (duplicate, or still referenced)."""
+
+    code = "conflict"
+    status = 409
+
+
+class PreconditionFailed(LinkyardError):
+    """The account is not active (error, inactive or suspended): it needs a re-link or the integrator."""
+
+    code = "account_not_active"
+    status = 412
+
+
+class CredentialsWiped(PreconditionFailed):
+    """The account's credentials were wiped (unlinked) while the caller was using them."""
+
+    code = "credentials_wiped"
+
+
+class ValidationFailed(LinkyardError):
+    """Input failed validation; `errors` names each culprit and never echoes what was submitted."""
+
+    code = "validation_failed"
+    status = 422
+
+    def __init__(self, message: str, *, errors: Sequence[FieldError] = ()) -> None:
+        super().__init__(message)
+        self.errors: list[FieldError] = list(errors)
+
+
+class RateLimited(LinkyardError):
+    """Too many requests; `retry_after` is in seconds when known."""
+
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ProviderError(LinkyardError):
+    """The provider answered with an error after the retries that were safe."""
+
+    code = "provider_error"
+    status = 502
+
+    def __init__(self, message: str, *, provider_errors: Sequence[ProviderErrorDetail] = ()) -> None:
+        super().__init__(message)
+        self.provider_errors: list[ProviderErrorDetail] = list(provider_errors)
+
+
+class ProviderTimeout(ProviderError):
+    """The provider did not answer within the request budget."""
+
+    code = "provider_timeout"
+    status = 408
+
+
+class TokenRefreshError(LinkyardError):
+    """A refresh failed: `terminal` (invalid_grant: the account needs a re-link) or transient (5xx)."""
+
+    code = "token_refresh_failed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        terminal: bool,
+        provider_errors: Sequence[ProviderErrorDetail] = (),
+    ) -> None:
+        super().__init__(message)
+        self.terminal = terminal
+        self.status = 412 if terminal else 502
+        self.provider_errors: list[ProviderErrorDetail] = list(provider_errors)
+
+
+class CryptoError(LinkyardError):
+    """Encryption at rest failed."""
+
+    code = "crypto_error"
+
+
+class KeyRingError(CryptoError):
+    """The encryption key ring is missing, malformed, or cannot read the stored data."""
+
+    code = "key_ring_invalid"
+    status = None
+
+
+class DecryptionFailed(CryptoError):
+    """A ciphertext did not authenticate: wrong key, tampered, or copied from another row or column."""
+
+    code = "decryption_failed"
+
+
+class StoreError(LinkyardError):
+    """The database failed or is in a state the store cannot work with."""
+
+    code = "store_error"

@@ -1,0 +1,291 @@
+"""Linked accounts repository: link (create or re-link in place, with credentials), read, update, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any, TypedDict, Unpack
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from linkyard.domain import Account, AccountStatus, Clock, ProviderAccount, StatusReason, TokenSet, new_id
+from linkyard.errors import Conflict, NotFound, StoreError
+from linkyard.store.crypto import KeyRing
+from linkyard.store.database import Database
+from linkyard.store.tables import ACCESS_TOKEN, REFRESH_TOKEN, accounts, connector_profiles, credentials
+
+
+class AccountChanges(TypedDict, total=False):
+    """What an integrator may change on an account; absent keys stay as they are."""
+
+    label: str | None
+    metadata: dict[str, Any] | None
+    origin_owner_name: str
+    origin_username: str | None
+
+
+def account_from_row(m: Mapping[Any, Any]) -> Account:
+    provider_account = m["provider_account"]
+    return Account(
+        id=m["id"],
+        project_id=m["project_id"],
+        provider=m["provider"],
+        status=m["status"],
+        status_reasons=tuple(
+            StatusReason(
+                code=reason["code"],
+                description=reason["description"],
+                timestamp=datetime.fromisoformat(reason["timestamp"]),
+            )
+            for reason in m["status_reasons"]
+        ),
+        origin_owner_id=m["origin_owner_id"],
+        origin_owner_name=m["origin_owner_name"],
+        origin_username=m["origin_username"],
+        integration_id=m["profile_id"],
+        token_type=m["token_type"],
+        scopes=tuple(m["scopes"]),
+        provider_account=ProviderAccount(**provider_account),
+        label=m["label"],
+        metadata=m["metadata"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+    )
+
+
+def status_values(
+    status: AccountStatus, reason_code: str | None, description: str, now: datetime
+) -> dict[str, Any]:
+    """The columns that put an account in `status`, with at most one reason (the latest)."""
+    reasons = (
+        [{"code": reason_code, "description": description, "timestamp": now.isoformat()}]
+        if reason_code
+        else []
+    )
+    return {"status": status, "status_reasons": reasons, "updated_at": now}
+
+
+def credential_values(keyring: KeyRing, project_id: str, account_id: str, token: TokenSet) -> dict[str, Any]:
+    """The encrypted columns of a token set, each bound to this account and column."""
+    refresh = token.refresh_token
+    return {
+        "access_token_encrypted": keyring.encrypt(
+            token.access_token, ACCESS_TOKEN.context(project_id, account_id)
+        ),
+        "refresh_token_encrypted": None
+        if refresh is None
+        else keyring.encrypt(refresh, REFRESH_TOKEN.context(project_id, account_id)),
+        "expires_at": token.expires_at,
+        "issued_at": token.issued_at,
+        "scopes": list(token.scopes),
+        "token_type": token.token_type,
+    }
+
+
+class AccountRepository:
+    """A project's linked accounts; unique per (project, profile, origin_owner_id)."""
+
+    def __init__(self, database: Database, keyring: KeyRing, clock: Clock) -> None:
+        self._db = database
+        self._keyring = keyring
+        self._clock = clock
+
+    async def upsert(
+        self,
+        project_id: str,
+        *,
+        profile_id: str,
+        origin_owner_id: str,
+        origin_owner_name: str,
+        provider_account: ProviderAccount,
+        token: TokenSet,
+        origin_username: str | None = None,
+        label: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        account_id: str | None = None,
+    ) -> tuple[Account, bool]:
+        """Link an account with its credentials in one transaction; `(account, created)`.
+
+        The same owner linking the same profile again updates that account in place (re-link), as does an
+        explicit `account_id`. A re-link makes the account active and replaces its credentials.
+        """
+        now = self._clock()
+        values: dict[str, Any] = {
+            "origin_owner_id": origin_owner_id,
+            "origin_owner_name": origin_owner_name,
+            "origin_username": origin_username,
+            "token_type": token.token_type,
+            "scopes": list(token.scopes),
+            "provider_account": asdict(provider_account),
+            **status_values("active", None, "", now),
+        }
+        if label is not None:
+            values["label"] = label
+        if metadata is not None:
+            values["metadata"] = metadata
+        async with self._db.write() as conn:
+            provider = await conn.scalar(
+                select(connector_profiles.c.connector).where(
+                    connector_profiles.c.id == profile_id, connector_profiles.c.project_id == project_id
+                )
+            )
+            if provider is None:
+                raise NotFound("connector profile not found")
+            existing = await self._find_for_link(conn, project_id, profile_id, origin_owner_id, account_id)
+            target_id: str | None = None
+            if existing is None:
+                target_id = await conn.scalar(
+                    self._insert(accounts)
+                    .values(
+                        id=new_id("acc"),
+                        project_id=project_id,
+                        profile_id=profile_id,
+                        provider=provider,
+                        label=label,
+                        metadata=metadata,
+                        created_at=now,
+                        **{k: v for k, v in values.items() if k not in ("label", "metadata")},
+                    )
+                    .on_conflict_do_nothing(index_elements=["project_id", "profile_id", "origin_owner_id"])
+                    .returning(accounts.c.id)
+                )
+                if target_id is None:
+                    # Another worker linked the same owner a moment ago: re-link that account instead.
+                    existing = await self._find_for_link(conn, project_id, profile_id, origin_owner_id, None)
+                    if existing is None:
+                        raise StoreError("the account was linked and removed concurrently; try again")
+            created = existing is None
+            if existing is not None:
+                if existing["profile_id"] != profile_id:
+                    raise Conflict("a re-link must use the account's own connector profile")
+                target_id = existing["id"]
+                await conn.execute(update(accounts).where(accounts.c.id == target_id).values(values))
+            assert target_id is not None
+            await self._write_credentials(conn, project_id, target_id, token, now)
+            row = (await conn.execute(select(accounts).where(accounts.c.id == target_id))).one()
+        return account_from_row(row._mapping), created
+
+    async def get(self, project_id: str, account_id: str) -> Account:
+        async with self._db.read() as conn:
+            row = (await conn.execute(select(accounts).where(*self._scope(project_id, account_id)))).first()
+        if row is None:
+            raise NotFound("account not found")
+        return account_from_row(row._mapping)
+
+    async def list(
+        self,
+        project_id: str,
+        *,
+        provider: str | None = None,
+        origin_owner_id: str | None = None,
+        status: AccountStatus | None = None,
+        profile_id: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[Account]:
+        statement = select(accounts).where(accounts.c.project_id == project_id)
+        for column, wanted in (
+            (accounts.c.provider, provider),
+            (accounts.c.origin_owner_id, origin_owner_id),
+            (accounts.c.status, status),
+            (accounts.c.profile_id, profile_id),
+        ):
+            if wanted is not None:
+                statement = statement.where(column == wanted)
+        statement = statement.order_by(accounts.c.created_at, accounts.c.id).offset(offset).limit(limit)
+        async with self._db.read() as conn:
+            rows = (await conn.execute(statement)).all()
+        return [account_from_row(row._mapping) for row in rows]
+
+    async def count(self, project_id: str, *, profile_id: str | None = None) -> int:
+        statement = select(func.count()).select_from(accounts).where(accounts.c.project_id == project_id)
+        if profile_id is not None:
+            statement = statement.where(accounts.c.profile_id == profile_id)
+        async with self._db.read() as conn:
+            return int(await conn.scalar(statement) or 0)
+
+    async def update(self, project_id: str, account_id: str, **changes: Unpack[AccountChanges]) -> Account:
+        values: dict[str, Any] = {"updated_at": self._clock(), **changes}
+        return await self._update(project_id, account_id, values)
+
+    async def set_status(
+        self,
+        project_id: str,
+        account_id: str,
+        status: AccountStatus,
+        *,
+        reason_code: str | None = None,
+        description: str = "",
+    ) -> Account:
+        """Move an account to `status`; `reason_code` (e.g. `invalid_grant`) becomes its status reason."""
+        return await self._update(
+            project_id, account_id, status_values(status, reason_code, description, self._clock())
+        )
+
+    async def delete(self, project_id: str, account_id: str) -> None:
+        """Delete an account and its credentials (revoke the token at the provider before or after)."""
+        async with self._db.write() as conn:
+            result = await conn.execute(delete(accounts).where(*self._scope(project_id, account_id)))
+        if result.rowcount == 0:
+            raise NotFound("account not found")
+
+    async def _update(self, project_id: str, account_id: str, values: dict[str, Any]) -> Account:
+        statement = (
+            update(accounts).where(*self._scope(project_id, account_id)).values(values).returning(accounts)
+        )
+        async with self._db.write() as conn:
+            row = (await conn.execute(statement)).first()
+        if row is None:
+            raise NotFound("account not found")
+        return account_from_row(row._mapping)
+
+    async def _find_for_link(
+        self,
+        conn: AsyncConnection,
+        project_id: str,
+        profile_id: str,
+        origin_owner_id: str,
+        account_id: str | None,
+    ) -> Mapping[Any, Any] | None:
+        statement = select(accounts.c.id, accounts.c.profile_id).where(accounts.c.project_id == project_id)
+        if account_id is not None:
+            statement = statement.where(accounts.c.id == account_id)
+        else:
+            statement = statement.where(
+                accounts.c.profile_id == profile_id, accounts.c.origin_owner_id == origin_owner_id
+            )
+        row = (await conn.execute(statement.with_for_update())).first()
+        if row is None and account_id is not None:
+            raise NotFound("account not found")
+        return None if row is None else row._mapping
+
+    async def _write_credentials(
+        self, conn: AsyncConnection, project_id: str, account_id: str, token: TokenSet, now: datetime
+    ) -> None:
+        sealed = credential_values(self._keyring, project_id, account_id, token)
+        result = await conn.execute(
+            update(credentials)
+            .where(credentials.c.account_id == account_id, credentials.c.project_id == project_id)
+            .values(**sealed, generation=credentials.c.generation + 1, wiped_at=None, updated_at=now)
+        )
+        if result.rowcount == 0:
+            await conn.execute(
+                self._insert(credentials).values(
+                    account_id=account_id,
+                    project_id=project_id,
+                    generation=1,
+                    wiped_at=None,
+                    updated_at=now,
+                    **sealed,
+                )
+            )
+
+    def _insert(self, table: Any) -> Any:
+        return (postgresql.insert if self._db.backend == "postgresql" else sqlite.insert)(table)
+
+    @staticmethod
+    def _scope(project_id: str, account_id: str) -> tuple[Any, ...]:
+        return (accounts.c.id == account_id, accounts.c.project_id == project_id)

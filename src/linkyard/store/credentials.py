@@ -1,0 +1,187 @@
+"""Credentials repository: encrypted token sets, read freely, rotated and wiped only under a row lock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from linkyard.domain import AccountStatus, Clock, TokenSet
+from linkyard.errors import CredentialsWiped, DecryptionFailed, NotFound, StoreError
+from linkyard.store.accounts import credential_values, status_values
+from linkyard.store.crypto import KeyRing
+from linkyard.store.database import Database
+from linkyard.store.tables import ACCESS_TOKEN, REFRESH_TOKEN, accounts, credentials
+
+
+def token_from_row(keyring: KeyRing, m: Mapping[Any, Any]) -> TokenSet | None:
+    """Decrypt a credentials row; None once wiped."""
+    if m["wiped_at"] is not None or m["access_token_encrypted"] is None:
+        return None
+    project_id, account_id = m["project_id"], m["account_id"]
+    refresh = m["refresh_token_encrypted"]
+    return TokenSet(
+        access_token=keyring.decrypt(
+            m["access_token_encrypted"], ACCESS_TOKEN.context(project_id, account_id)
+        ),
+        refresh_token=None
+        if refresh is None
+        else keyring.decrypt(refresh, REFRESH_TOKEN.context(project_id, account_id)),
+        expires_at=m["expires_at"],
+        issued_at=m["issued_at"],
+        scopes=tuple(m["scopes"]),
+        token_type=m["token_type"],
+    )
+
+
+class HeldCredentials:
+    """An account's credentials inside a locked transaction: re-read, then replace or wipe, atomically.
+
+    Everything written here commits when the `lock()` block exits without an error, and not before: use a
+    new access token only after the block.
+    """
+
+    def __init__(
+        self,
+        conn: AsyncConnection,
+        keyring: KeyRing,
+        clock: Clock,
+        project_id: str,
+        account_id: str,
+        row: Mapping[Any, Any],
+    ) -> None:
+        self._conn = conn
+        self._keyring = keyring
+        self._clock = clock
+        self.project_id = project_id
+        self.account_id = account_id
+        self.generation: int = row["generation"]
+        self._row: Mapping[Any, Any] | None = row
+        self._token: TokenSet | None = None
+        self._open = True
+
+    @property
+    def token(self) -> TokenSet | None:
+        """The credentials as they are now, after any other worker's refresh; None once wiped."""
+        if self._row is not None:
+            self._token = token_from_row(self._keyring, self._row)
+            self._row = None
+        return self._token
+
+    async def replace(self, token: TokenSet) -> None:
+        """Store a refreshed token set (keep the old refresh token in it if the provider sent none)."""
+        self._check_open()
+        if self.token is None:
+            raise CredentialsWiped("the account was unlinked; its credentials are gone")
+        now = self._clock()
+        result = await self._conn.execute(
+            update(credentials)
+            .where(
+                *self._scope(),
+                credentials.c.generation == self.generation,
+                credentials.c.wiped_at.is_(None),
+            )
+            .values(
+                **credential_values(self._keyring, self.project_id, self.account_id, token),
+                generation=self.generation + 1,
+                updated_at=now,
+            )
+        )
+        if result.rowcount != 1:
+            # Cannot happen while the lock is held; refuse rather than resurrect wiped credentials.
+            raise CredentialsWiped("the credentials changed or were wiped while locked")
+        self.generation += 1
+        self._row, self._token = None, token
+
+    async def wipe(self) -> TokenSet | None:
+        """Erase the credentials for good (a later refresh cannot bring them back); returns what was wiped."""
+        self._check_open()
+        try:
+            wiped = self.token
+        except DecryptionFailed:
+            wiped = None  # unreadable credentials are wiped all the same
+        await self._conn.execute(
+            update(credentials)
+            .where(*self._scope())
+            .values(
+                access_token_encrypted=None,
+                refresh_token_encrypted=None,
+                expires_at=None,
+                issued_at=None,
+                generation=self.generation + 1,
+                wiped_at=self._clock(),
+                updated_at=self._clock(),
+            )
+        )
+        self.generation += 1
+        self._row, self._token = None, None
+        return wiped
+
+    async def set_account_status(
+        self, status: AccountStatus, *, reason_code: str | None = None, description: str = ""
+    ) -> None:
+        """Change the account's status in the same transaction (e.g. `error` after `invalid_grant`)."""
+        self._check_open()
+        await self._conn.execute(
+            update(accounts)
+            .where(accounts.c.id == self.account_id, accounts.c.project_id == self.project_id)
+            .values(status_values(status, reason_code, description, self._clock()))
+        )
+
+    def _scope(self) -> tuple[Any, ...]:
+        return (credentials.c.account_id == self.account_id, credentials.c.project_id == self.project_id)
+
+    def _check_open(self) -> None:
+        if not self._open:
+            raise StoreError("the credentials lock was released; take it again")
+
+
+class CredentialRepository:
+    """Access and refresh tokens of accounts, encrypted per row and column."""
+
+    def __init__(self, database: Database, keyring: KeyRing, clock: Clock) -> None:
+        self._db = database
+        self._keyring = keyring
+        self._clock = clock
+
+    async def get(self, project_id: str, account_id: str) -> TokenSet | None:
+        """The current token set without locking (the fast path: use it if it needs no refresh)."""
+        statement = select(credentials).where(
+            credentials.c.account_id == account_id, credentials.c.project_id == project_id
+        )
+        async with self._db.read() as conn:
+            row = (await conn.execute(statement)).first()
+        if row is None:
+            raise NotFound("account not found")
+        return token_from_row(self._keyring, row._mapping)
+
+    @asynccontextmanager
+    async def lock(self, project_id: str, account_id: str) -> AsyncIterator[HeldCredentials]:
+        """Hold the account's credentials exclusively, across workers, for the length of the block.
+
+        PostgreSQL: `SELECT ... FOR UPDATE` on the credentials row (other accounts are not blocked).
+        SQLite: `BEGIN IMMEDIATE`, the database's single write lock (every writer waits).
+        The block sees the latest committed token set: another worker may have refreshed it already.
+        """
+        statement = (
+            select(credentials)
+            .where(credentials.c.account_id == account_id, credentials.c.project_id == project_id)
+            .with_for_update()
+        )
+        async with self._db.write() as conn:
+            row = (await conn.execute(statement)).first()
+            if row is None:
+                raise NotFound("account not found")
+            held = HeldCredentials(conn, self._keyring, self._clock, project_id, account_id, row._mapping)
+            try:
+                yield held
+            finally:
+                held._open = False
+
+    async def wipe(self, project_id: str, account_id: str) -> TokenSet | None:
+        """Wipe under the lock, after any refresh in flight; returns the wiped tokens (to revoke them)."""
+        async with self.lock(project_id, account_id) as held:
+            return await held.wipe()

@@ -1,0 +1,106 @@
+"""Engines and transactions: one place that knows how each backend begins, locks and fails."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Engine, NullPool, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from linkyard.config import DatabaseUrls
+from linkyard.errors import Conflict, StoreError
+
+# Seconds a SQLite connection waits for another's write lock before giving up.
+SQLITE_BUSY_TIMEOUT = 30.0
+_BEGIN_MODES = {"DEFERRED", "IMMEDIATE"}
+
+
+def _prepare_sqlite(engine: Engine, *, default_begin: str) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, emit BEGIN, so a write transaction can be `BEGIN IMMEDIATE`."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("linkyard_begin", default_begin)
+        if mode not in _BEGIN_MODES:
+            raise StoreError("unknown SQLite transaction mode")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def sqlite_file(urls: DatabaseUrls) -> Path | None:
+    """The database file of a SQLite URL (its folder is created on open), else None."""
+    if urls.backend != "sqlite":
+        return None
+    database = make_url(urls.sync_url).database
+    return Path(database) if database else None
+
+
+def create_serving_engine(urls: DatabaseUrls) -> AsyncEngine:
+    """The async engine the store serves with (aiosqlite or psycopg 3)."""
+    if urls.backend == "sqlite":
+        engine = create_async_engine(urls.async_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
+        _prepare_sqlite(engine.sync_engine, default_begin="DEFERRED")
+        return engine
+    return create_async_engine(urls.async_url, pool_pre_ping=True)
+
+
+def create_migration_engine(urls: DatabaseUrls) -> Engine:
+    """A sync, unpooled engine for Alembic; on SQLite every transaction takes the write lock up front."""
+    if urls.backend == "sqlite":
+        engine = create_engine(
+            urls.sync_url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}
+        )
+        _prepare_sqlite(engine, default_begin="IMMEDIATE")
+        return engine
+    return create_engine(urls.sync_url, poolclass=NullPool)
+
+
+class Database:
+    """An async engine with read and write transactions; driver errors leave as `StoreError` / `Conflict`."""
+
+    def __init__(self, engine: AsyncEngine, backend: Literal["sqlite", "postgresql"]) -> None:
+        self.engine = engine
+        self.backend = backend
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A read transaction (a consistent snapshot on both backends)."""
+        with _translated_errors():
+            async with self.engine.connect() as connection, connection.begin():
+                yield connection
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction. On SQLite it is `BEGIN IMMEDIATE`: writers queue for the database's write lock
+        at the start instead of failing with SQLITE_BUSY when a read turns into a write mid-transaction."""
+        with _translated_errors():
+            async with self.engine.connect() as connection:
+                if self.backend == "sqlite":
+                    await connection.execution_options(linkyard_begin="IMMEDIATE")
+                async with connection.begin():
+                    yield connection
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    """Translate driver errors once, most specific first; the SQL and its parameters stay out of messages."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise Conflict("the change conflicts with existing data") from exc
+    except DBAPIError as exc:
+        raise StoreError(f"database error ({type(exc.orig).__name__})") from exc

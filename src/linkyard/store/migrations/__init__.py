@@ -1,0 +1,1 @@
+"""Alembic migrations of the Linkyard database, shipped inside the package."""

@@ -1,0 +1,83 @@
+"""The store: one database, its repositories, and `open_store`, which migrates and checks the key ring."""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+
+from linkyard.config import Settings, resolve_database_url
+from linkyard.domain import Clock, utc_now
+from linkyard.errors import KeyRingError
+from linkyard.store.accounts import AccountRepository
+from linkyard.store.api_keys import ApiKeyRepository
+from linkyard.store.canaries import check_key_ring
+from linkyard.store.connect_sessions import ConnectSessionRepository
+from linkyard.store.credentials import CredentialRepository
+from linkyard.store.crypto import KeyRing
+from linkyard.store.database import Database, create_serving_engine, sqlite_file
+from linkyard.store.migrate import upgrade_database
+from linkyard.store.oauth_states import OAuthStateRepository
+from linkyard.store.profiles import ConnectorProfileRepository
+from linkyard.store.projects import ProjectRepository
+
+
+class Store:
+    """The repositories over one database. Every tenant-owned row is reached through a project id."""
+
+    def __init__(self, database: Database, keyring: KeyRing, clock: Clock) -> None:
+        self.database = database
+        self.keyring = keyring
+        self.clock = clock
+        self.projects = ProjectRepository(database, clock)
+        self.api_keys = ApiKeyRepository(database, clock)
+        self.connector_profiles = ConnectorProfileRepository(database, keyring, clock)
+        self.connect_sessions = ConnectSessionRepository(database, clock)
+        self.oauth_states = OAuthStateRepository(database, keyring, clock)
+        self.accounts = AccountRepository(database, keyring, clock)
+        self.credentials = CredentialRepository(database, keyring, clock)
+
+    @property
+    def backend(self) -> str:
+        return self.database.backend
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+
+async def open_store(
+    source: Settings | str,
+    keyring: KeyRing | None = None,
+    clock: Clock = utc_now,
+) -> Store:
+    """Open the database of `source` (settings or a URL): migrate it, check the key ring, return the store.
+
+    Without `keyring`, it is parsed from `settings.encryption_keys`; no key at all is a `KeyRingError`, and so
+    is a key ring that cannot read the secrets already stored.
+    """
+    if isinstance(source, Settings):
+        urls = source.database
+        if keyring is None:
+            keyring = KeyRing.parse(source.encryption_keys)
+    else:
+        urls = resolve_database_url(source)
+    if keyring is None:
+        raise KeyRingError("no encryption key configured: set LINKYARD_ENCRYPTION_KEYS")
+    path = sqlite_file(urls)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(upgrade_database, urls)
+    database = Database(create_serving_engine(urls), urls.backend)
+    try:
+        await check_key_ring(database, keyring, clock)
+    except BaseException:
+        await database.dispose()
+        raise
+    return Store(database, keyring, clock)
