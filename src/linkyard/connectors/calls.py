@@ -1,0 +1,139 @@
+"""An action call as HTTP: validated arguments in, a prepared request out; the provider's answer back to data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from linkyard.connectors.model import Action
+from linkyard.connectors.parameters import ArgumentError, Parameter
+from linkyard.errors import FieldError, ProviderError, ValidationFailed
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.\-\[\]]")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallContext:
+    """What the platform knows about a call, for parameters the caller may leave out (`from_context`)."""
+
+    company_id: str | None = None
+    now: datetime | None = None
+
+    def value(self, name: str) -> object:
+        if name == "now":
+            return None if self.now is None else self.now.isoformat()
+        return self.company_id if name == "company_id" else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PreparedRequest:
+    """The request to send to the environment's base URL: `path` is already URL-quoted."""
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+    json: dict[str, Any] | None = None
+
+
+def build_request(
+    action: Action, arguments: Mapping[str, Any], *, context: CallContext | None = None
+) -> PreparedRequest:
+    """Validate and coerce flat `arguments` (parameter name → value) and place each where the action says.
+
+    `None` counts as absent. Unknown names, missing required ones and bad values raise one `ValidationFailed`
+    whose `errors` name every culprit. Arrays go to the query as Rails arrays (`ids[]=1&ids[]=2`), booleans as
+    `true`/`false`; `page_size` and `next` become the provider's paging parameters.
+    """
+    if not isinstance(arguments, Mapping):
+        raise ValidationFailed(
+            f"The arguments of {action.id} must be an object",
+            errors=[{"field": "arguments", "message": "must be an object"}],
+        )
+    errors: list[FieldError] = []
+    known = action.parameters_by_name
+    for name in arguments:
+        if name not in known:
+            errors.append({"field": _safe_name(name), "message": "is not an argument of this action"})
+    values: dict[str, Any] = {}
+    context = context or CallContext()
+    for parameter in action.all_parameters:
+        raw = arguments.get(parameter.name)
+        if raw is None and parameter.from_context is not None:
+            raw = context.value(parameter.from_context)
+        if raw is None:
+            if parameter.required:
+                errors.append({"field": parameter.name, "message": "is required"})
+            continue
+        try:
+            values[parameter.name] = parameter.coerce(raw)
+        except ArgumentError as error:
+            errors.append({"field": error.field, "message": error.message})
+    paging: list[tuple[str, str]] = []
+    if not errors:
+        try:
+            paging = action.pagination.query(action.id, values)
+        except ArgumentError as error:
+            errors.append({"field": error.field, "message": error.message})
+    if errors:
+        raise ValidationFailed(f"The arguments of {action.id} are invalid", errors=errors)
+    return _place(action, values, paging)
+
+
+def _place(action: Action, values: Mapping[str, Any], paging: list[tuple[str, str]]) -> PreparedRequest:
+    own = action.parameters  # paging parameters were turned into `paging` already
+    path = _PLACEHOLDER.sub(lambda m: quote(str(values[m.group(1)]), safe=""), action.path)
+    query: list[tuple[str, str]] = []
+    body: dict[str, Any] = {}
+    for parameter in own:
+        if parameter.name not in values:
+            continue
+        value = values[parameter.name]
+        if parameter.location == "query":
+            query.extend(_query_pairs(parameter, value))
+        elif parameter.location == "body" or parameter.also_in_body:
+            body[parameter.name] = value
+    query.extend(paging)
+    json = body if action.method in ("POST", "PUT") else None
+    return PreparedRequest(method=action.method, path=path, query=tuple(query), json=json)
+
+
+def _query_pairs(parameter: Parameter, value: Any) -> list[tuple[str, str]]:
+    if isinstance(value, list):
+        return [(f"{parameter.name}[]", item) for item in value]
+    if isinstance(value, bool):
+        return [(parameter.name, "true" if value else "false")]
+    return [(parameter.name, str(value))]
+
+
+def _safe_name(name: object) -> str:
+    """An unknown argument's name, fit to show back: printable, short, never a long pasted value."""
+    text = _SAFE_NAME.sub("?", str(name))
+    return text if len(text) <= 64 else f"{text[:61]}..."
+
+
+def extract_result(action: Action, response: Any) -> tuple[Any, str | None]:
+    """The data to hand back and the platform's `next` cursor (or `None` on the last page or a single object).
+
+    Raises `ProviderError` when the provider's answer does not have the shape the action expects.
+    """
+    if action.result == "object":
+        if not isinstance(response, dict):
+            raise _unexpected(action)
+        return response, None
+    if action.result == "first" and isinstance(response, dict) and "data" not in response:
+        return response, None  # a provider that answered with the bare object
+    if not isinstance(response, dict) or not isinstance(response.get("data"), list):
+        raise _unexpected(action)
+    data: list[Any] = response["data"]
+    if action.result == "first":
+        return (data[0] if data else None), None
+    return data, action.pagination.next_cursor(action.id, response, data)
+
+
+def _unexpected(action: Action) -> ProviderError:
+    return ProviderError(f"The provider's answer to {action.id} has an unexpected shape")

@@ -1,0 +1,84 @@
+"""The connector catalogue: lookup, and the rules a connector profile's scopes and actions must follow."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from linkyard.connectors.model import Action, Connector
+from linkyard.errors import FieldError, NotFound
+
+
+@cache
+def _connectors() -> dict[str, Connector]:
+    # Imported here so that importing the package validates nothing; the first lookup builds the catalogue.
+    from linkyard.connectors.factorialhr import factorialhr
+
+    built = [factorialhr()]
+    return {connector.key: connector for connector in built}
+
+
+def list_connectors() -> tuple[Connector, ...]:
+    return tuple(_connectors().values())
+
+
+def get_connector(key: str) -> Connector:
+    """The connector with this key; `NotFound` otherwise (the message does not repeat the key)."""
+    found = _connectors().get(key)
+    if found is None:
+        raise NotFound("No such connector", code="connector_not_found")
+    return found
+
+
+def validate_profile_selection(
+    connector: Connector, scopes: Sequence[str] | None, actions: Sequence[str] | None
+) -> list[FieldError]:
+    """Every problem with a profile's `scopes` and `actions`, each naming its culprit by position.
+
+    - an unknown scope or action: `{"field": "scopes[1]", "message": "unknown scope (did you mean ...)"}`
+      (the submitted text is not repeated; a suggestion from the catalogue is);
+    - an enabled action whose required scopes are not in `scopes`:
+      `{"field": "actions[0]", "message": "factorialhr_list_time_off_requests needs time_off"}`.
+
+    Absent or empty `scopes` means none are sent at authorize, so Factorial grants all of the application's
+    scopes: the selection is then not restricted and the "needs" check is skipped (a missing grant surfaces
+    as a 403 at call time instead). Absent `actions` means every action the scopes allow.
+    """
+    problems: list[FieldError] = []
+    for index, scope in enumerate(scopes or ()):
+        if scope not in connector.scope_names:
+            message = "unknown scope" + _suggestion(scope, connector.scope_names)
+            problems.append({"field": f"scopes[{index}]", "message": message})
+    granted = set(scopes) if scopes else None
+    for index, action_id in enumerate(actions or ()):
+        action = connector.find_action(action_id)
+        if action is None:
+            message = "unknown action" + _suggestion(action_id, (a.id for a in connector.actions))
+            problems.append({"field": f"actions[{index}]", "message": message})
+            continue
+        missing = action.missing_scopes(granted)
+        if missing:
+            problems.append(
+                {"field": f"actions[{index}]", "message": f"{action.id} needs {', '.join(missing)}"}
+            )
+    return problems
+
+
+def enabled_actions(
+    connector: Connector, scopes: Sequence[str] | None, actions: Sequence[str] | None
+) -> tuple[Action, ...]:
+    """The actions a profile enables, in catalogue order: its `actions` when given, otherwise every action
+    its scopes allow (all of them when `scopes` is absent or empty). Ids the catalogue no longer has are
+    skipped, so a stored profile survives an action's removal."""
+    if actions is not None:
+        wanted = set(actions)
+        return tuple(action for action in connector.actions if action.id in wanted)
+    return connector.actions_for_scopes(scopes or None)
+
+
+def _suggestion(text: str, choices: Iterable[str]) -> str:
+    if len(text) > 100:  # difflib is quadratic; nobody mistypes a scope by a hundred characters
+        return ""
+    close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""

@@ -1,0 +1,563 @@
+"""The Factorial HR connector as data: OAuth, hosts, the 27 scopes and the first catalogue of actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linkyard.connectors.model import Connector
+
+API_VERSION = "2026-10-01"
+_BASE = f"/api/{API_VERSION}/resources"
+
+# The 27 documented scopes, in Factorial's order; each grants read and write on its resources.
+SCOPES: tuple[tuple[str, str], ...] = (
+    ("banking", "banking: read bank accounts, card payments and transactions"),
+    ("company_legal_entities", "legal entities: read and manage the company's legal entities"),
+    ("company_holidays", "company holidays: read the public and company holidays of each location"),
+    ("company_locations", "locations: read and manage the company's offices and work areas"),
+    ("contracts", "contracts: read and change contract versions (job title, salary, working hours)"),
+    ("custom_fields", "custom fields: read and write custom fields and their values"),
+    ("documents", "documents: read, upload and download company and employee documents"),
+    ("employees", "employees: read and update employee profiles, teams and memberships"),
+    ("employee_updates", "employee updates: read new hires, terminations, absences and profile changes"),
+    ("expenses", "expenses: read and manage expenses, mileage and per diems"),
+    ("finance", "finance: read and manage accounts, cost centers, journal entries and tax rates"),
+    ("integrations", "integrations: read and manage payroll integration codes"),
+    ("job_catalog", "job catalog: read and manage job roles and levels"),
+    ("marketplace", "marketplace: read and change the settings of installed marketplace apps"),
+    ("payroll", "payroll: read and manage payroll data such as family situations and payroll identifiers"),
+    ("payroll_supplements", "payroll supplements: read and manage bonuses and other payroll supplements"),
+    ("performance", "performance: read and manage review processes, evaluations, scores and targets"),
+    ("posts", "posts: read and write company posts, groups and comments"),
+    ("project_management_expenses", "project expenses: read and manage expenses recorded on projects"),
+    ("project_management_projects", "projects: read and manage projects, subprojects, tasks and workers"),
+    ("project_management_time", "project time: read and manage time recorded on projects"),
+    ("shift_management", "shift planning: read and manage planned shifts"),
+    ("tasks", "tasks: read and manage tasks and their files"),
+    ("time_off", "time off: read and manage leaves, leave types and balances; approve or reject requests"),
+    ("time_tracking", "time tracking: read and manage clock-ins, shifts, worked time and work schedules"),
+    ("trainings", "trainings: read and manage trainings, sessions and attendance"),
+    ("recruitment", "recruitment: read and manage job postings, candidates and applications"),
+)
+
+
+def _param(name: str, location: str, description: str, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "location": location, "description": description, **extra}
+
+
+def _path_id(what: str) -> dict[str, Any]:
+    return _param("id", "path", f'The id of the {what} (a string of digits, e.g. "7").', required=True)
+
+
+def _ids(what: str) -> dict[str, Any]:
+    return _param("ids", "query", f"Only these {what} ids.", type="array")
+
+
+def _employee_ids(what: str) -> dict[str, Any]:
+    return _param("employee_ids", "query", f"Only {what} of these employees (employee ids).", type="array")
+
+
+def _date(name: str, location: str, description: str, **extra: Any) -> dict[str, Any]:
+    return _param(name, location, f"{description} (YYYY-MM-DD).", format="date", **extra)
+
+
+def _company_id(what: str) -> dict[str, Any]:
+    return _param(
+        "company_id",
+        "body",
+        f"The company the {what} belongs to; defaults to the linked account's company.",
+        from_context="company_id",
+    )
+
+
+def _list(
+    verb_noun: str, label: str, description: str, path: str, scope: str, *filters: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "id": f"factorialhr_{verb_noun}",
+        "label": label,
+        "description": description,
+        "method": "GET",
+        "path": f"{_BASE}/{path}",
+        "required_scopes": [scope],
+        "parameters": list(filters),
+        "pagination": {"kind": "factorial_cursor"},
+        "result": "list",
+    }
+
+
+def _call(
+    verb_noun: str,
+    label: str,
+    description: str,
+    method: str,
+    path: str,
+    scope: str,
+    *parameters: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "id": f"factorialhr_{verb_noun}",
+        "label": label,
+        "description": description,
+        "method": method,
+        "path": f"{_BASE}/{path}",
+        "required_scopes": [scope],
+        "parameters": list(parameters),
+        "result": "object",
+    }
+
+
+def _employee_fields() -> list[dict[str, Any]]:
+    """Profile fields both the create and the update of an employee accept."""
+    return [
+        _date("birthday_on", "body", "Date of birth"),
+        _param("gender", "body", "Gender as Factorial records it.", enum=["male", "female"]),
+        _param("nationality", "body", "Nationality as a two-letter country code (e.g. ES)."),
+        _param("country", "body", "Country of residence as a two-letter country code (e.g. FR)."),
+        _param("city", "body", "City of residence."),
+        _param("postal_code", "body", "Postal code."),
+        _param("phone_number", "body", "Phone number."),
+        _param(
+            "company_identifier",
+            "body",
+            "The company's own identifier for the employee (e.g. payroll number).",
+        ),
+        _param("manager_id", "body", "Employee id of the person's manager."),
+        _param("timeoff_manager_id", "body", "Employee id of the person who approves their time off."),
+        _param("legal_entity_id", "body", "Id of the legal entity that employs the person."),
+        _param("location_id", "body", "Id of the location (office) the person works at."),
+    ]
+
+
+def _actions() -> list[dict[str, Any]]:
+    leave_id = _path_id("time-off request")
+    return [
+        {
+            "id": "factorialhr_get_credentials",
+            "label": "Get credentials",
+            "description": (
+                "Who the linked account is: for a user token the employee (id, email, name, role), for a "
+                "company token the company (id, name, legal name). Needs no scope."
+            ),
+            "method": "GET",
+            "path": f"{_BASE}/api_public/credentials",
+            "result": "first",
+        },
+        # --- employees -------------------------------------------------------------------------------------
+        _list(
+            "list_employees",
+            "List employees",
+            "List the company's employees with their profile (name, emails, manager, location, legal entity, "
+            "active or terminated), optionally filtered. Job titles and hire dates are on contract versions.",
+            "employees/employees",
+            "employees",
+            _ids("employee"),
+            _param("emails", "query", "Only employees with one of these work or login emails.", type="array"),
+            _param("team_ids", "query", "Only members of these teams (team ids).", type="array"),
+            _param(
+                "location_ids", "query", "Only employees at these locations (location ids).", type="array"
+            ),
+            _param(
+                "legal_entity_ids",
+                "query",
+                "Only employees of these legal entities (legal entity ids).",
+                type="array",
+            ),
+            _param("only_active", "query", "true: leave out terminated employees.", type="boolean"),
+            _param("only_managers", "query", "true: only employees who manage someone.", type="boolean"),
+            _param("full_text_name", "query", "Only employees whose full name contains this text."),
+            _date("updated_at_gteq", "query", "Only employees updated on or after this date"),
+        ),
+        _call(
+            "get_employee",
+            "Get employee",
+            "Get one employee's profile by id.",
+            "GET",
+            "employees/employees/{id}",
+            "employees",
+            _path_id("employee"),
+        ),
+        _call(
+            "create_employee",
+            "Create employee",
+            "Hire a new employee: creates the profile and a first contract version (Factorial's "
+            "create_with_contract). Returns the new employee.",
+            "POST",
+            "employees/employees/create_with_contract",
+            "employees",
+            _param("first_name", "body", "First name.", required=True),
+            _param("last_name", "body", "Last name.", required=True),
+            _param("email", "body", "Work email; it becomes the login email.", required=True, format="email"),
+            _company_id("employee"),
+            *_employee_fields(),
+            _param("team_id", "body", "Id of a team to add the employee to."),
+            _date("contract_starts_on", "body", "First day of the contract; defaults to today"),
+            _date("contract_effective_on", "body", "Date the first contract version takes effect"),
+            _param("job_title", "body", "Job title on the first contract version."),
+        ),
+        _call(
+            "update_employee",
+            "Update employee",
+            "Change fields of an employee's profile; only the fields sent change (sent as Factorial's PUT).",
+            "PUT",
+            "employees/employees/{id}",
+            "employees",
+            {**_path_id("employee"), "also_in_body": True},
+            _param("first_name", "body", "First name."),
+            _param("last_name", "body", "Last name."),
+            _param("preferred_name", "body", "The name the person prefers to be called."),
+            _param("email", "body", "Work email.", format="email"),
+            _param("personal_email", "body", "Personal email.", format="email"),
+            *_employee_fields(),
+            _param("address_line_1", "body", "Address, first line."),
+            _param("address_line_2", "body", "Address, second line."),
+            _param("state", "body", "State, province or region."),
+            _param("bank_number", "body", "Bank account number (e.g. IBAN)."),
+            _param("swift_bic", "body", "SWIFT/BIC code of the bank."),
+            _param("social_security_number", "body", "Social security number."),
+        ),
+        _call(
+            "terminate_employee",
+            "Terminate employee",
+            "Terminate an employee's employment on a date; from that date they are inactive and can no longer "
+            "sign in. The company's owner cannot be terminated.",
+            "POST",
+            "employees/employees/terminate",
+            "employees",
+            _param("id", "body", "The id of the employee to terminate.", required=True),
+            _date("terminated_on", "body", "Last day of employment", required=True),
+            _param("termination_reason", "body", "Why the employment ends, in words."),
+            _param("termination_reason_type", "body", "Factorial's code for the kind of termination."),
+        ),
+        _list(
+            "list_teams",
+            "List teams",
+            "List the company's teams with their members and leads (employee ids).",
+            "teams/teams",
+            "employees",
+            _ids("team"),
+        ),
+        _call(
+            "get_team",
+            "Get team",
+            "Get one team by id, with its members and leads (employee ids).",
+            "GET",
+            "teams/teams/{id}",
+            "employees",
+            _path_id("team"),
+        ),
+        # --- organisation ----------------------------------------------------------------------------------
+        _list(
+            "list_locations",
+            "List locations",
+            "List the company's locations (offices): name, address, country, time zone.",
+            "locations/locations",
+            "company_locations",
+            _ids("location"),
+            _param("main", "query", "true: only the main location; false: all the others.", type="boolean"),
+        ),
+        _list(
+            "list_legal_entities",
+            "List legal entities",
+            "List the company's legal entities (the employers of record): name, country, tax id, currency.",
+            "companies/legal_entities",
+            "company_legal_entities",
+            _ids("legal entity"),
+        ),
+        # --- contracts -------------------------------------------------------------------------------------
+        _list(
+            "list_contract_versions",
+            "List contract versions",
+            "List contract versions: each employee's job title, start and end dates, salary and working "
+            "hours over time.",
+            "contracts/contract_versions",
+            "contracts",
+            _ids("contract version"),
+            _employee_ids("contract versions"),
+            _date("updated_at_gteq", "query", "Only versions updated on or after this date"),
+            _date("updated_at_lteq", "query", "Only versions updated on or before this date"),
+        ),
+        _call(
+            "get_contract_version",
+            "Get contract version",
+            "Get one contract version by id: job title, dates, salary and working hours.",
+            "GET",
+            "contracts/contract_versions/{id}",
+            "contracts",
+            _path_id("contract version"),
+        ),
+        # --- time off --------------------------------------------------------------------------------------
+        _list(
+            "list_leave_types",
+            "List leave types",
+            "List the kinds of time off the company offers (vacation, sick leave...): name, whether it is "
+            "paid and needs approval.",
+            "timeoff/leave_types",
+            "time_off",
+            _ids("leave type"),
+            _param(
+                "active", "query", "true: only leave types in use; false: only retired ones.", type="boolean"
+            ),
+            _param(
+                "payable", "query", "true: only paid leave types; false: only unpaid ones.", type="boolean"
+            ),
+        ),
+        _list(
+            "list_time_off_requests",
+            "List time-off requests",
+            "List time-off requests (Factorial's leaves): who, which leave type, from and to which day, and "
+            "whether approved (true), rejected (false) or pending (null).",
+            "timeoff/leaves",
+            "time_off",
+            _ids("time-off request"),
+            _employee_ids("requests"),
+            _param(
+                "leave_type_id", "query", "Only requests of these leave types (leave type ids).", type="array"
+            ),
+            _date("from", "query", "Only requests that end on or after this date"),
+            _date("to", "query", "Only requests that start on or before this date"),
+            _param(
+                "approved",
+                "query",
+                "true: only approved requests; false: only rejected ones.",
+                type="boolean",
+            ),
+        ),
+        _call(
+            "get_time_off_request",
+            "Get time-off request",
+            "Get one time-off request by id.",
+            "GET",
+            "timeoff/leaves/{id}",
+            "time_off",
+            leave_id,
+        ),
+        _call(
+            "create_time_off_request",
+            "Create time-off request",
+            "Request time off for an employee; it starts pending unless the leave type needs no approval.",
+            "POST",
+            "timeoff/leaves",
+            "time_off",
+            _param("employee_id", "body", "The id of the employee taking time off.", required=True),
+            _date("start_on", "body", "First day off", required=True),
+            _date("finish_on", "body", "Last day off; defaults to the first day"),
+            _param(
+                "leave_type_id", "body", "The leave type's id; defaults to the company's first leave type."
+            ),
+            _param(
+                "half_day",
+                "body",
+                "For a one-day request: take only the morning or the afternoon off.",
+                enum=["beginning_of_day", "end_of_day"],
+            ),
+            _param("description", "body", "A note for the approver."),
+        ),
+        _call(
+            "approve_time_off_request",
+            "Approve time-off request",
+            "Approve a pending time-off request (as the employee's time-off manager or an admin).",
+            "POST",
+            "timeoff/leaves/approve",
+            "time_off",
+            _param("id", "body", "The id of the time-off request to approve.", required=True),
+        ),
+        _call(
+            "reject_time_off_request",
+            "Reject time-off request",
+            "Reject a time-off request, optionally saying why (as the employee's time-off manager or an admin).",
+            "POST",
+            "timeoff/leaves/reject",
+            "time_off",
+            _param("id", "body", "The id of the time-off request to reject.", required=True),
+            _param("reason", "body", "Why the request is rejected; the employee sees it."),
+        ),
+        _call(
+            "cancel_time_off_request",
+            "Cancel time-off request",
+            "Cancel a time-off request: this deletes it in Factorial (DELETE timeoff/leaves/{id}); it "
+            "cannot be undone. Returns the deleted request.",
+            "DELETE",
+            "timeoff/leaves/{id}",
+            "time_off",
+            leave_id,
+        ),
+        _list(
+            "list_time_off_balances",
+            "List time-off balances",
+            "List time-off balances (Factorial's allowance stats): for each employee and allowance, the days "
+            "available, used and left.",
+            "timeoff/allowance_stats",
+            "time_off",
+            _ids("balance"),
+            _employee_ids("the balances"),
+        ),
+        # --- time tracking ---------------------------------------------------------------------------------
+        _list(
+            "list_shifts",
+            "List shifts",
+            "List worked shifts (clock-in and clock-out records) with their date, times and minutes worked.",
+            "attendance/shifts",
+            "time_tracking",
+            _ids("shift"),
+            _employee_ids("shifts"),
+            _date("start_on", "query", "Only shifts on or after this date"),
+            _date("end_on", "query", "Only shifts on or before this date"),
+        ),
+        _call(
+            "clock_in",
+            "Clock in",
+            "Start a shift for an employee now (or at `now`). Fails if they are already clocked in.",
+            "POST",
+            "attendance/shifts/clock_in",
+            "time_tracking",
+            _param(
+                "employee_id",
+                "body",
+                "The employee clocking in; required with a company token, defaults to the signed-in employee.",
+            ),
+            _param(
+                "now",
+                "body",
+                "When the shift starts (ISO 8601, e.g. 2026-03-02T09:00:00Z); defaults to the current time.",
+                format="date-time",
+                from_context="now",
+            ),
+            _param("observations", "body", "A note on the shift."),
+            _param(
+                "location_type",
+                "body",
+                "Where the employee works this shift.",
+                enum=["office", "work_from_home", "business_trip"],
+            ),
+        ),
+        _call(
+            "clock_out",
+            "Clock out",
+            "End an employee's open shift now (or at `now`). Fails if they are not clocked in.",
+            "POST",
+            "attendance/shifts/clock_out",
+            "time_tracking",
+            _param(
+                "employee_id",
+                "body",
+                "The employee clocking out; required with a company token, defaults to the signed-in employee.",
+            ),
+            _param(
+                "now",
+                "body",
+                "When the shift ends (ISO 8601, e.g. 2026-03-02T17:30:00Z); defaults to the current time.",
+                format="date-time",
+                from_context="now",
+            ),
+            _param("observations", "body", "A note on the shift."),
+        ),
+        # --- recruitment -----------------------------------------------------------------------------------
+        _list(
+            "list_job_postings",
+            "List job postings",
+            "List job postings (open positions): title, status, team, location, workplace type, salary range.",
+            "ats/job_postings",
+            "recruitment",
+            _ids("job posting"),
+            _param(
+                "status",
+                "query",
+                "Only postings in this status.",
+                enum=["published", "draft", "unlisted", "archived", "cancelled"],
+            ),
+        ),
+        _list(
+            "list_candidates",
+            "List candidates",
+            "List recruitment candidates: name, email, phone, source and the job postings they applied to.",
+            "ats/candidates",
+            "recruitment",
+            _ids("candidate"),
+            _param("emails", "query", "Only candidates with one of these emails.", type="array"),
+            _param(
+                "job_posting_ids",
+                "query",
+                "Only candidates who applied to these job postings (job posting ids).",
+                type="array",
+            ),
+        ),
+        _call(
+            "create_candidate",
+            "Create candidate",
+            "Add a candidate to the recruitment pipeline (not yet applied to a posting). Returns the candidate.",
+            "POST",
+            "ats/candidates",
+            "recruitment",
+            _param("first_name", "body", "First name.", required=True),
+            _param("last_name", "body", "Last name.", required=True),
+            _company_id("candidate"),
+            _param("email", "body", "Email.", format="email"),
+            _param("phone_number", "body", "Phone number."),
+            _param("personal_url", "body", "A link to the candidate's profile or portfolio."),
+            _param("gender", "body", "Gender.", enum=["female", "male", "other", "unanswered"]),
+            _param("talent_pool", "body", "true: keep the candidate in the talent pool.", type="boolean"),
+            _param("source", "body", "Where the candidate came from (e.g. referral)."),
+            _param("medium", "body", "The channel the candidate came through (e.g. LinkedIn)."),
+        ),
+        _list(
+            "list_applications",
+            "List applications",
+            "List job applications: which candidate applied to which job posting, the phase and the rating.",
+            "ats/applications",
+            "recruitment",
+            _ids("application"),
+            _param("ats_job_posting_id", "query", "Only applications to this job posting (its id)."),
+            _param(
+                "ats_candidate_ids",
+                "query",
+                "Only applications of these candidates (candidate ids).",
+                type="array",
+            ),
+        ),
+    ]
+
+
+def factorialhr() -> Connector:
+    """Build and validate the connector (call through `get_connector`, which caches it)."""
+    return Connector.model_validate(
+        {
+            "key": "factorialhr",
+            "name": "Factorial",
+            "auth": {
+                "mode": "oauth2",
+                "authorize_path": "/oauth/authorize",
+                "token_path": "/oauth/token",
+                "revoke_path": "/oauth/revoke",
+                "scope_separator": " ",
+                "pkce": True,  # undocumented by Factorial; a provider that ignores it loses nothing
+                "client_auth": "body",
+            },
+            "environments": {
+                "production": "https://api.factorialhr.com",
+                "demo": "https://api.eu2.demo.factorial.dev",
+                "sandbox": None,
+            },
+            "token_types": [
+                {
+                    "name": "user",
+                    "description": (
+                        "User token: acts as the employee who links, with that person's permissions; it "
+                        "expires after about an hour and Linkyard refreshes it."
+                    ),
+                },
+                {
+                    "name": "company",
+                    "description": (
+                        "Company token: acts for the whole company and only a company admin can grant it; "
+                        "it does not expire but can be revoked."
+                    ),
+                    "authorize_params": {"resource_owner_type": "company"},
+                },
+            ],
+            "scopes": [{"name": name, "description": description} for name, description in SCOPES],
+            "categories": ["hris", "ats"],
+            "api_version": API_VERSION,
+            "actions": _actions(),
+        }
+    )

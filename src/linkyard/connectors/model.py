@@ -1,0 +1,214 @@
+"""A connector as validated data: its OAuth flavour, environments, scopes and actions (the catalogue's schema)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from linkyard.connectors.pagination import NoPagination, Pagination
+from linkyard.connectors.parameters import Parameter
+from linkyard.domain.profile import Environment, TokenType
+from linkyard.errors import NotFound, ValidationFailed
+
+Method = Literal["GET", "POST", "PUT", "DELETE"]
+Result = Literal["list", "object", "first"]
+"""`list`: the `data` of a list envelope; `object`: the bare object; `first`: the first item of `data`."""
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Action(_Frozen):
+    """One operation on the provider, named `<connector>_<verb>_<noun>`."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9]*_[a-z]+_[a-z0-9_]*[a-z0-9]$", max_length=64)
+    label: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    method: Method
+    path: str = Field(pattern=r"^/")
+    required_scopes: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    pagination: Pagination = NoPagination()
+    result: Result = "object"
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        names = [parameter.name for parameter in self.all_parameters]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"{self.id}: parameter names collide: {', '.join(duplicates)}")
+        placeholders = _PLACEHOLDER.findall(self.path)
+        in_path = [p.name for p in self.parameters if p.location == "path"]
+        if sorted(placeholders) != sorted(in_path):
+            raise ValueError(
+                f"{self.id}: path placeholders {placeholders} differ from path parameters {in_path}"
+            )
+        if self.method in ("GET", "DELETE") and any(p.location == "body" for p in self.parameters):
+            raise ValueError(f"{self.id}: {self.method} sends no body")
+        if not isinstance(self.pagination, NoPagination) and (self.method != "GET" or self.result != "list"):
+            raise ValueError(f"{self.id}: only a GET list pages")
+        return self
+
+    @property
+    def idempotent(self) -> bool:
+        """Safe to resend when the outcome is unknown (GET, PUT, DELETE); a POST is not."""
+        return self.method != "POST"
+
+    @cached_property
+    def all_parameters(self) -> tuple[Parameter, ...]:
+        """The action's own parameters, then those its pagination adds (`page_size`, `next`)."""
+        return (*self.parameters, *self.pagination.parameters())
+
+    @cached_property
+    def parameters_by_name(self) -> Mapping[str, Parameter]:
+        return {parameter.name: parameter for parameter in self.all_parameters}
+
+    def input_schema(self) -> dict[str, Any]:
+        """A flat JSON schema whose property names are the parameter names (StackOne's `to_openai()` keeps
+        only `type`, `description`, `enum` and one level of `items`, so nothing nests deeper)."""
+        return {
+            "type": "object",
+            "properties": {p.name: p.json_schema() for p in self.all_parameters},
+            "required": [p.name for p in self.all_parameters if p.required],
+        }
+
+    def missing_scopes(self, granted: Iterable[str] | None) -> tuple[str, ...]:
+        """Required scopes not in `granted`; `None` means unrestricted (Factorial granted the app's scopes)."""
+        if granted is None:
+            return ()
+        have = set(granted)
+        return tuple(scope for scope in self.required_scopes if scope not in have)
+
+    def describe(self) -> dict[str, Any]:
+        """The action as `GET /connectors/{key}` and `GET /actions` show it."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "description": self.description,
+            "required_scopes": list(self.required_scopes),
+            "input_schema": self.input_schema(),
+        }
+
+
+class Scope(_Frozen):
+    """A provider scope and what it lets the application do, in words a person understands."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_:.]*$")
+    description: str = Field(min_length=1)
+
+
+class TokenTypeOption(_Frozen):
+    """A kind of token the provider issues, and the extra authorize parameters that ask for it."""
+
+    name: TokenType
+    description: str = Field(min_length=1)
+    authorize_params: Mapping[str, str] = Field(default_factory=dict)
+
+
+class OAuth2(_Frozen):
+    """OAuth 2.0 authorization code flow; paths are relative to the environment's base URL."""
+
+    mode: Literal["oauth2"] = "oauth2"
+    authorize_path: str = Field(pattern=r"^/")
+    token_path: str = Field(pattern=r"^/")
+    revoke_path: str | None = Field(None, pattern=r"^/")
+    scope_separator: str = " "
+    pkce: bool = True
+    client_auth: Literal["body", "basic"] = "body"
+
+
+# One member today; another auth mode is another member of this union, discriminated by `mode`.
+Auth = Annotated[OAuth2, Field(discriminator="mode")]
+
+
+class Connector(_Frozen):
+    """The definition of a provider: how to link an account and what can be done with it."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9]*$")
+    name: str = Field(min_length=1)
+    auth: Auth
+    environments: Mapping[Environment, str | None]
+    """Base URL per environment; `None` means the operator's configured URL (the sandbox emulator)."""
+    token_types: tuple[TokenTypeOption, ...]
+    scopes: tuple[Scope, ...]
+    categories: tuple[str, ...] = ()
+    api_version: str
+    actions: tuple[Action, ...]
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        scope_names = [scope.name for scope in self.scopes]
+        if len(set(scope_names)) != len(scope_names):
+            raise ValueError(f"{self.key}: duplicate scopes")
+        ids = [action.id for action in self.actions]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"{self.key}: duplicate action ids")
+        prefix = f"/api/{self.api_version}/"
+        for action in self.actions:
+            if not action.id.startswith(f"{self.key}_"):
+                raise ValueError(f"{action.id}: action ids start with {self.key}_")
+            unknown = set(action.required_scopes) - set(scope_names)
+            if unknown:
+                raise ValueError(f"{action.id}: unknown required scopes {sorted(unknown)}")
+            if not action.path.startswith(prefix):
+                raise ValueError(f"{action.id}: paths start with {prefix}")
+        if len({t.name for t in self.token_types}) != len(self.token_types) or not self.token_types:
+            raise ValueError(f"{self.key}: token types must be distinct and at least one")
+        return self
+
+    @property
+    def auth_types(self) -> tuple[str, ...]:
+        return (self.auth.mode,)
+
+    @cached_property
+    def scope_names(self) -> frozenset[str]:
+        return frozenset(scope.name for scope in self.scopes)
+
+    @cached_property
+    def _actions_by_id(self) -> Mapping[str, Action]:
+        return {action.id: action for action in self.actions}
+
+    def find_action(self, action_id: str) -> Action | None:
+        return self._actions_by_id.get(action_id)
+
+    def action(self, action_id: str) -> Action:
+        """The action with this id; `NotFound` otherwise (the message does not repeat the id)."""
+        found = self._actions_by_id.get(action_id)
+        if found is None:
+            raise NotFound(f"{self.name} has no such action", code="action_not_found")
+        return found
+
+    def actions_for_scopes(self, scopes: Iterable[str] | None) -> tuple[Action, ...]:
+        """Actions whose required scopes are all in `scopes`, in catalogue order; `None` means unrestricted."""
+        if scopes is None:
+            return self.actions
+        have = set(scopes)
+        return tuple(a for a in self.actions if have.issuperset(a.required_scopes))
+
+    def base_url(self, environment: str, *, sandbox_url: str | None = None) -> str:
+        """The provider's base URL in `environment`; a `None` entry is the operator's `sandbox_url`.
+
+        Raises `ValidationFailed` (field `environment`) for an unknown environment, and for the sandbox when
+        the operator configured no URL for it: profile creation calls this to refuse such a profile early.
+        """
+        for name, url in self.environments.items():
+            if name != environment:
+                continue
+            url = url or sandbox_url
+            if not url:
+                raise ValidationFailed(
+                    "Environment not available",
+                    errors=[{"field": "environment", "message": "is not enabled on this server"}],
+                )
+            return url.rstrip("/")
+        raise ValidationFailed(
+            "Unknown environment",
+            errors=[{"field": "environment", "message": f"must be one of: {', '.join(self.environments)}"}],
+        )

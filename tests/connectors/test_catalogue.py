@@ -1,0 +1,287 @@
+"""The Factorial catalogue is valid data: real scopes, well-named actions, flat schemas, bad definitions refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from linkyard.connectors import Action, Connector, get_connector, list_connectors
+from linkyard.errors import NotFound, ValidationFailed
+
+SPEC_SCOPES = [
+    "banking",
+    "company_legal_entities",
+    "company_holidays",
+    "company_locations",
+    "contracts",
+    "custom_fields",
+    "documents",
+    "employees",
+    "employee_updates",
+    "expenses",
+    "finance",
+    "integrations",
+    "job_catalog",
+    "marketplace",
+    "payroll",
+    "payroll_supplements",
+    "performance",
+    "posts",
+    "project_management_expenses",
+    "project_management_projects",
+    "project_management_time",
+    "shift_management",
+    "tasks",
+    "time_off",
+    "time_tracking",
+    "trainings",
+    "recruitment",
+]
+
+# The spec's first catalogue, with the scope each action needs.
+SPEC_ACTIONS = {
+    "factorialhr_get_credentials": (),
+    **dict.fromkeys(
+        [
+            "factorialhr_list_employees",
+            "factorialhr_get_employee",
+            "factorialhr_create_employee",
+            "factorialhr_update_employee",
+            "factorialhr_terminate_employee",
+            "factorialhr_list_teams",
+            "factorialhr_get_team",
+        ],
+        ("employees",),
+    ),
+    "factorialhr_list_locations": ("company_locations",),
+    "factorialhr_list_legal_entities": ("company_legal_entities",),
+    "factorialhr_list_contract_versions": ("contracts",),
+    "factorialhr_get_contract_version": ("contracts",),
+    **dict.fromkeys(
+        [
+            "factorialhr_list_leave_types",
+            "factorialhr_list_time_off_requests",
+            "factorialhr_get_time_off_request",
+            "factorialhr_create_time_off_request",
+            "factorialhr_approve_time_off_request",
+            "factorialhr_reject_time_off_request",
+            "factorialhr_cancel_time_off_request",
+            "factorialhr_list_time_off_balances",
+        ],
+        ("time_off",),
+    ),
+    **dict.fromkeys(
+        ["factorialhr_list_shifts", "factorialhr_clock_in", "factorialhr_clock_out"], ("time_tracking",)
+    ),
+    **dict.fromkeys(
+        [
+            "factorialhr_list_job_postings",
+            "factorialhr_list_candidates",
+            "factorialhr_create_candidate",
+            "factorialhr_list_applications",
+        ],
+        ("recruitment",),
+    ),
+}
+
+SCHEMA_KEYS = {"type", "description", "enum", "items", "format"}
+
+
+def test_the_catalogue_lists_factorial(factorialhr: Connector) -> None:
+    assert [c.key for c in list_connectors()] == ["factorialhr"]
+    assert get_connector("factorialhr") is factorialhr  # built once, then cached
+    assert factorialhr.name == "Factorial"
+    assert factorialhr.auth_types == ("oauth2",)
+    assert factorialhr.categories == ("hris", "ats")
+    assert factorialhr.api_version == "2026-10-01"
+    assert [t.name for t in factorialhr.token_types] == ["user", "company"]
+    company = factorialhr.token_types[1]
+    assert dict(company.authorize_params) == {"resource_owner_type": "company"}
+
+
+def test_an_unknown_connector_is_not_found() -> None:
+    with pytest.raises(NotFound):
+        get_connector("bamboohr")
+
+
+def test_oauth_endpoints_and_environments_follow_the_spec(factorialhr: Connector) -> None:
+    auth = factorialhr.auth
+    assert (auth.authorize_path, auth.token_path, auth.revoke_path) == (
+        "/oauth/authorize",
+        "/oauth/token",
+        "/oauth/revoke",
+    )
+    assert auth.scope_separator == " " and auth.client_auth == "body" and auth.pkce
+    assert factorialhr.base_url("production") == "https://api.factorialhr.com"
+    assert factorialhr.base_url("demo") == "https://api.eu2.demo.factorial.dev"
+    assert factorialhr.base_url("sandbox", sandbox_url="http://127.0.0.1:8001/") == "http://127.0.0.1:8001"
+
+
+@pytest.mark.parametrize("environment", ["sandbox", "staging"])
+def test_an_environment_without_a_url_is_refused(factorialhr: Connector, environment: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        factorialhr.base_url(environment)
+    assert caught.value.errors[0]["field"] == "environment"
+
+
+def test_scopes_are_the_27_documented_ones_in_order_with_plain_descriptions(factorialhr: Connector) -> None:
+    assert [s.name for s in factorialhr.scopes] == SPEC_SCOPES
+    employees = next(s for s in factorialhr.scopes if s.name == "employees")
+    assert employees.description == "employees: read and update employee profiles, teams and memberships"
+    assert all(len(s.description) > 30 for s in factorialhr.scopes)
+
+
+def test_every_spec_action_exists_with_its_required_scopes(factorialhr: Connector) -> None:
+    assert {a.id: a.required_scopes for a in factorialhr.actions} == SPEC_ACTIONS
+
+
+def test_action_ids_are_unique_and_named_after_the_connector(factorialhr: Connector) -> None:
+    ids = [a.id for a in factorialhr.actions]
+    assert len(ids) == len(set(ids))
+    # StackOne's SDK takes the text before the first underscore as the connector.
+    assert all(i.split("_", 1)[0] == "factorialhr" and i.count("_") >= 2 for i in ids)
+    assert all(set(a.required_scopes) <= factorialhr.scope_names for a in factorialhr.actions)
+
+
+def test_input_schemas_are_flat(factorialhr: Connector) -> None:
+    for action in factorialhr.actions:
+        schema = action.input_schema()
+        assert schema["type"] == "object"
+        assert set(schema["required"]) <= set(schema["properties"])
+        for name, prop in schema["properties"].items():
+            assert set(prop) <= SCHEMA_KEYS, (action.id, name)
+            assert prop["type"] in ("string", "integer", "number", "boolean", "array")
+            assert prop["description"]
+            if prop["type"] == "array":
+                assert set(prop["items"]) <= {"type", "enum"} and prop["items"]["type"] == "string"
+
+
+def test_lists_page_and_everything_else_does_not(factorialhr: Connector) -> None:
+    for action in factorialhr.actions:
+        names = set(action.input_schema()["properties"])
+        paged = {"page_size", "next"} <= names
+        assert paged == (action.result == "list"), action.id
+        assert action.idempotent == (action.method != "POST")
+
+
+def test_descriptions_say_what_a_person_needs(factorialhr: Connector) -> None:
+    cancel = factorialhr.action("factorialhr_cancel_time_off_request")
+    assert cancel.method == "DELETE" and "DELETE timeoff/leaves/{id}" in cancel.description
+    assert all(a.description.endswith(".") and a.label for a in factorialhr.actions)
+    assert factorialhr.action("factorialhr_get_credentials").result == "first"
+
+
+def test_ids_are_strings(factorialhr: Connector) -> None:
+    # Ids are strings from API 2026-07-01 on; arrays (`employee_ids`, Factorial's `leave_type_id[]`) hold strings.
+    for action in factorialhr.actions:
+        for parameter in action.all_parameters:
+            if parameter.name == "id" or parameter.name.endswith(("_id", "_ids")):
+                assert parameter.type in ("string", "array"), (action.id, parameter.name)
+
+
+def test_an_unknown_action_is_not_found(factorialhr: Connector) -> None:
+    with pytest.raises(NotFound):
+        factorialhr.action("factorialhr_fire_everyone")
+    assert factorialhr.find_action("factorialhr_fire_everyone") is None
+
+
+def _action(**changes: Any) -> dict[str, Any]:
+    action: dict[str, Any] = {
+        "id": "factorialhr_get_thing",
+        "label": "Get thing",
+        "description": "Get a thing.",
+        "method": "GET",
+        "path": "/api/2026-10-01/resources/things/things/{id}",
+        "required_scopes": ["employees"],
+        "parameters": [{"name": "id", "location": "path", "description": "Id.", "required": True}],
+    }
+    return {**action, **changes}
+
+
+@pytest.mark.parametrize(
+    ("changes", "complaint"),
+    [
+        ({"id": "get_thing"}, "id"),
+        (
+            {
+                "parameters": [
+                    {"name": "id", "location": "path", "description": "Id.", "required": True},
+                    {"name": "id", "location": "query", "description": "Again."},
+                ]
+            },
+            "collide",
+        ),
+        ({"parameters": []}, "placeholders"),
+        ({"parameters": [{"name": "id", "location": "path", "description": "Id."}]}, "required"),
+        (
+            {
+                "pagination": {"kind": "factorial_cursor"},
+            },
+            "only a GET list pages",
+        ),
+        (
+            {
+                "parameters": [
+                    {"name": "id", "location": "path", "description": "Id.", "required": True},
+                    {
+                        "name": "flag",
+                        "location": "query",
+                        "description": "A flag.",
+                        "type": "boolean",
+                        "enum": ["x"],
+                    },
+                ]
+            },
+            "enum",
+        ),
+        (
+            {
+                "parameters": [
+                    {"name": "id", "location": "path", "description": "Id.", "required": True},
+                    {"name": "note", "location": "body", "description": "A note."},
+                ]
+            },
+            "sends no body",
+        ),
+    ],
+)
+def test_a_bad_action_definition_is_refused(changes: dict[str, Any], complaint: str) -> None:
+    with pytest.raises(ValidationError, match=complaint):
+        Action.model_validate(_action(**changes))
+
+
+def test_a_page_size_of_its_own_collides_with_the_paginator() -> None:
+    with pytest.raises(ValidationError, match="collide: page_size"):
+        Action.model_validate(
+            _action(
+                path="/api/2026-10-01/resources/things/things",
+                parameters=[
+                    {"name": "page_size", "location": "query", "description": "Mine.", "type": "integer"}
+                ],
+                pagination={"kind": "factorial_cursor"},
+                result="list",
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    ("action", "complaint"),
+    [
+        (_action(required_scopes=["payroll_admin"]), "unknown required scopes"),
+        (_action(id="bamboohr_get_thing"), "start with factorialhr_"),
+        (_action(path="/api/2025-01-01/resources/things/things/{id}"), "paths start with"),
+    ],
+)
+def test_a_bad_connector_definition_is_refused(
+    factorialhr: Connector, action: dict[str, Any], complaint: str
+) -> None:
+    data = factorialhr.model_dump()
+    data["actions"] = [*data["actions"], action]
+    with pytest.raises(ValidationError, match=complaint):
+        Connector.model_validate(data)
+
+
+def test_the_connector_round_trips_through_its_dump(factorialhr: Connector) -> None:
+    assert Connector.model_validate(factorialhr.model_dump()) == factorialhr
