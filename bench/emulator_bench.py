@@ -12,18 +12,45 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.live_server import serve
+from tests.live_server import free_port
 
 from linkyard.emulator.factorial import World, create_app
 from linkyard.emulator.factorial.seed import seed_world
 
 PAGE = "/api/2026-10-01/resources/employees/employees?limit=100"
+
+
+@contextmanager
+def emulator_process(employees: int) -> Iterator[str]:
+    """The emulator as a user runs it (`linkyard emulator factorial`), in its own process."""
+    port = free_port()
+    command = [sys.executable, "-m", "linkyard.cli", "emulator", "factorial", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--employees", str(employees), "--seed", "1"], stdout=subprocess.DEVNULL
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base_url}/_emulator/settings", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def bench_seed(employees: int, repeats: int) -> list[float]:
@@ -95,19 +122,16 @@ def main() -> None:
     args = parser.parse_args()
 
     seeds = bench_seed(args.employees, 3)
-    print(
-        f"seed {args.employees} employees: median {statistics.median(seeds):.2f} s (runs: {', '.join(f'{t:.2f}' for t in seeds)})"
-    )
+    runs = ", ".join(f"{t:.2f}" for t in seeds)
+    print(f"seed {args.employees} employees: median {statistics.median(seeds):.2f} s (runs: {runs})")
     rps = asyncio.run(bench_in_process(args.employees, args.requests))
     print(
-        f"list page (100 employees) in-process over ASGITransport, sequential: {rps:.0f} req/s ({1000 / rps:.2f} ms/req)"
+        f"list page (100 employees) in-process, ASGITransport, sequential: {rps:.0f} req/s ({1000 / rps:.2f} ms)"
     )
-    with serve(create_app(seed=1, employees=args.employees)) as base_url:
+    with emulator_process(args.employees) as base_url:
         for concurrency in (1, 32):
             rps, key = asyncio.run(bench_loopback(base_url, args.requests, concurrency))
-            print(
-                f"list page over uvicorn on loopback, httpx client, {concurrency} concurrent: {rps:.0f} req/s"
-            )
+            print(f"list page, uvicorn in its own process, httpx, {concurrency} concurrent: {rps:.0f} req/s")
         print(f"list page over uvicorn on loopback, wrk 1 connection: {wrk(base_url, key, 5)}")
 
 

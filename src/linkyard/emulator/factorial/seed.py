@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import itertools
 import random
 import re
@@ -244,6 +245,7 @@ _COUNTRY_CODES = tuple(_COUNTRIES)
 _OTHER_NATIONALITIES = ("IT", "NL", "AR", "BR", "MX", "PL", "RO", "US", "IE", "BE")
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 _IBAN_LENGTHS = {"es": 20, "fr": 23, "de": 18, "pt": 21}
+_IBAN_COUNTRY_DIGITS = {code: "".join(str(ord(ch) - 55) for ch in code.upper()) for code in _IBAN_LENGTHS}
 
 
 @dataclass(frozen=True)
@@ -476,10 +478,12 @@ _TERMINATION_REASONS = (
     ("involuntary", "Dismissal"),
     ("involuntary", "Failed trial period"),
 )
+_ADDRESS_EXTRAS = (None, None, None, None, "2º B", "Apt. 4", "3rd floor", "Bajo A")
 _FREE_MAIL = ("mail.example", "correo.example", "post.example", "inbox.example")
 _CANDIDATE_MEDIA = ("linkedin", "careers_page", "referral", "indeed", "infojobs", "agency")
 _PROVIDERS = ["faker.providers.person", "faker.providers.address"]
 _DAY = 86400
+_POWERS = tuple(10**exponent for exponent in range(13))
 _T = TypeVar("_T")
 _EPOCH = date(1970, 1, 1).toordinal()
 
@@ -492,26 +496,38 @@ _SIXTY = tuple(f"{second:02d}" for second in range(60))
 _MILLIS = tuple(f"{milli:03d}Z" for milli in range(1000))
 
 
+class _Days(dict[int, str]):
+    """ISO dates by ordinal, made on first use: `days[ordinal]` stays a C-level lookup in the hot loops."""
+
+    def __missing__(self, ordinal: int) -> str:
+        text = self[ordinal] = date.fromordinal(ordinal).isoformat()
+        return text
+
+
+class _Midnights(dict[int, str]):
+    """The date part of a timestamp (`2026-06-01T`) by days since the Unix epoch, made on first use."""
+
+    def __missing__(self, days: int) -> str:
+        text = self[days] = f"{date.fromordinal(_EPOCH + days).isoformat()}T"
+        return text
+
+
 class _Time:
     """Dates and timestamps relative to the world's clock, as fast string builders (seeding makes ~10^5)."""
 
     def __init__(self, world: World) -> None:
-        now = world.clock.now()
         self.now = int(world.clock.time())
-        self.today = now.date().toordinal()
-        self._days: dict[int, str] = {}
+        self.today = world.clock.now().date().toordinal()
+        self.days = _Days()
+        self._midnights = _Midnights()
 
     def day(self, ordinal: int) -> str:
-        text = self._days.get(ordinal)
-        if text is None:
-            text = self._days[ordinal] = date.fromordinal(ordinal).isoformat()
-        return text
+        return self.days[ordinal]
 
     def at(self, seconds: int) -> str:
         """Factorial's timestamp format (`2026-06-01T12:00:00.123Z`), ms derived from the instant."""
         days, rest = divmod(seconds, _DAY)
-        minute, second = divmod(rest, 60)
-        return f"{self.day(_EPOCH + days)}T{_CLOCK[minute]}:{_SIXTY[second]}.{_MILLIS[seconds * 7919 % 1000]}"
+        return f"{self._midnights[days]}{_CLOCK[rest // 60]}:{_SIXTY[rest % 60]}.{_MILLIS[seconds * 7919 % 1000]}"
 
     def start_of(self, ordinal: int) -> int:
         """Unix seconds at midnight UTC of `ordinal`."""
@@ -559,18 +575,15 @@ class _Rand:
 
     def digits(self, count: int) -> str:
         """`count` random decimal digits (leading zeros kept)."""
-        text = ""
-        while count > 0:
-            size = min(count, 12)
-            text += str(int(self.random() * 10**size)).zfill(size)
-            count -= size
-        return text
+        if count <= 12:
+            return f"{int(self.random() * _POWERS[count]):0{count}d}"
+        return self.digits(12) + self.digits(count - 12)
 
 
 def _iban(rng: _Rand, country: str) -> str:
+    """A random IBAN with valid check digits."""
     bban = rng.digits(_IBAN_LENGTHS[country])
-    letters = "".join(str(ord(ch) - 55) for ch in country.upper())
-    check = 98 - int(bban + letters + "00") % 97
+    check = 98 - int(f"{bban}{_IBAN_COUNTRY_DIGITS[country]}00") % 97
     return f"{country.upper()}{check:02d}{bban}"
 
 
@@ -622,10 +635,10 @@ def _pools(seed: int) -> dict[str, _Pool]:
         fake = Faker(country.faker_locale, providers=_PROVIDERS, use_weighting=False)
         fake.seed_instance(seed * 101 + index)
         pools[country.code] = _Pool(
-            female=_unique([fake.first_name_female() for _ in range(220)]),
-            male=_unique([fake.first_name_male() for _ in range(220)]),
-            last=_unique([fake.last_name() for _ in range(320)]),
-            streets=_unique([fake.street_address() for _ in range(160)]),
+            female=_unique([fake.first_name_female() for _ in range(160)]),
+            male=_unique([fake.first_name_male() for _ in range(160)]),
+            last=_unique([fake.last_name() for _ in range(240)]),
+            streets=_unique([fake.street_address() for _ in range(100)]),
         )
     return pools
 
@@ -639,7 +652,7 @@ class _Site:
     country: _Country
     city: _City
     legal_entity: Row
-    holidays: tuple[int, ...] = ()  # sorted ordinals of whole-day holidays, both seeded years
+    holidays: tuple[int, ...] = ()  # sorted ordinals of whole-day holidays on weekdays, both seeded years
     holiday_set: frozenset[int] = frozenset()
 
 
@@ -682,9 +695,11 @@ class _Seeder:
         self.people: list[_Person] = []
         self.teams: list[Row] = []
         self.leave_types: dict[str, Row] = {}
+        self.employees = world.table("employees/employees")
 
     def insert(self, table: str, row: Row) -> Row:
-        return self.world.table(table).insert(self.cid, row)
+        """Store `row`, its `id` and `company_id` first (the hot tables build rows from ordered templates)."""
+        return self.world.table(table).insert(self.cid, {"id": None, "company_id": None, **row})
 
     # organisation -------------------------------------------------------------------------------------------
 
@@ -788,8 +803,8 @@ class _Seeder:
                         "half_day": half_day,
                     },
                 )
-                if half_day is None:
-                    days.append(ordinal)
+                if half_day is None and ordinal % 7 not in (0, 6):
+                    days.append(ordinal)  # whole-day holidays on working days
         return days
 
     # people -------------------------------------------------------------------------------------------------
@@ -862,107 +877,110 @@ class _Seeder:
         self, person: _Person, parent: int, used: set[str], local_parts: dict[str, int], onboarded: int
     ) -> Row:
         rng, time, today = self.rng, self.time, self.time.today
-        country, city = person.site.country, person.site.city
+        r, day = rng.random, time.days
+        site = person.site
+        country, city = site.country, site.city
+        code = country.code.upper()
         pool = self.pools[country.code]
-        gender = "female" if rng.random() < 0.5 else "male"
-        firsts = pool.female if gender == "female" else pool.male
+        gender = "female" if r() < 0.5 else "male"
+        firsts, lasts = (pool.female, pool.last) if gender == "female" else (pool.male, pool.last)
         for _attempt in range(6):
-            first = rng.choice(firsts)
-            last = rng.choice(pool.last)
+            first = firsts[int(r() * len(firsts))]
+            last = lasts[int(r() * len(lasts))]
             if country.two_surnames:
-                last = f"{last} {rng.choice(pool.last)}"
+                last = f"{last} {lasts[int(r() * len(lasts))]}"
             full = f"{first} {last}"
             if full not in used:
                 break
         else:
-            first = f"{first} {rng.choice(firsts)}"
+            first = f"{first} {firsts[int(r() * len(firsts))]}"
             full = f"{first} {last}"
         used.add(full)
-        local = f"{_ascii(first.split()[0])}.{_ascii(last.split()[0])}"
+        family = last.split(" ", 1)[0]
+        local = f"{_ascii(first.split(' ', 1)[0])}.{_ascii(family)}"
         seen = local_parts.get(local, 0)
         local_parts[local] = seen + 1
-        login = f"{local}{seen + 1 if seen else ''}@{self.domain}"
-        age_days = rng.randint(21 * 365, 63 * 365)
-        birthday = min(today - age_days, person.hired - 18 * 366)
-        age = (today - birthday) * 4 // 1461
-        nationality = country.code.upper() if rng.random() < 0.88 else rng.choice(_OTHER_NATIONALITIES)
+        login = f"{local}{seen + 1}@{self.domain}" if seen else f"{local}@{self.domain}"
+        birthday = min(today - rng.randint(21 * 365, 63 * 365), person.hired - 18 * 366)
+        nationality = code if r() < 0.88 else rng.choice(_OTHER_NATIONALITIES)
         identifier_type, identifier = self._identifier(country, nationality)
-        terminated = person.ends is not None and person.ends <= today
-        terminating = person.ends is not None and person.ends > today
-        reason_type, reason = rng.choice(_TERMINATION_REASONS) if person.ends is not None else (None, None)
-        created = max(
-            time.start_of(person.hired - rng.randint(3, 30)), time.start_of(onboarded)
-        ) + rng.randrange(8 * 3600, 19 * 3600)
-        created = min(created, time.now - 3600)
+        ends = person.ends
+        terminated = ends is not None and ends <= today
+        reason_type, reason = (None, None) if ends is None else rng.choice(_TERMINATION_REASONS)
+        created = max(time.start_of(person.hired - rng.randint(3, 30)), time.start_of(onboarded))
+        created = min(created + rng.randrange(8 * 3600, 19 * 3600), time.now - 3600)
         touched = time.now - rng.randrange(min(180 * _DAY, max(1, time.now - created)))
-        if terminated and person.ends is not None:
-            touched = max(touched, min(time.start_of(person.ends) + 9 * 3600, time.now))
+        if terminated and ends is not None:
+            touched = max(touched, min(time.start_of(ends) + 9 * 3600, time.now))
         boss = self.people[parent].row if parent >= 0 else None
         timeoff_boss = boss
-        if boss is not None and boss.get("manager_id") is not None and rng.random() < 0.1:
+        if boss is not None and boss["manager_id"] is not None and r() < 0.1:
             timeoff_boss = self.world.employee(self.cid, boss["manager_id"])
         bank_format, bank, swift = self._bank(country)
+        phone = country.phone_prefix
         row: Row = {
+            "id": None,
+            "company_id": None,
             "access_id": self.world.next_id(),
             "first_name": first,
             "last_name": last,
             "full_name": full,
-            "preferred_name": first.split()[0] if " " in first and rng.random() < 0.5 else None,
+            "preferred_name": first.split(" ", 1)[0] if " " in first and r() < 0.5 else None,
             "birth_name": None,
             "gender": gender,
             "pronouns": None,
             "email": login,
             "login_email": login,
-            "personal_email": f"{local}{rng.randrange(10, 99)}@{rng.choice(_FREE_MAIL)}"
-            if rng.random() < 0.7
+            "personal_email": f"{local}{10 + int(r() * 89)}@{_FREE_MAIL[int(r() * 4)]}"
+            if r() < 0.7
             else None,
             "communications_email": login,
             "unconfirmed_communications_email": None,
-            "birthday_on": time.day(birthday),
-            "age_number": age,
+            "birthday_on": day[birthday],
+            "age_number": (today - birthday) * 4 // 1461,
             "nationality": nationality,
             "country_of_birth": nationality,
-            "birthplace": city.name if nationality == country.code.upper() else None,
+            "birthplace": city.name if nationality == code else None,
             "identifier": identifier,
             "identifier_type": identifier_type,
-            "identifier_expiration_date": time.day(today + rng.randint(90, 3650)),
+            "identifier_expiration_date": day[today + rng.randint(90, 3650)],
             "address_line_1": rng.choice(pool.streets),
-            "address_line_2": rng.choice((None, None, None, "2º B", "Apt. 4", "3rd floor")),
+            "address_line_2": _ADDRESS_EXTRAS[int(r() * len(_ADDRESS_EXTRAS))],
             "postal_code": rng.choice(city.postcodes),
             "city": city.name,
             "state": city.state,
-            "country": country.code.upper(),
-            "phone_number": f"{country.phone_prefix}{rng.digits(8)}",
-            "contact_name": f"{rng.choice(pool.female if gender == 'male' else pool.male)} {last.split()[0]}"
-            if rng.random() < 0.6
+            "country": code,
+            "phone_number": f"{phone}{int(r() * 1e8):08d}",
+            "contact_name": f"{rng.choice(pool.male if gender == 'female' else pool.female)} {family}"
+            if r() < 0.6
             else None,
-            "contact_number": f"{country.phone_prefix}{rng.digits(8)}" if rng.random() < 0.6 else None,
+            "contact_number": f"{phone}{int(r() * 1e8):08d}" if r() < 0.6 else None,
             "bank_number": bank,
             "swift_bic": swift,
             "bank_number_format": bank_format,
             "social_security_number": self._social_security(country),
-            "legal_entity_id": person.site.legal_entity["id"],
-            "location_id": person.site.row["id"],
+            "legal_entity_id": site.legal_entity["id"],
+            "location_id": site.row["id"],
             "default_work_area_id": None,
             "manager_id": None if boss is None else boss["id"],
             "timeoff_manager_id": None if timeoff_boss is None else timeoff_boss["id"],
             "company_identifier": f"EMP-{person.index + 1:05d}",
-            "seniority_calculation_date": time.day(person.hired),
-            "disability_percentage_cents": rng.choice((3300, 4500, 6500)) if rng.random() < 0.02 else None,
-            "is_terminating": terminating,
-            "terminated_on": None if person.ends is None else time.day(person.ends),
+            "seniority_calculation_date": day[person.hired],
+            "disability_percentage_cents": rng.choice((3300, 4500, 6500)) if r() < 0.02 else None,
+            "is_terminating": ends is not None and not terminated,
+            "terminated_on": None if ends is None else day[ends],
             "termination_reason_type": reason_type,
             "termination_reason": reason,
             "termination_observations": None,
             "termination_type_description": None,
             "active": not terminated,
-            "attendable": not terminated and (person.index == 0 or rng.random() < 0.95),
+            "attendable": not terminated and (person.index == 0 or r() < 0.95),
             "created_at": time.at(created),
             "updated_at": time.at(max(touched, created)),
             "_role": "admin" if person.index == 0 else "basic",
-            "_can_login": person.index == 0 or rng.random() < 0.95,
+            "_can_login": person.index == 0 or r() < 0.95,
         }
-        self.insert("employees/employees", row)
+        self.employees.insert(self.cid, row)
         self.world.register_login(self.cid, row)
         return row
 
@@ -1009,7 +1027,7 @@ class _Seeder:
         for person in self.people[1:]:
             if person.row["active"]:
                 members.setdefault(person.department, []).append(person)
-        leadership = [self.people[0], *(p for p in self.people[1:] if p.depth == 1)]
+        leadership = [self.people[0], *(p for p in self.people[1:] if p.depth == 1 and p.row["active"])]
         groups: list[tuple[str, str, list[_Person], list[_Person]]] = [
             (_LEADERSHIP, "The founders and department heads", leadership, [self.people[0]])
         ]
@@ -1054,6 +1072,7 @@ class _Seeder:
         onboard_at = time.start_of(onboarded) + 10 * 3600
         table = self.world.table("contracts/contract_versions")
         templates = {code: _contract_template(country) for code, country in _COUNTRIES.items()}
+        days = time.days
         for person in self.people:
             country = person.site.country
             template = templates[country.code]
@@ -1067,6 +1086,7 @@ class _Seeder:
             part_time = person.reports == 0 and rng.random() < 0.05
             temporary = person.depth > 1 and person.reports == 0 and rng.random() < 0.07
             level = rng.choice((0, 0, 1, 1, 2)) if person.index else 3
+            grade = level
             title = rng.choice(department.titles)
             salary = (
                 (28000 + 11000 * min(level, 2))
@@ -1076,7 +1096,7 @@ class _Seeder:
             )
             es = country.code == "es"
             forfait = country.code == "fr" and (person.reports > 0 or level >= 2)
-            hired_on = time.day(person.hired)
+            hired_on = days[person.hired]
             for k, effective in enumerate(starts):
                 last = k == len(starts) - 1
                 if person.index == 0:
@@ -1087,26 +1107,27 @@ class _Seeder:
                     job = department.manager_title
                     salary = max(salary, 60000 * department.pay * country.salary_factor)
                 else:
-                    job = ("Junior ", "", "Senior ")[min(level + k, 2)] + title
+                    grade += k > 0 and rng.random() < 0.5  # a raise, and now and then a promotion
+                    job = ("Junior ", "", "Senior ")[min(grade, 2)] + title
                 if k:
                     salary *= rng.uniform(1.03, 1.09)
                 created = time.start_of(effective - rng.randint(1, 20)) + rng.randrange(8 * 3600, 18 * 3600)
                 created = max(created, onboard_at)
                 ends_on = None
                 if last and person.ends is not None:
-                    ends_on = time.day(person.ends)
+                    ends_on = days[person.ends]
                 elif last and temporary:
-                    ends_on = time.day(effective + rng.choice((180, 365, 540)))
+                    ends_on = days[effective + rng.choice((180, 365, 540))]
                 trial = k == 0 and rng.random() < 0.7
                 row = template.copy()
                 row.update(
                     employee_id=person.row["id"],
-                    effective_on=time.day(effective),
+                    effective_on=days[effective],
                     job_title=job,
                     starts_on=hired_on,
                     ends_on=ends_on,
                     has_trial_period=trial,
-                    trial_period_ends_on=time.day(person.hired + 180) if trial else None,
+                    trial_period_ends_on=days[person.hired + 180] if trial else None,
                     salary_amount=round(salary / 100) * 10000,
                     created_at=time.stamp(created),
                     updated_at=time.stamp(created + rng.randrange(3 * _DAY)),
@@ -1148,7 +1169,7 @@ class _Seeder:
                     "attachment": kind.attachment,
                     "allow_endless": kind.allow_endless,
                     "restricted": False,
-                    "visibility": kind.identifier != "sick_leave",
+                    "visibility": True,
                     "workable": kind.workable,
                     "payable": kind.payable,
                     "is_attachment_mandatory": kind.attachment,
@@ -1175,7 +1196,7 @@ class _Seeder:
                     "proration_type": "proration_enabled",
                     "rounding": "half_day",
                     "tenure_periods": [],
-                    "timeoff_cycle": "yearly",
+                    "timeoff_cycle": "jan-dec",
                     "timeoff_policy_id": policy["id"],
                     "accrued_denominator_in_cents": None,
                     "accrued_factor_in_cents": None,
@@ -1202,7 +1223,6 @@ class _Seeder:
                     "unlimited_carry_over": False,
                     "unlimited_carry_over_expiration": False,
                     "unlimited_holidays": False,
-                    "_days": days,
                     "_cycle": {
                         "id": self.world.next_id(),
                         "start_at": f"{year}-01-01",
@@ -1245,56 +1265,60 @@ class _Seeder:
                 "deleted_at",
             )
         )
+        r, day, at, now = rng.random, time.days, time.at, time.now
+        typed = [(kind, self.leave_types[kind.identifier]) for kind in kinds]
+        weights, total_weight = _LEAVE_WEIGHTS, _LEAVE_WEIGHTS[-1]
         for person in self.people:
             first = max(today - 120, person.hired + 1)
-            last = today + 90
-            if person.ends is not None:
-                last = min(last, person.ends - 1)
+            last = today + 90 if person.ends is None else min(today + 90, person.ends - 1)
             if last - first < 7:
                 continue
-            count = 3 if person.index == 0 else rng.randint(1, 4)
+            count = 3 if person.index == 0 else 1 + int(r() * 4)
             slot = (last - first + 1) // count
             holidays = person.site.holidays
-            employee_created = person.row["created_at"]
+            employee_id, full_name, employee_created = (
+                person.row["id"],
+                person.row["full_name"],
+                person.row["created_at"],
+            )
             for k in range(count):
-                kind = rng.weighted(kinds, _LEAVE_WEIGHTS)
-                length = rng.randint(kind.min_days, kind.max_days)
+                kind, leave_type = typed[bisect.bisect_right(weights, r() * total_weight)]
+                length = kind.min_days + int(r() * (kind.max_days - kind.min_days + 1))
                 calendar = length + 2 * ((length - 1) // 5)
                 begin = first + k * slot
-                start = _weekday_on_or_after(begin + rng.randrange(max(1, slot - calendar)))
+                start = _weekday_on_or_after(begin + int(r() * max(1, slot - calendar)))
                 finish = min(start + calendar - 1, begin + slot - 1, last)
                 days = _working_days(start, finish, holidays)
                 if days == 0:
                     continue
+                roll = r()
                 if not kind.approval_required:
                     approved: bool | None = True
                 elif start > today:
-                    roll = rng.random()
                     approved = True if roll < 0.55 else None if roll < 0.9 else False
                 else:
-                    roll = rng.random()
                     approved = True if roll < 0.88 else False if roll < 0.97 else None
-                open_ended = kind.allow_endless and start <= today <= finish and rng.random() < 0.4
+                open_ended = kind.allow_endless and start <= today <= finish and r() < 0.4
                 if open_ended:
                     finish = today
                     days = _working_days(start, today, holidays)
-                asked = time.start_of(min(start - rng.randint(2, 30), today)) + rng.randrange(
-                    8 * 3600, 19 * 3600
-                )
-                asked_at = max(time.at(min(asked, time.now - 600)), employee_created)
-                decided = asked_at if approved is None else time.stamp(asked + rng.randrange(600, 3 * _DAY))
-                leave_type = self.leave_types[kind.identifier]
+                asked_on = start - 2 - int(r() * 29)
+                if asked_on > today:  # plans further ahead were requested during the last weeks
+                    asked_on = today - int(r() * 21)
+                asked = (asked_on - _EPOCH) * _DAY + 28800 + int(r() * 39600)
+                asked_at = max(at(min(asked, now - 600)), employee_created)
+                decided = asked_at if approved is None else at(min(asked + 600 + int(r() * 258600), now))
                 row = template.copy()
                 row.update(
-                    employee_id=person.row["id"],
-                    employee_full_name=person.row["full_name"],
+                    employee_id=employee_id,
+                    employee_full_name=full_name,
                     leave_type_id=leave_type["id"],
                     leave_type_name=leave_type["name"],
-                    start_on=time.day(start),
-                    finish_on=None if open_ended else time.day(finish),
+                    start_on=day[start],
+                    finish_on=None if open_ended else day[finish],
                     days_taken=days,
-                    description=rng.choice(kind.descriptions),
-                    reason=rng.choice(_REJECTIONS) if approved is False else None,
+                    description=kind.descriptions[int(r() * len(kind.descriptions))],
+                    reason=_REJECTIONS[int(r() * len(_REJECTIONS))] if approved is False else None,
                     approved=approved,
                     created_at=asked_at,
                     updated_at=max(decided, asked_at),
@@ -1389,64 +1413,81 @@ class _Seeder:
     # attendance ---------------------------------------------------------------------------------------------
 
     def seed_shifts(self) -> None:
+        """The last five working days of clocking for a fifth of the active staff; today's may still be open."""
         rng, time, today = self.rng, self.time, self.time.today
+        r, day_text, stamp = rng.random, time.days, time.stamp
+        table = self.world.table("attendance/shifts")
         now_minute = (time.now % _DAY) // 60
+        template: Row = {
+            "id": None,
+            "company_id": None,
+            "employee_id": None,
+            "date": None,
+            "reference_date": None,
+            "clock_in": None,
+            "clock_out": None,
+            "clock_in_with_seconds": None,
+            "in_source": None,
+            "out_source": None,
+            "observations": None,
+            "location_type": "office",
+            "half_day": None,
+            "in_location_latitude": None,
+            "in_location_longitude": None,
+            "in_location_accuracy": None,
+            "out_location_latitude": None,
+            "out_location_longitude": None,
+            "out_location_accuracy": None,
+            "workable": True,
+            "workplace_id": None,
+            "time_settings_break_configuration_id": None,
+            "minutes": 0,
+            "created_at": None,
+            "updated_at": None,
+        }
+        sources = ("desktop", "desktop", "mobile", "kiosk")
         for person in self.people:
-            row = person.row
-            if not row["active"] or not row["attendable"] or person.hired >= today or rng.random() >= 0.2:
+            employee = person.row
+            if not employee["active"] or not employee["attendable"] or person.hired >= today or r() >= 0.2:
                 continue
             holidays, leaves = person.site.holiday_set, person.leaves
             day, worked = today, 0
             while worked < 5 and day > max(person.hired, today - 10):
-                if (
-                    day % 7 in (0, 6)
-                    or day in holidays
-                    or any(s <= day <= f and k != "remote_work" for s, f, k, _ in leaves)
-                ):
+                off = day % 7 in (0, 6) or day in holidays
+                if off or any(s <= day <= f and k != "remote_work" for s, f, k, _ in leaves):
                     day -= 1
                     continue
-                remote = any(s <= day <= f for s, f, _, _ in leaves) or rng.random() < 0.2
-                clock_in = rng.randint(7 * 60 + 30, 10 * 60)
-                clock_out = clock_in + rng.randint(7 * 60 + 30, 9 * 60 + 30)
-                if day == today:
-                    if now_minute < clock_in + 5:
-                        day -= 1
-                        continue
-                    if now_minute < clock_out:
-                        clock_out = -1
-                start = time.start_of(day)
-                finished = clock_out >= 0
-                clock_in_text = f"{clock_in // 60:02d}:{clock_in % 60:02d}"
-                self.insert(
-                    "attendance/shifts",
-                    {
-                        "employee_id": row["id"],
-                        "date": time.day(day),
-                        "reference_date": time.day(day),
-                        "clock_in": clock_in_text,
-                        "clock_out": f"{clock_out // 60:02d}:{clock_out % 60:02d}" if finished else None,
-                        "clock_in_with_seconds": f"{clock_in_text}:{rng.randrange(60):02d}",
-                        "in_source": "mobile"
-                        if remote
-                        else rng.choice(("desktop", "desktop", "mobile", "kiosk")),
-                        "out_source": (rng.choice(("desktop", "mobile")) if finished else None),
-                        "observations": None,
-                        "location_type": "work_from_home" if remote else "office",
-                        "half_day": None,
-                        "in_location_latitude": None,
-                        "in_location_longitude": None,
-                        "in_location_accuracy": None,
-                        "out_location_latitude": None,
-                        "out_location_longitude": None,
-                        "out_location_accuracy": None,
-                        "workable": True,
-                        "workplace_id": None if remote else person.site.row["id"],
-                        "time_settings_break_configuration_id": None,
-                        "minutes": clock_out - clock_in if finished else 0,
-                        "created_at": time.stamp(start + clock_in * 60),
-                        "updated_at": time.stamp(start + (clock_out if finished else clock_in) * 60 + 2),
-                    },
+                remote = r() < 0.2 or any(s <= day <= f for s, f, _, _ in leaves)
+                clock_in = 450 + int(r() * 151)  # 07:30 to 10:00
+                clock_out = clock_in + 450 + int(r() * 121)  # 7.5 to 9.5 hours later
+                if day == today and now_minute < clock_in + 5:
+                    day -= 1
+                    continue
+                finished = day < today or now_minute >= clock_out
+                start = (day - _EPOCH) * _DAY
+                clock_in_text = _CLOCK[clock_in]
+                row = template.copy()
+                row.update(
+                    employee_id=employee["id"],
+                    date=day_text[day],
+                    reference_date=day_text[day],
+                    clock_in=clock_in_text,
+                    clock_in_with_seconds=f"{clock_in_text}:{_SIXTY[int(r() * 60)]}",
+                    in_source="mobile" if remote else sources[int(r() * 4)],
+                    created_at=stamp(start + clock_in * 60),
                 )
+                if remote:
+                    row["location_type"] = "work_from_home"
+                else:
+                    row["workplace_id"] = person.site.row["id"]
+                if finished:
+                    row["clock_out"] = _CLOCK[clock_out]
+                    row["out_source"] = row["in_source"]
+                    row["minutes"] = clock_out - clock_in
+                    row["updated_at"] = stamp(start + clock_out * 60 + 2)
+                else:
+                    row["updated_at"] = row["created_at"]
+                table.insert(self.cid, row)
                 worked += 1
                 day -= 1
 
@@ -1456,7 +1497,7 @@ class _Seeder:
         rng, time, today = self.rng, self.time, self.time.today
         ats_company_id = self.world.next_id()
         teams = {team["name"]: team for team in self.teams}
-        heads = {p.department: p for p in self.people if p.depth == 1}
+        heads = {p.department: p for p in self.people if p.depth == 1 and p.row["active"]}
         statuses = (
             "published",
             "draft",
@@ -1678,36 +1719,40 @@ def seed_company(
     """
     if employees < 1:
         raise ValueError("a company needs at least one employee (its admin)")
-    rng = _Rand(seed)
-    home = _COUNTRIES[country] if country is not None else _COUNTRIES[rng.choice(_COUNTRY_CODES)]
-    time = _Time(world)
-    founded = time.today - rng.randint(6 * 365, 12 * 365)
-    onboarded = time.today - rng.randint(400, 1800)
-    plan = "enterprise" if employees >= 500 else "professional" if employees >= 50 else "essential"
-    company = world.add_company(
-        name=name,
-        legal_name=f"{name} {home.legal_suffix}",
-        tin="",
-        locale=home.language,
-        subscription_plan=plan,
-        onboarded_on=time.day(onboarded),
-    )
-    seeder = _Seeder(
-        world,
-        company,
-        employees=employees,
-        rng=rng,
-        pools=_pools(seed),
-        home=home,
-        domain=_domain(world, name),
-    )
-    seeder.seed_organisation()
-    seeder.seed_people(founded, onboarded)
-    seeder.seed_teams()
-    seeder.seed_contracts(onboarded)
-    seeder.seed_time_off()
-    seeder.seed_shifts()
-    seeder.seed_recruitment()
+    if country is not None and country not in _COUNTRIES:
+        raise ValueError(f"unknown country {country!r}; one of {', '.join(_COUNTRY_CODES)}")
+    # Seeding makes ~10^5 containers and no reference cycles: the cyclic collector would only slow it down.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        rng = _Rand(seed)
+        home = _COUNTRIES[country or rng.choice(_COUNTRY_CODES)]
+        time = _Time(world)
+        founded = time.today - rng.randint(6 * 365, 12 * 365)
+        onboarded = time.today - rng.randint(400, 1800)
+        plan = "enterprise" if employees >= 500 else "professional" if employees >= 50 else "essential"
+        domain = _domain(world, name)
+        company = world.add_company(
+            name=name,
+            legal_name=f"{name} {home.legal_suffix}",
+            tin="",
+            locale=home.language,
+            subscription_plan=plan,
+            onboarded_on=time.day(onboarded),
+        )
+        seeder = _Seeder(
+            world, company, employees=employees, rng=rng, pools=_pools(seed), home=home, domain=domain
+        )
+        seeder.seed_organisation()
+        seeder.seed_people(founded, onboarded)
+        seeder.seed_teams()
+        seeder.seed_contracts(onboarded)
+        seeder.seed_time_off()
+        seeder.seed_shifts()
+        seeder.seed_recruitment()
+    finally:
+        if collecting:
+            gc.enable()
     return company
 
 

@@ -45,6 +45,8 @@ def to_json(row: Row, *, string_ids: bool) -> dict[str, Any]:
                 value = [_typed(item, string_ids) for item in value]
         elif type(value) is dict:
             value = to_json(value, string_ids=string_ids)
+        elif type(value) is list and value and type(value[0]) is dict:
+            value = [to_json(item, string_ids=string_ids) for item in value]
         out[key] = value
     return out
 
