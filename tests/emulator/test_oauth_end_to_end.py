@@ -21,7 +21,12 @@ async def test_user_token_expires_then_refreshes_into_a_working_pair_and_the_old
     person = next(user for user in company["users"] if user["role"] == "basic")
     created = await client.post(
         "/_emulator/oauth_applications",
-        json={"name": "HR sync", "redirect_uris": [REDIRECT_URI], "scopes": ["employees"], "confidential": True},
+        json={
+            "name": "HR sync",
+            "redirect_uris": [REDIRECT_URI],
+            "scopes": ["employees"],
+            "confidential": True,
+        },
     )
     app = created.json()
     consent = await client.post(
@@ -45,7 +50,12 @@ async def test_user_token_expires_then_refreshes_into_a_working_pair_and_the_old
     first = (
         await client.post(
             "/oauth/token",
-            data={"grant_type": "authorization_code", "code": location.params["code"], "redirect_uri": REDIRECT_URI, **client_auth},
+            data={
+                "grant_type": "authorization_code",
+                "code": location.params["code"],
+                "redirect_uri": REDIRECT_URI,
+                **client_auth,
+            },
         )
     ).json()
     assert first["expires_in"] == 3600
@@ -57,7 +67,8 @@ async def test_user_token_expires_then_refreshes_into_a_working_pair_and_the_old
 
     before = (await client.get("/_emulator/stats")).json()["token_requests"]["refresh_token"]
     refreshed = await client.post(
-        "/oauth/token", data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"], **client_auth}
+        "/oauth/token",
+        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"], **client_auth},
     )
     assert refreshed.status_code == 200
     second = refreshed.json()
@@ -67,13 +78,16 @@ async def test_user_token_expires_then_refreshes_into_a_working_pair_and_the_old
 
     # strict rotation: the old refresh token is spent, and replaying it kills the whole grant
     replay = await client.post(
-        "/oauth/token", data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"], **client_auth}
+        "/oauth/token",
+        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"], **client_auth},
     )
     assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
     assert (await client.get(EMPLOYEES, headers=bearer(second["access_token"]))).status_code == 401
 
 
-async def test_company_token_is_for_admins_lasts_thirty_days_and_dies_when_revoked(client: httpx.AsyncClient) -> None:
+async def test_company_token_is_for_admins_lasts_thirty_days_and_dies_when_revoked(
+    client: httpx.AsyncClient,
+) -> None:
     company = await seeded_company(client)
     token = await obtain_token(client, company["admin"]["email"], company_token=True)
     assert "expires_in" not in token and "refresh_token" not in token

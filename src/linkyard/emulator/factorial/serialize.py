@@ -30,7 +30,8 @@ def _typed(value: Any, string_ids: bool) -> Any:
         return str(value) if string_ids else value
     if type(value) is str and value.isdigit() and not string_ids:
         return int(value)
-    return value  # None, and prefixed ids such as a credential's `company_1`, which are strings in every version
+    # None, and prefixed ids such as a credential's `company_1`, which are strings in every version
+    return value
 
 
 def to_json(row: Row, *, string_ids: bool) -> dict[str, Any]:
