@@ -1,0 +1,301 @@
+"""The one long-lived HTTP client to providers: OAuth token calls and authenticated API calls.
+
+Secrets travel in POST bodies and headers, never in URLs (httpx logs URLs); redirects are not followed, every
+call has a deadline and every answer is size-capped. Transport failures are translated once, here, into the
+platform's errors: `ProviderTimeout` (408), `ProviderError` (502) and `ProviderOAuthError` (an OAuth error
+body, carrying its `error` code).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json as jsonlib
+import logging
+from collections.abc import Iterable, Sequence
+from http.cookiejar import Cookie, CookieJar
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from linkyard.domain import Clock, TokenSet, TokenType, utc_now
+from linkyard.errors import ProviderError, ProviderErrorDetail, ProviderTimeout
+from linkyard.oauth.endpoints import ProviderEndpoints
+from linkyard.oauth.errors import ProviderOAuthError
+from linkyard.oauth.tokens import parse_oauth_error, parse_token_response, redact_secrets
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_RESPONSE_BYTES = 5_000_000
+# Headers worth showing in `provider_errors`; every other header is left out (cookies, auth challenges).
+_SHOWN_HEADERS = ("content-type", "retry-after", "x-request-id")
+# Headers describing the wire encoding of a body that has been read and decoded already.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+_RAW_LIMIT = 500
+_NOT_JSON = object()
+
+
+class _NoCookies(CookieJar):
+    """A cookie jar that keeps nothing: one client serves every tenant, and a cookie the provider set on one
+    tenant's call must never ride along on another's."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def set_cookie(self, cookie: Cookie) -> None:
+        return None
+
+
+def quiet_http_loggers(level: int = logging.WARNING) -> None:
+    """Clamp the HTTP libraries' loggers to `level`: at INFO and DEBUG they log full URLs and wire events.
+
+    Call it once at start-up (the API and the CLI do), after logging is configured.
+    """
+    for name in ("httpx", "httpcore", "hpack"):
+        logger = logging.getLogger(name)
+        if logger.level < level:
+            logger.setLevel(level)
+
+
+class ProviderClient:
+    """One `httpx.AsyncClient` for every call to a provider, shared by the whole process; close it once."""
+
+    def __init__(
+        self,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        clock: Clock = utc_now,
+        max_connections: int = 100,
+    ) -> None:
+        self._timeout = timeout
+        self._max_response_bytes = max_response_bytes
+        self._clock = clock
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            # No proxy or .netrc credentials picked up from the environment behind the operator's back.
+            trust_env=False,
+            cookies=_NoCookies(),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            headers={"accept": "application/json", "user-agent": "linkyard"},
+        )
+
+    async def exchange_code(
+        self,
+        endpoints: ProviderEndpoints,
+        *,
+        client_id: str,
+        client_secret: str | None,
+        code: str,
+        redirect_uri: str,
+        code_verifier: str | None,
+        token_type: TokenType = "user",  # noqa: S107 - a token kind, not a secret
+    ) -> TokenSet:
+        """Trade an authorization code (and its PKCE verifier) for a token set."""
+        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        if code_verifier:
+            form["code_verifier"] = code_verifier
+        sent_at = self._clock()
+        payload = await self._oauth_post(
+            endpoints,
+            endpoints.token_url,
+            form,
+            client_id=client_id,
+            client_secret=client_secret,
+            secrets=(code, code_verifier, client_secret),
+            what="token",
+        )
+        return parse_token_response(payload, now=sent_at, token_type=token_type)
+
+    async def refresh(
+        self,
+        endpoints: ProviderEndpoints,
+        *,
+        client_id: str,
+        client_secret: str | None,
+        refresh_token: str,
+        token_type: TokenType = "user",  # noqa: S107 - a token kind, not a secret
+    ) -> TokenSet:
+        """A new token set for a refresh token; a response without `refresh_token` keeps the old one."""
+        sent_at = self._clock()
+        payload = await self._oauth_post(
+            endpoints,
+            endpoints.token_url,
+            {"grant_type": "refresh_token", "refresh_token": refresh_token},
+            client_id=client_id,
+            client_secret=client_secret,
+            secrets=(refresh_token, client_secret),
+            what="token refresh",
+        )
+        return parse_token_response(
+            payload, now=sent_at, previous_refresh_token=refresh_token, token_type=token_type
+        )
+
+    async def revoke(
+        self, endpoints: ProviderEndpoints, *, client_id: str, client_secret: str | None, token: str
+    ) -> None:
+        """Revoke a token (RFC 7009: an unknown token is a success too)."""
+        if endpoints.revoke_url is None:
+            raise ProviderError("The provider has no token revocation endpoint")
+        await self._oauth_post(
+            endpoints,
+            endpoints.revoke_url,
+            {"token": token},
+            client_id=client_id,
+            client_secret=client_secret,
+            secrets=(token, client_secret),
+            what="token revocation",
+            expect_json=False,
+        )
+
+    async def request(
+        self,
+        base_url: str,
+        method: str,
+        path: str,
+        *,
+        access_token: str,
+        query: Sequence[tuple[str, str]] = (),
+        json: Any = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - a budget for this call, enforced inside
+    ) -> httpx.Response:
+        """One authenticated call to `base_url` + `path` (already URL-quoted); the answer, whatever its status.
+
+        The body is read (within the size cap) before this returns. Nothing is retried here: whether a call
+        may be resent is the caller's decision.
+        """
+        if not path.startswith("/"):
+            raise ValueError("path must start with /")
+        budget = self._timeout if timeout is None else timeout
+        request = self._http.build_request(
+            method,
+            base_url + path,
+            params=list(query) if query else None,
+            json=json,
+            headers={"authorization": f"Bearer {access_token}"},
+            timeout=httpx.Timeout(budget),
+        )
+        return await self._send(request, budget, label=f"{method} {path}")
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> ProviderClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def _oauth_post(
+        self,
+        endpoints: ProviderEndpoints,
+        url: str,
+        form: dict[str, str],
+        *,
+        client_id: str,
+        client_secret: str | None,
+        secrets: Iterable[str | None],
+        what: str,
+        expect_json: bool = True,
+    ) -> object:
+        headers: dict[str, str] = {}
+        if endpoints.client_auth == "basic" and client_secret is not None:
+            pair = f"{quote(client_id, safe='')}:{quote(client_secret, safe='')}".encode()
+            headers["authorization"] = f"Basic {base64.b64encode(pair).decode('ascii')}"
+        else:
+            form["client_id"] = client_id
+            if client_secret is not None:
+                form["client_secret"] = client_secret
+        request = self._http.build_request("POST", url, data=form, headers=headers)
+        response = await self._send(request, self._timeout, label=f"the provider's {what} endpoint")
+        status = response.status_code
+        payload = _json(response.content)
+        if 200 <= status < 300:
+            if not expect_json:
+                return None
+            if payload is _NOT_JSON:
+                raise ProviderError(f"The provider's {what} answer is not JSON")
+            return payload
+        hidden = [secret for secret in secrets if secret]
+        oauth_error = parse_oauth_error(payload, redact=hidden) if 400 <= status < 500 else None
+        if oauth_error is not None:
+            error, description = oauth_error
+            raw = {"error": error, "error_description": description}
+            raise ProviderOAuthError(
+                f"The provider refused the {what} request ({error})",
+                error=error,
+                http_status=status,
+                description=description,
+                provider_errors=[_detail(response, url, raw)],
+            )
+        raw_text = redact_secrets(response.text[:_RAW_LIMIT], hidden)
+        detail = _detail(response, url, raw_text)
+        if 300 <= status < 400:
+            raise ProviderError(
+                f"The provider's {what} endpoint redirected (not followed)", provider_errors=[detail]
+            )
+        raise ProviderError(f"The provider's {what} endpoint answered {status}", provider_errors=[detail])
+
+    async def _send(self, request: httpx.Request, budget: float, *, label: str) -> httpx.Response:
+        """Send, read the body within the size cap and the overall deadline, translate transport failures."""
+        try:
+            async with asyncio.timeout(budget):
+                response = await self._http.send(request, stream=True)
+                try:
+                    body = await self._read_capped(response, label)
+                finally:
+                    await response.aclose()
+        except httpx.TimeoutException as exc:
+            raise ProviderTimeout(f"{label} did not answer within {budget:g} s") from exc
+        except TimeoutError as exc:  # the overall deadline: a slow trickle defeats per-read timeouts
+            raise ProviderTimeout(f"{label} did not answer within {budget:g} s") from exc
+        except httpx.TransportError as exc:
+            raise ProviderError(f"Could not reach {label} ({type(exc).__name__})") from exc
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"The answer of {label} could not be read ({type(exc).__name__})") from exc
+        headers = [(k, v) for k, v in response.headers.multi_items() if k not in _WIRE_HEADERS]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=body,
+            request=request,
+            extensions={
+                key: response.extensions[key]
+                for key in ("http_version", "reason_phrase")
+                if key in response.extensions
+            },
+        )
+
+    async def _read_capped(self, response: httpx.Response, label: str) -> bytes:
+        limit = self._max_response_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise ProviderError(f"The answer of {label} is larger than {limit} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        # Decoded chunks: a compressed bomb is capped by what it inflates to, not by its size on the wire.
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise ProviderError(f"The answer of {label} is larger than {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _json(body: bytes) -> object:
+    """The decoded JSON of `body`, or `_NOT_JSON`; parse errors are not raised (they hold the body)."""
+    try:
+        return jsonlib.loads(body)
+    except ValueError:
+        return _NOT_JSON
+
+
+def _detail(response: httpx.Response, url: str, raw: Any) -> ProviderErrorDetail:
+    headers = {name: response.headers[name] for name in _SHOWN_HEADERS if name in response.headers}
+    return {"status": response.status_code, "url": url, "raw": raw, "headers": headers}

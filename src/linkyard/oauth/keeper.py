@@ -1,0 +1,442 @@
+"""The token keeper: a usable access token for an account, refreshed ahead of expiry exactly once across workers.
+
+How one refresh per expiry is guaranteed (security items 10-14):
+1. in this process, concurrent callers for one account share one task (`SingleFlight`);
+2. that task re-reads the account, then takes the credentials row lock (`SELECT ... FOR UPDATE` on PostgreSQL,
+   `BEGIN IMMEDIATE` on SQLite), which serialises the workers of every process;
+3. under the lock it re-reads the token: if another worker already rotated it, it uses theirs and Factorial is
+   not called; otherwise it refreshes and stores the rotated pair in that same transaction, and hands the new
+   access token out only after the commit.
+`invalid_grant` is terminal, after one more re-read under the lock (a stale loser uses the winner's token).
+A transient failure (5xx, timeout) is not: while the current token has not expired yet, callers keep getting
+it and the refresh is tried again once the cache entry is re-validated.
+
+Caching: decrypted tokens and the account's status are kept in memory per (project, account) and re-read from
+the database at least every `revalidate_after` (5 s by default). So the hot path costs no database access, and
+an account unlinked, suspended or put in error by another process keeps working here for at most that long
+(plus one call in flight); in this process, call `forget()` after such a change and it takes effect at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import partial
+
+from linkyard.connectors import get_connector
+from linkyard.domain import AccountStatus, Clock, ConnectorProfile, TokenSet
+from linkyard.domain.token import REFRESH_LEAD
+from linkyard.errors import (
+    CredentialsWiped,
+    LinkyardError,
+    NotFound,
+    PreconditionFailed,
+    ProviderError,
+    TokenRefreshError,
+    ValidationFailed,
+)
+from linkyard.oauth.client import ProviderClient
+from linkyard.oauth.endpoints import ProviderEndpoints, endpoints_for
+from linkyard.oauth.errors import ProviderOAuthError
+from linkyard.oauth.reasons import (
+    REFRESH_FAILED,
+    TOKEN_REVOKED,
+    client_rejected_error,
+    invalid_grant_reason,
+    no_renewal_reason,
+    revoked_reason,
+    terminal_error,
+    transient_error,
+)
+from linkyard.oauth.singleflight import SingleFlight
+from linkyard.store import Store
+
+logger = logging.getLogger(__name__)
+
+REVALIDATE_AFTER = timedelta(seconds=5)
+IDLE_HORIZON = timedelta(days=5)
+"""Factorial's refresh tokens live a week: refresh an unused account before its refresh token dies."""
+_PAGE = 100
+
+Staleness = Callable[[TokenSet, datetime], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What this process knows of an account, and when it last checked the database."""
+
+    status: AccountStatus
+    profile_id: str
+    token: TokenSet | None
+    checked_at: datetime
+    refresh_failed: bool = False
+    """A refresh ahead of expiry failed transiently: serve the still valid token until the entry is stale."""
+
+
+class TokenKeeper:
+    """Access tokens for accounts: cached, refreshed ahead of expiry, rotated once across every worker."""
+
+    def __init__(
+        self,
+        store: Store,
+        provider: ProviderClient,
+        clock: Clock,
+        *,
+        sandbox_url: str | None,
+        lead: timedelta = REFRESH_LEAD,
+        revalidate_after: timedelta = REVALIDATE_AFTER,
+        max_cached: int = 10_000,
+    ) -> None:
+        self._store = store
+        self._provider = provider
+        self._clock = clock
+        self._sandbox_url = sandbox_url
+        self._lead = lead
+        self._revalidate_after = revalidate_after
+        self._max_cached = max_cached
+        self._cache: dict[tuple[str, str], _Entry] = {}
+        self._flights = SingleFlight()
+
+    async def access_token(self, project_id: str, account_id: str) -> str:
+        """A usable access token of an active account, refreshed first if it is about to expire.
+
+        Raises `PreconditionFailed` (412) for an account that is not active, `CredentialsWiped` (412) once
+        unlinked, `TokenRefreshError` (terminal: 412, the account is now `error`; transient: 502, or 408 on a
+        timeout) and `NotFound` for an account that does not exist in the project.
+        """
+        entry = self._cache.get((project_id, account_id))
+        if entry is not None:
+            now = self._clock()
+            if self._is_fresh(entry, now):
+                token = _usable(entry)
+                if not token.needs_refresh(now, self._lead) or (entry.refresh_failed and _valid(token, now)):
+                    return token.access_token
+        return await self._flights.run(
+            (project_id, account_id, "due"), lambda: self._obtain(project_id, account_id)
+        )
+
+    async def report_unauthorized(self, project_id: str, account_id: str, rejected_token: str) -> str | None:
+        """The provider answered 401 to a call made with `rejected_token`: a token for one retry, or None.
+
+        A user token is refreshed once (the same single-flight, lock and re-read as `access_token`); a company
+        token, which never expires, is confirmed once with a second call. None means the account is now in
+        `error` (answer 412); a token that another worker already replaced is returned without either.
+        Raises like `access_token` otherwise (`PreconditionFailed` if the account was not active already).
+        """
+        digest = hashlib.sha256(rejected_token.encode()).hexdigest()
+        return await self._flights.run(
+            (project_id, account_id, f"401:{digest}"),
+            lambda: self._confirm(project_id, account_id, rejected_token),
+        )
+
+    async def refresh_idle(self, *, horizon: timedelta = IDLE_HORIZON) -> int:
+        """Refresh active user-token accounts last refreshed more than `horizon` ago; how many were refreshed.
+
+        Safe to run from several workers at once: each candidate is re-checked under its row lock.
+        """
+        refreshed = 0
+        for project in await self._store.projects.list_all():
+            offset = 0
+            while True:
+                page = await self._store.accounts.list(
+                    project.id, status="active", offset=offset, limit=_PAGE
+                )
+                for account in page:
+                    if account.token_type != "user":  # noqa: S105 - a token kind, not a secret
+                        continue
+                    key = (project.id, account.id)
+                    try:
+                        token = await self._store.credentials.get(*key)
+                        if token is None or not _idle(token, self._clock() - horizon):
+                            continue
+                        entry = _Entry("active", account.integration_id, token, self._clock())
+                        refreshed += await self._flights.run(
+                            (*key, "idle"),
+                            partial(self._refresh_idle, project.id, account.id, entry, horizon),
+                        )
+                    except LinkyardError as exc:
+                        logger.warning("idle refresh of account %s failed: %s", account.id, exc.code)
+                if len(page) < _PAGE:
+                    break
+                offset += _PAGE
+        return refreshed
+
+    async def unlink(self, project_id: str, account_id: str) -> bool:
+        """Wipe the account's credentials, then revoke them at the provider; False if the revocation failed.
+
+        The wipe waits for a refresh in flight (same row lock), so what is revoked is the live token and a
+        refresh can never bring the credentials back; the wipe stands even when the provider cannot be
+        reached (security item 15). Deleting the account afterwards is the caller's business.
+        """
+        account = await self._store.accounts.get(project_id, account_id)
+        wiped = await self._store.credentials.wipe(project_id, account_id)
+        self.forget(project_id, account_id)
+        if wiped is None:
+            return True
+        try:
+            profile, endpoints = await self._profile(project_id, account.integration_id)
+            client_secret = await self._store.connector_profiles.client_secret(project_id, profile.id)
+            await self._provider.revoke(
+                endpoints,
+                client_id=profile.client_id,
+                client_secret=client_secret,
+                token=wiped.refresh_token
+                or wiped.access_token,  # a refresh token's revocation ends its grant
+            )
+        except LinkyardError as exc:
+            logger.warning(
+                "account %s: wiped, but the revocation at the provider failed (%s)", account_id, exc.code
+            )
+            return False
+        return True
+
+    def forget(self, project_id: str, account_id: str) -> None:
+        """Drop what this process cached for an account (after an unlink, a re-link or a status change)."""
+        self._cache.pop((project_id, account_id), None)
+
+    async def aclose(self) -> None:
+        """Let refreshes in flight finish (cutting one short could lose a rotated refresh token)."""
+        await self._flights.wait()
+
+    # --- the shared work ------------------------------------------------------------------------------
+
+    async def _obtain(self, project_id: str, account_id: str) -> str:
+        entry = await self._load(project_id, account_id)
+        token = _usable(entry)
+        if not token.needs_refresh(self._clock(), self._lead):
+            return token.access_token
+        try:
+            fresh, _ = await self._refresh(
+                project_id, account_id, entry, stale=lambda t, now: t.needs_refresh(now, self._lead)
+            )
+        except TokenRefreshError as exc:
+            if exc.terminal or not _valid(token, self._clock()):
+                raise
+            # Refreshing ahead of expiry failed for now: the current token still works, so callers get it
+            # and the next attempt waits until the entry is re-validated (`revalidate_after`).
+            logger.warning(
+                "refresh ahead of expiry of account %s failed (%s); retrying later", account_id, exc.status
+            )
+            self._remember(project_id, account_id, "active", entry.profile_id, token, refresh_failed=True)
+            return token.access_token
+        return fresh.access_token
+
+    async def _confirm(self, project_id: str, account_id: str, rejected: str) -> str | None:
+        entry = await self._load(project_id, account_id)
+        token = _usable(entry)
+        if token.access_token != rejected and not token.needs_refresh(self._clock(), self._lead):
+            return token.access_token  # another worker replaced it meanwhile
+        if token.refresh_token is None:
+            return await self._confirm_without_refresh(project_id, account_id, entry, rejected)
+        try:
+            fresh, _ = await self._refresh(
+                project_id,
+                account_id,
+                entry,
+                stale=lambda t, now: t.access_token == rejected or t.needs_refresh(now, self._lead),
+            )
+        except TokenRefreshError as exc:
+            if exc.terminal:
+                return None
+            raise
+        return fresh.access_token
+
+    async def _refresh_idle(self, project_id: str, account_id: str, entry: _Entry, horizon: timedelta) -> int:
+        _, refreshed = await self._refresh(
+            project_id,
+            account_id,
+            entry,
+            stale=lambda t, now: _idle(t, now - horizon) or t.needs_refresh(now, self._lead),
+        )
+        return int(refreshed)
+
+    async def _refresh(
+        self, project_id: str, account_id: str, entry: _Entry, *, stale: Staleness
+    ) -> tuple[TokenSet, bool]:
+        """Under the row lock: the token someone else stored, or a refreshed one stored before it is returned."""
+        profile, endpoints = await self._profile(project_id, entry.profile_id)
+        client_secret = await self._store.connector_profiles.client_secret(project_id, profile.id)
+        refreshed = False
+        outcome: TokenSet | ProviderOAuthError | None
+        async with self._store.credentials.lock(project_id, account_id) as held:
+            current = held.token
+            if current is None:
+                raise self._wiped(project_id, account_id)
+            generation = held.generation
+            if not stale(current, self._clock()):
+                outcome = current  # another worker refreshed it while we waited for the lock
+            elif current.refresh_token is None:
+                await held.set_account_status(
+                    "error", reason_code=REFRESH_FAILED, description=no_renewal_reason(profile)
+                )
+                outcome = None
+            else:
+                try:
+                    new = await self._provider.refresh(
+                        endpoints,
+                        client_id=profile.client_id,
+                        client_secret=client_secret,
+                        refresh_token=current.refresh_token,
+                        token_type=current.token_type,
+                    )
+                except ProviderOAuthError as exc:
+                    if exc.error in ("invalid_client", "unauthorized_client"):
+                        raise client_rejected_error(exc, profile) from exc
+                    if exc.error != "invalid_grant":
+                        raise transient_error(exc) from exc
+                    outcome = exc  # nothing written; decided after one more re-read under the lock
+                except ProviderError as exc:
+                    raise transient_error(exc) from exc
+                else:
+                    outcome = replace(new, scopes=new.scopes or current.scopes)
+                    await held.replace(outcome)
+                    refreshed = True
+        if isinstance(outcome, TokenSet):
+            # Committed: only now may a new access token be used.
+            if refreshed:
+                logger.info("refreshed the access token of account %s", account_id)
+            self._remember(project_id, account_id, "active", entry.profile_id, outcome)
+            return outcome, refreshed
+        if outcome is None:
+            self._remember(project_id, account_id, "error", entry.profile_id, current)
+            raise terminal_error(profile)
+        return await self._give_up(project_id, account_id, entry, profile, generation, outcome), False
+
+    async def _give_up(
+        self,
+        project_id: str,
+        account_id: str,
+        entry: _Entry,
+        profile: ConnectorProfile,
+        generation: int,
+        refused: ProviderOAuthError,
+    ) -> TokenSet:
+        """`invalid_grant`: re-read under the lock once more; unless someone rotated meanwhile, mark `error`."""
+        async with self._store.credentials.lock(project_id, account_id) as held:
+            current = held.token
+            if current is None:
+                raise self._wiped(project_id, account_id)
+            if held.generation == generation:
+                await held.set_account_status(
+                    "error", reason_code=REFRESH_FAILED, description=invalid_grant_reason(profile)
+                )
+        if held.generation != generation:
+            # A stale loser: another worker (or a re-link) stored new credentials; use them.
+            self._remember(project_id, account_id, "active", entry.profile_id, current)
+            if current.needs_refresh(self._clock(), self._lead):
+                raise transient_error(refused)
+            return current
+        logger.warning("account %s refused a token refresh (invalid_grant); it is now in error", account_id)
+        self._remember(project_id, account_id, "error", entry.profile_id, current)
+        raise terminal_error(profile, refused) from refused
+
+    async def _confirm_without_refresh(
+        self, project_id: str, account_id: str, entry: _Entry, rejected: str
+    ) -> str | None:
+        """A token that cannot be refreshed (a company token) got a 401: one confirmation call decides."""
+        profile, endpoints = await self._profile(project_id, entry.profile_id)
+        connector = get_connector(profile.connector)
+        probe = connector.find_action(f"{connector.key}_get_credentials")
+        async with self._store.credentials.lock(project_id, account_id) as held:
+            current = held.token
+            if current is None:
+                raise self._wiped(project_id, account_id)
+            if current.access_token != rejected:
+                self._remember(project_id, account_id, "active", entry.profile_id, current)
+                return current.access_token  # replaced meanwhile (a re-link)
+            status = 401
+            if probe is not None:
+                response = await self._provider.request(
+                    endpoints.base_url, probe.method, probe.path, access_token=rejected
+                )
+                status = response.status_code
+            if status == 401:
+                await held.set_account_status(
+                    "error", reason_code=TOKEN_REVOKED, description=revoked_reason(profile)
+                )
+            elif status == 429 or status >= 500:
+                raise ProviderError(f"{connector.name} could not confirm the token (answered {status})")
+        if status != 401:
+            return rejected  # the token works: the 401 was a fluke, retry once
+        logger.warning("account %s: the provider rejected its token twice; it is now in error", account_id)
+        self._remember(project_id, account_id, "error", entry.profile_id, current)
+        return None
+
+    # --- reading and caching ---------------------------------------------------------------------------
+
+    async def _load(self, project_id: str, account_id: str) -> _Entry:
+        checked_at = self._clock()
+        try:
+            account = await self._store.accounts.get(project_id, account_id)
+            token = None
+            if account.status == "active":
+                token = await self._store.credentials.get(project_id, account_id)
+        except NotFound:
+            self.forget(project_id, account_id)
+            raise
+        return self._remember(
+            project_id, account_id, account.status, account.integration_id, token, checked_at=checked_at
+        )
+
+    def _remember(
+        self,
+        project_id: str,
+        account_id: str,
+        status: AccountStatus,
+        profile_id: str,
+        token: TokenSet | None,
+        *,
+        checked_at: datetime | None = None,
+        refresh_failed: bool = False,
+    ) -> _Entry:
+        key = (project_id, account_id)
+        entry = _Entry(status, profile_id, token, checked_at or self._clock(), refresh_failed)
+        self._cache.pop(key, None)
+        if len(self._cache) >= self._max_cached:
+            self._cache.pop(next(iter(self._cache)))  # the least recently stored
+        self._cache[key] = entry
+        return entry
+
+    def _is_fresh(self, entry: _Entry, now: datetime) -> bool:
+        age = now - entry.checked_at
+        return timedelta(0) <= age < self._revalidate_after
+
+    async def _profile(self, project_id: str, profile_id: str) -> tuple[ConnectorProfile, ProviderEndpoints]:
+        profile = await self._store.connector_profiles.get(project_id, profile_id)
+        try:
+            endpoints = endpoints_for(
+                get_connector(profile.connector), profile.environment, self._sandbox_url
+            )
+        except ValidationFailed:
+            raise PreconditionFailed(
+                "The account's provider environment is not available on this server"
+            ) from None
+        return profile, endpoints
+
+    def _wiped(self, project_id: str, account_id: str) -> CredentialsWiped:
+        self.forget(project_id, account_id)
+        return CredentialsWiped("The account was unlinked; its credentials are gone")
+
+
+def _usable(entry: _Entry) -> TokenSet:
+    if entry.status != "active":
+        raise PreconditionFailed(
+            f"The account is not active ({entry.status}): it needs attention or a re-link"
+        )
+    if entry.token is None:
+        raise CredentialsWiped("The account was unlinked; its credentials are gone")
+    return entry.token
+
+
+def _valid(token: TokenSet, now: datetime) -> bool:
+    """Not expired yet (a token due for refresh may still be used until then)."""
+    return token.expires_at is None or now < token.expires_at
+
+
+def _idle(token: TokenSet, cutoff: datetime) -> bool:
+    """A refreshable token last issued before `cutoff` (its refresh token would age out unused)."""
+    reference = token.issued_at or token.expires_at
+    return token.refresh_token is not None and reference is not None and reference <= cutoff
