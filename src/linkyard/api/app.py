@@ -1,0 +1,64 @@
+"""The app factory: `create_app(settings)` composes routes, middleware and the error table; nothing at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from linkyard import __version__
+from linkyard.api.errors import install_error_handlers
+from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, RequestLog
+from linkyard.api.routes import add_api_routes
+from linkyard.config import Settings
+from linkyard.domain import Clock, utc_now
+from linkyard.oauth import Refresher, quiet_http_loggers
+from linkyard.services import open_platform
+from linkyard.store import Store
+from linkyard.web import add_connect_routes
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    clock: Clock | None = None,
+    provider_transport: httpx.AsyncBaseTransport | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> FastAPI:
+    """The platform's ASGI app: the API, the hosted connect pages and `/healthz`.
+
+    The lifespan opens the store when none is given (`open_store` migrates the database and refuses to start
+    without a valid encryption key) and closes it again; it builds the one provider client and the token
+    keeper, and runs the keeper's background refresher. `provider_transport` replaces the network (tests put
+    the Factorial emulator behind `httpx.ASGITransport`); `clock` defaults to the store's, else the real one.
+    """
+    chosen_clock: Clock = clock or (store.clock if store is not None else utc_now)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        quiet_http_loggers()
+        async with open_platform(
+            settings, store=store, clock=chosen_clock, provider_transport=provider_transport
+        ) as platform:
+            app.state.platform = platform
+            async with Refresher(platform.keeper):
+                yield
+
+    app = FastAPI(
+        title="Linkyard",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    # Routes are added to the app's own router (not included from sub-routers), so that `app.routes` lists
+    # every route: the tenant-isolation test walks it.
+    add_api_routes(app.router)
+    add_connect_routes(app.router)
+    install_error_handlers(app, chosen_clock)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, clock=chosen_clock)
+    app.add_middleware(RequestLog)  # added last: outermost, so it sees every answer, 413s included
+    return app

@@ -1,0 +1,72 @@
+"""Request dependencies: the platform, and the project of the caller's API key (as `Annotated` aliases)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from linkyard.domain import Project
+from linkyard.errors import BadRequest, Unauthenticated
+from linkyard.services import Platform
+
+# Query parameter names a client might put a credential in; any of them, or a value shaped like a Linkyard API
+# key, is refused: a URL ends up in logs, histories and Referer headers.
+_CREDENTIAL_PARAMS = frozenset(
+    {"api_key", "apikey", "api-key", "x-api-key", "key", "access_token", "token", "authorization", "auth"}
+)
+_KEY_PREFIX = "lk_"
+_MIN_KEY_LENGTH = 40
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]
+
+
+def api_key_of(authorization: str | None) -> str | None:
+    """The API key in `Authorization: Basic base64(<key>:)` (StackOne's scheme) or `Bearer <key>`."""
+    if not authorization:
+        return None
+    scheme, _, credentials = authorization.strip().partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() == "bearer":
+        return credentials or None
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    username, _, _ = decoded.partition(":")
+    return username or None
+
+
+def refuse_credentials_in_query(request: Request) -> None:
+    for name, value in request.query_params.multi_items():
+        if name.lower() in _CREDENTIAL_PARAMS or (
+            value.startswith(_KEY_PREFIX) and len(value) >= _MIN_KEY_LENGTH
+        ):
+            raise BadRequest(
+                "Credentials are not accepted in the URL: send the API key in the Authorization header "
+                "(and revoke a key that was put in a URL)",
+                code="credentials_in_query",
+            )
+
+
+async def authenticated_project(request: Request, platform: PlatformDep) -> Project:
+    """The project whose live API key the request carries; 401 otherwise, 400 for a key in the URL."""
+    refuse_credentials_in_query(request)
+    key = api_key_of(request.headers.get("authorization"))
+    project = await platform.store.api_keys.find_project_by_key(key) if key else None
+    if project is None:
+        raise Unauthenticated("A valid API key is required (Authorization: Basic base64(<api_key>:))")
+    return project
+
+
+ProjectDep = Annotated[Project, Depends(authenticated_project)]

@@ -1,0 +1,65 @@
+"""Connect sessions (StackOne's shape): `POST /connect_sessions`, `POST /connect_sessions/authenticate`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from linkyard import services
+from linkyard.api.deps import PlatformDep, ProjectDep
+from linkyard.services.views import session_view
+
+
+class SessionCreate(BaseModel):
+    """StackOne's body; fields this platform does not use (e.g. `categories`) are ignored, not refused."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    origin_owner_id: str = Field(min_length=1, max_length=255)
+    origin_owner_name: str = Field(min_length=1, max_length=255)
+    origin_username: str | None = Field(None, max_length=255)
+    provider: str | None = Field(None, min_length=1, max_length=64)
+    integration_id: str | None = Field(None, min_length=1, max_length=64)
+    account_id: str | None = Field(None, min_length=1, max_length=64)
+    expires_in: int | None = None
+    label: str | None = Field(None, max_length=200)
+    metadata: dict[str, Any] | None = None
+    redirect_url: str | None = Field(None, min_length=1)
+
+
+class SessionAuthenticate(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    token: str = Field(min_length=1, max_length=200)
+
+
+def add_routes(routes: APIRouter) -> None:
+
+    @routes.post("/connect_sessions", status_code=201)
+    async def session_create(
+        body: SessionCreate, project: ProjectDep, platform: PlatformDep
+    ) -> dict[str, Any]:
+        created = await services.create_connect_session(
+            platform,
+            project,
+            origin_owner_id=body.origin_owner_id,
+            origin_owner_name=body.origin_owner_name,
+            origin_username=body.origin_username,
+            provider=body.provider,
+            integration_id=body.integration_id,
+            account_id=body.account_id,
+            expires_in=body.expires_in,
+            label=body.label,
+            metadata=body.metadata,
+            redirect_url=body.redirect_url,
+        )
+        return session_view(created.session, platform.settings, token=created.token)
+
+    @routes.post("/connect_sessions/authenticate")
+    async def session_authenticate(
+        body: SessionAuthenticate, project: ProjectDep, platform: PlatformDep
+    ) -> dict[str, Any]:
+        session = await services.authenticate_connect_session(platform, project, body.token)
+        return session_view(session, platform.settings)

@@ -1,0 +1,128 @@
+"""Connect sessions: the integrator's short-lived permission for one end user to link (or re-link) an account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from linkyard.connectors import get_connector
+from linkyard.domain import ConnectorProfile, ConnectSession, Project
+from linkyard.errors import NotFound, ValidationFailed
+from linkyard.services.origins import check_return_url
+from linkyard.services.platform import Platform
+
+DEFAULT_EXPIRES_IN = 1800
+MIN_EXPIRES_IN = 60
+MAX_EXPIRES_IN = 7 * 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class NewConnectSession:
+    """A session just created and its token, which is returned this once (the store keeps a digest)."""
+
+    session: ConnectSession
+    token: str = field(repr=False)
+
+
+async def create_connect_session(
+    platform: Platform,
+    project: Project,
+    *,
+    origin_owner_id: str,
+    origin_owner_name: str,
+    origin_username: str | None = None,
+    provider: str | None = None,
+    integration_id: str | None = None,
+    account_id: str | None = None,
+    expires_in: int | None = None,
+    label: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    redirect_url: str | None = None,
+) -> NewConnectSession:
+    """A pending session for one end user (StackOne's `POST /connect_sessions`).
+
+    The profile is `integration_id`, else the re-linked account's, else the connector's default. A
+    `redirect_url` must be on one of the project's allowed origins (exact scheme, host and port); it is fixed
+    here and never read from the callback.
+    """
+    if expires_in is None:
+        expires_in = DEFAULT_EXPIRES_IN
+    if not MIN_EXPIRES_IN <= expires_in <= MAX_EXPIRES_IN:
+        raise ValidationFailed(
+            "Invalid expires_in",
+            errors=[{"field": "expires_in", "message": f"must be {MIN_EXPIRES_IN}-{MAX_EXPIRES_IN} seconds"}],
+        )
+    if redirect_url is not None:
+        check_return_url(redirect_url, project.allowed_origins)
+    profile = await _choose_profile(platform, project, provider, integration_id, account_id)
+    session, token = await platform.store.connect_sessions.create(
+        project.id,
+        profile_id=profile.id,
+        origin_owner_id=origin_owner_id,
+        origin_owner_name=origin_owner_name,
+        origin_username=origin_username,
+        account_id=account_id,
+        label=label,
+        metadata=metadata,
+        redirect_url=redirect_url,
+        ttl=timedelta(seconds=expires_in),
+    )
+    return NewConnectSession(session, token)
+
+
+async def authenticate_connect_session(platform: Platform, project: Project, token: str) -> ConnectSession:
+    """The session a token belongs to, in the caller's project (another project's token is not found)."""
+    session = await platform.store.connect_sessions.find_by_token(token) if token else None
+    if session is None or session.project_id != project.id:
+        raise NotFound("connect session not found (unknown or expired token)")
+    return session
+
+
+async def _choose_profile(
+    platform: Platform,
+    project: Project,
+    provider: str | None,
+    integration_id: str | None,
+    account_id: str | None,
+) -> ConnectorProfile:
+    profiles = platform.store.connector_profiles
+    if provider is not None:
+        try:
+            get_connector(provider)
+        except NotFound:
+            raise ValidationFailed(
+                "Unknown provider", errors=[{"field": "provider", "message": "is not a known connector"}]
+            ) from None
+    if account_id is not None:
+        account = await platform.store.accounts.get(project.id, account_id)
+        if integration_id is not None and integration_id != account.integration_id:
+            raise ValidationFailed(
+                "The account belongs to another connector profile",
+                errors=[
+                    {"field": "integration_id", "message": "must be the account's own connector profile"}
+                ],
+            )
+        integration_id = account.integration_id
+    if integration_id is not None:
+        profile = await profiles.get(project.id, integration_id)
+    else:
+        connector = provider or "factorialhr"
+        default = await profiles.get_default(project.id, connector)
+        if default is None:
+            raise ValidationFailed(
+                "The project has no connector profile for this provider",
+                errors=[{"field": "integration_id", "message": "create a connector profile first"}],
+            )
+        profile = default
+    if provider is not None and profile.connector != provider:
+        raise ValidationFailed(
+            "The connector profile is for another provider",
+            errors=[{"field": "integration_id", "message": "is a profile of another provider"}],
+        )
+    if profile.disabled:
+        raise ValidationFailed(
+            "The connector profile is disabled",
+            errors=[{"field": "integration_id", "message": "is disabled"}],
+        )
+    return profile

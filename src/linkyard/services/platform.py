@@ -1,0 +1,69 @@
+"""What every use case works with: the store, the settings, the provider client, the token keeper, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from linkyard.config import Settings
+from linkyard.connectors import Connector
+from linkyard.domain import Clock, utc_now
+from linkyard.oauth.client import ProviderClient
+from linkyard.oauth.endpoints import ProviderEndpoints, endpoints_for
+from linkyard.oauth.keeper import TokenKeeper
+from linkyard.store import Store, open_store
+
+
+def sandbox_url(settings: Settings, connector_key: str) -> str | None:
+    """The operator's URL of a connector's sandbox (the local emulator), if one is configured."""
+    return settings.sandbox_factorialhr_url if connector_key == "factorialhr" else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Platform:
+    """The long-lived collaborators of the use cases, built once by the app (or the CLI) and passed in."""
+
+    store: Store
+    settings: Settings
+    provider: ProviderClient
+    keeper: TokenKeeper
+    clock: Clock
+
+    def endpoints(self, connector: Connector, environment: str) -> ProviderEndpoints:
+        """The provider's URLs for a profile's environment: from the catalogue and the operator only.
+
+        Raises `ValidationFailed` (field `environment`) for an unknown environment or an unconfigured sandbox.
+        """
+        return endpoints_for(connector, environment, sandbox_url(self.settings, connector.key))
+
+
+@asynccontextmanager
+async def open_platform(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    clock: Clock | None = None,
+    provider_transport: httpx.AsyncBaseTransport | None = None,
+) -> AsyncIterator[Platform]:
+    """Build the platform for the length of the block (the API's lifespan, one CLI command), then close it.
+
+    Without `store`, the database of `settings` is opened (`open_store` migrates it and refuses to start
+    without a valid encryption key) and closed again; a given store is left open. Refreshes still in flight
+    finish before the provider client closes.
+    """
+    chosen: Clock = clock or (store.clock if store is not None else utc_now)
+    opened = store if store is not None else await open_store(settings, clock=chosen)
+    provider = ProviderClient(transport=provider_transport, clock=chosen)
+    keeper = TokenKeeper(opened, provider, chosen, sandbox_url=sandbox_url(settings, "factorialhr"))
+    try:
+        yield Platform(store=opened, settings=settings, provider=provider, keeper=keeper, clock=chosen)
+    finally:
+        try:
+            await keeper.aclose()
+            await provider.aclose()
+        finally:
+            if store is None:
+                await opened.close()

@@ -1,0 +1,152 @@
+"""The hosted connect pages: the consent page, the start of the OAuth flow, and the provider's callback.
+
+    GET /connect?token=...                           the page: who asks, which provider, which permissions
+    GET /connect/oauth2/{profile_id}?token=...       sets the binding cookie, 302 to the provider
+    GET /connect/oauth2/{connector}/callback?...     303 to the integrator's return URL, or a success page
+
+Every answer is `no-store` and `no-referrer` (the URLs carry a session token, a code or a state), cannot be
+framed, and loads nothing from elsewhere. What the provider sent is escaped by the templates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import jinja2
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from linkyard import services
+from linkyard.connectors import get_connector
+from linkyard.oauth.flow import BINDING_COOKIE_PATH, binding_cookie_name, parse_callback
+from linkyard.services import ConnectFailed, Platform
+
+_HERE = Path(__file__).parent
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Pragma": "no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'none'"
+    ),
+}
+_TITLES = {
+    "link_invalid": "This link is not valid",
+    "link_used": "This link was already used",
+    "access_denied": "Connection cancelled",
+    "profile_unavailable": "This connection is not available",
+    "profile_disabled": "This connection is not available",
+}
+_DEFAULT_TITLE = "The connection could not be completed"
+TokenQuery = Annotated[str, Query(max_length=200)]
+
+
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+def add_connect_routes(routes: APIRouter) -> None:
+    """The hosted connect routes; templates and the stylesheet are loaded here, when the app is built."""
+    templates = _templates()
+    stylesheet = (_HERE / "static" / "connect.css").read_bytes()
+
+    def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = templates.get_template(template).render(**context)
+        return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+
+    def failed(failure: ConnectFailed) -> HTMLResponse:
+        return render(
+            "error.html",
+            400,
+            title=_TITLES.get(failure.reason, _DEFAULT_TITLE),
+            message=failure.message,
+            provider_description=failure.provider_description,
+        )
+
+    @routes.get("/connect/style.css", include_in_schema=False)
+    async def connect_stylesheet() -> Response:
+        return Response(
+            stylesheet,
+            media_type="text/css",
+            headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+        )
+
+    @routes.get("/connect", include_in_schema=False)
+    async def connect_page(request: Request, token: TokenQuery = "") -> Response:
+        try:
+            page = await services.describe_connect(_platform(request), token)
+        except ConnectFailed as failure:
+            return failed(failure)
+        return render(
+            "connect.html",
+            project_name=page.project.name,
+            connector_name=page.connector.name,
+            scopes=page.scopes,
+            token_type_description=page.token_type_description,
+            start_url=f"/connect/oauth2/{quote(page.profile.id, safe='')}?token={quote(token, safe='')}",
+        )
+
+    @routes.get("/connect/oauth2/{profile_id}", include_in_schema=False)
+    async def connect_start(request: Request, profile_id: str, token: TokenQuery = "") -> Response:
+        try:
+            started = await services.start_connect(_platform(request), token, profile_id)
+        except ConnectFailed as failure:
+            return failed(failure)
+        response = RedirectResponse(started.authorize_url, status_code=302, headers=PAGE_HEADERS)
+        cookie = started.cookie
+        response.set_cookie(
+            cookie.name,
+            cookie.value,
+            max_age=cookie.max_age,
+            path=cookie.path,
+            secure=cookie.secure,
+            httponly=cookie.httponly,
+            samesite=cookie.samesite,
+        )
+        return response
+
+    @routes.get("/connect/oauth2/{connector}/callback", include_in_schema=False)
+    async def connect_callback(request: Request, connector: str) -> Response:
+        platform = _platform(request)
+        callback = parse_callback(request.query_params)
+        cookie_name = binding_cookie_name(callback.state) if callback.state else None
+        binding = request.cookies.get(cookie_name) if cookie_name else None
+        consumed = True
+        try:
+            finished = await services.finish_connect(platform, connector, callback, browser_binding=binding)
+        except ConnectFailed as failure:
+            consumed = failure.state_consumed
+            response: Response = failed(failure)
+        else:
+            if finished.redirect_url is not None:
+                response = RedirectResponse(finished.redirect_url, status_code=303, headers=PAGE_HEADERS)
+            else:
+                response = render(
+                    "success.html",
+                    project_name=finished.project.name,
+                    connector_name=get_connector(finished.account.provider).name,
+                )
+        if consumed and cookie_name and binding is not None:
+            # The binding has served; a refused attempt (say, a stray request) leaves the real one usable.
+            response.delete_cookie(
+                cookie_name,
+                path=BINDING_COOKIE_PATH,
+                secure=platform.settings.public_url.startswith("https://"),
+            )
+        return response

@@ -1,0 +1,120 @@
+"""`/accounts`: a top-level array with filters, read, change, meta, and unlink (revoke, then wipe regardless)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from linkyard.errors import NotFound
+from tests.api.conftest import ON_BOTH_BACKENDS, Harness, Tenant
+
+pytestmark = ON_BOTH_BACKENDS
+
+
+async def _two_accounts(harness: Harness) -> tuple[Tenant, dict[str, Any], dict[str, Any]]:
+    tenant = await harness.tenant()
+    await harness.profile(tenant)
+    email = await harness.basic_user_email()
+    _, first = await harness.link(tenant, email, origin_owner_id="owner-1")
+    harness.advance(timedelta(seconds=1))  # accounts list oldest first
+    _, second = await harness.link(tenant, email, origin_owner_id="owner-2")
+    return tenant, first, second
+
+
+async def test_accounts_are_a_top_level_array_filtered_and_paged(harness: Harness) -> None:
+    tenant, first, second = await _two_accounts(harness)
+    listed = (await harness.api.get("/accounts", headers=tenant.auth)).json()
+    assert [account["id"] for account in listed] == [first["id"], second["id"]]
+    only = await harness.api.get("/accounts", params={"origin_owner_id": "owner-2"}, headers=tenant.auth)
+    assert [account["id"] for account in only.json()] == [second["id"]]
+    by_provider = await harness.api.get("/accounts", params={"provider": "factorialhr"}, headers=tenant.auth)
+    assert len(by_provider.json()) == 2
+    none = await harness.api.get("/accounts", params={"status": "error"}, headers=tenant.auth)
+    assert none.json() == []
+    page_two = await harness.api.get("/accounts", params={"page": 2, "page_size": 1}, headers=tenant.auth)
+    assert [account["id"] for account in page_two.json()] == [second["id"]]
+    bad = await harness.api.get("/accounts", params={"status": "sleeping"}, headers=tenant.auth)
+    assert bad.status_code == 422
+    too_big = await harness.api.get("/accounts", params={"page_size": 1000}, headers=tenant.auth)
+    assert too_big.status_code == 422
+
+
+async def test_an_account_never_shows_a_token(harness: Harness) -> None:
+    tenant, first, _ = await _two_accounts(harness)
+    account = (await harness.api.get(f"/accounts/{first['id']}", headers=tenant.auth)).json()
+    assert not {key for key in account if "token" in key} - {"token_type"}
+    assert set(account) >= {
+        "id",
+        "provider",
+        "provider_name",
+        "status",
+        "status_reasons",
+        "origin_owner_id",
+        "origin_owner_name",
+        "origin_username",
+        "integration_id",
+        "token_type",
+        "scopes",
+        "provider_account",
+        "label",
+        "metadata",
+        "created_at",
+        "updated_at",
+    }
+
+
+async def test_label_and_metadata_can_be_changed(harness: Harness) -> None:
+    tenant, first, _ = await _two_accounts(harness)
+    changed = await harness.api.patch(
+        f"/accounts/{first['id']}",
+        json={"label": "Payroll", "metadata": {"tier": "gold"}},
+        headers=tenant.auth,
+    )
+    assert changed.status_code == 200
+    assert changed.json()["label"] == "Payroll"
+    assert changed.json()["metadata"] == {"tier": "gold"}
+    unknown = await harness.api.patch(
+        f"/accounts/{first['id']}", json={"status": "error"}, headers=tenant.auth
+    )
+    assert unknown.status_code == 422
+
+
+async def test_meta_lists_what_the_account_can_do(harness: Harness) -> None:
+    tenant = await harness.tenant()
+    profile = await harness.profile(tenant, scopes=["employees"])
+    _, account = await harness.link(tenant, await harness.basic_user_email())
+    meta = (await harness.api.get(f"/accounts/{account['id']}/meta", headers=tenant.auth)).json()
+    assert meta["provider"] == "factorialhr"
+    assert meta["integration_id"] == profile["id"]
+    assert "factorialhr_get_credentials" in meta["enabled_actions"]
+    assert "factorialhr_list_employees" in meta["enabled_actions"]
+    assert "factorialhr_list_time_off_requests" not in meta["enabled_actions"]
+
+
+async def test_unlinking_revokes_at_factorial_and_removes_the_account(harness: Harness) -> None:
+    tenant, first, second = await _two_accounts(harness)
+    deleted = await harness.api.delete(f"/accounts/{first['id']}", headers=tenant.auth)
+    assert deleted.status_code == 200
+    assert deleted.json()["id"] == first["id"]
+    assert (await harness.stats())["revocations"] == 1
+    assert (await harness.api.get(f"/accounts/{first['id']}", headers=tenant.auth)).status_code == 404
+    assert (await harness.rpc(tenant, first["id"], "factorialhr_get_credentials")).status_code == 404
+    assert (await harness.rpc(tenant, second["id"], "factorialhr_get_credentials")).status_code == 200
+    again = await harness.api.delete(f"/accounts/{first['id']}", headers=tenant.auth)
+    assert again.status_code == 404
+
+
+async def test_unlinking_wipes_the_credentials_even_when_revocation_fails(harness: Harness) -> None:
+    tenant, first, _ = await _two_accounts(harness)
+    fault = await harness.factorial.post(
+        "/_emulator/faults", json={"method": "POST", "path": "/oauth/revoke", "status": 503, "times": 5}
+    )
+    assert fault.status_code == 201
+    deleted = await harness.api.delete(f"/accounts/{first['id']}", headers=tenant.auth)
+    assert deleted.status_code == 200
+    assert (await harness.api.get(f"/accounts/{first['id']}", headers=tenant.auth)).status_code == 404
+    assert (await harness.stats())["revocations"] == 0
+    with pytest.raises(NotFound):
+        await harness.store.credentials.get(tenant.project_id, first["id"])
