@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/linkyard emulator factorial --host 127.0.0.1 --port 8001
+	$(BIN)/linkyard up --sandbox
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,15 +1,13 @@
-"""The `linkyard` command: parse arguments, call into the package, print results."""
+"""`linkyard emulator factorial`: serve the Factorial HR emulator."""
 
 from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="Linkyard: link your customers' HR systems.", no_args_is_help=True)
-emulator_app = typer.Typer(help="Local stand-ins for providers, for tests, demos and offline work.")
-app.add_typer(emulator_app, name="emulator")
+app = typer.Typer(help="Local stand-ins for providers, for tests, demos and offline work.")
 
 
-@emulator_app.command("factorial")
+@app.command("factorial")
 def emulator_factorial(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8001, help="Port to listen on."),
@@ -28,12 +26,10 @@ def emulator_factorial(
     admin = world.employee(company.id, company.admin_employee_id)
     base = f"http://{host}:{port}"
     typer.echo(f"Factorial emulator for {company.name} ({employees} employees, seed {seed})")
-    typer.echo(f"  OAuth applications: {base}/oauth/applications (sign in as {admin['login_email'] if admin else '?'})")
+    typer.echo(
+        f"  OAuth applications: {base}/oauth/applications (sign in as {admin['login_email'] if admin else '?'})"
+    )
     typer.echo(f"  REST API:           {base}/api/2026-10-01/resources/employees/employees")
     if not no_control:
         typer.echo(f"  Control API:        {base}/_emulator/stats")
     uvicorn.run(emulator, host=host, port=port, log_level="warning")
-
-
-def main() -> None:
-    app()

@@ -1,0 +1,136 @@
+"""What `linkyard up --sandbox` sets up on each start: the demo project, an OAuth application in the emulator,
+the sandbox connector profile that uses it, and a connect session ready to open.
+
+Idempotent across restarts: the project named "Demo" and its profile labelled "Sandbox" are reused (the profile
+gets the new emulator application's client, since the emulator forgets everything when it stops).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from linkyard.cli.output import CommandFailed
+from linkyard.cli.sandbox_files import SandboxInfo
+
+if TYPE_CHECKING:
+    from linkyard.domain import ConnectorProfile, Project
+    from linkyard.services.platform import Platform
+
+PROJECT_NAME = "Demo"
+PROFILE_LABEL = "Sandbox"
+CONNECTOR = "factorialhr"
+APPLICATION_NAME = "Linkyard sandbox"
+DEMO_OWNER_ID = "demo-user"
+DEMO_OWNER_NAME = "Demo user"
+
+
+def sandbox_scopes() -> list[str]:
+    """Every scope an action of the catalogue needs, so that the demo profile enables every action."""
+    from linkyard.connectors import get_connector
+
+    connector = get_connector(CONNECTOR)
+    return sorted({scope for action in connector.actions for scope in action.required_scopes})
+
+
+async def create_emulator_application(
+    client: httpx.AsyncClient, emulator_url: str, *, name: str, redirect_uri: str, scopes: list[str]
+) -> dict[str, Any]:
+    """A confidential OAuth application in the emulator, through its control API (client id and secret)."""
+    answer = await client.post(
+        f"{emulator_url}/_emulator/oauth_applications",
+        json={"name": name, "redirect_uris": [redirect_uri], "scopes": scopes, "confidential": True},
+    )
+    if answer.status_code != 201:
+        raise CommandFailed(f"the emulator refused the OAuth application (HTTP {answer.status_code})")
+    application: dict[str, Any] = answer.json()
+    return application
+
+
+async def emulator_admin_email(client: httpx.AsyncClient, emulator_url: str) -> str:
+    """The login email of the seeded company's admin (who may consent, and see the applications pages)."""
+    answer = await client.get(f"{emulator_url}/_emulator/companies")
+    if answer.status_code != 200 or not answer.json():
+        raise CommandFailed(f"the emulator did not list its companies (HTTP {answer.status_code})")
+    return str(answer.json()[0]["admin"]["email"])
+
+
+async def prepare_sandbox(platform: Platform, *, api_url: str, emulator_url: str) -> SandboxInfo:
+    """Set up (or refresh) the demo project, its sandbox profile and a connect session; return what to print."""
+    from linkyard.services.connect_sessions import create_connect_session
+    from linkyard.services.projects import create_api_key, create_project
+    from linkyard.services.views import connect_link
+
+    store = platform.store
+    project = next((p for p in await store.projects.list_all() if p.name == PROJECT_NAME), None)
+    if project is None:
+        created = await create_project(store, PROJECT_NAME, key_name="sandbox")
+        project, api_key = created.project, created.api_key.raw
+    else:
+        api_key = (await create_api_key(store, project.id, "sandbox")).raw
+    async with httpx.AsyncClient(timeout=10.0, trust_env=False) as client:
+        application = await create_emulator_application(
+            client,
+            emulator_url,
+            name=APPLICATION_NAME,
+            redirect_uri=platform.settings.redirect_uri(CONNECTOR),
+            scopes=sandbox_scopes(),
+        )
+        admin_email = await emulator_admin_email(client, emulator_url)
+    profile = await _sandbox_profile(platform, project, application)
+    session = await create_connect_session(
+        platform,
+        project,
+        origin_owner_id=DEMO_OWNER_ID,
+        origin_owner_name=DEMO_OWNER_NAME,
+        provider=CONNECTOR,
+        integration_id=profile.id,
+        expires_in=7 * 24 * 3600,
+    )
+    return SandboxInfo(
+        api_url=api_url,
+        api_key=api_key,
+        emulator_url=emulator_url,
+        project_id=project.id,
+        profile_id=profile.id,
+        connect_link=connect_link(platform.settings, session.token),
+        admin_email=admin_email,
+        redirect_uri=platform.settings.redirect_uri(CONNECTOR),
+    )
+
+
+async def _sandbox_profile(
+    platform: Platform, project: Project, application: dict[str, Any]
+) -> ConnectorProfile:
+    from linkyard.services.profiles import create_profile, list_profiles, update_profile
+
+    existing = next(
+        (
+            p
+            for p in await list_profiles(platform, project)
+            if p.label == PROFILE_LABEL and p.environment == "sandbox" and p.connector == CONNECTOR
+        ),
+        None,
+    )
+    if existing is None:
+        return await create_profile(
+            platform,
+            project,
+            connector=CONNECTOR,
+            environment="sandbox",
+            client_id=application["client_id"],
+            client_secret=application["client_secret"],
+            label=PROFILE_LABEL,
+            scopes=application["scopes"],
+            default=True,
+        )
+    return await update_profile(
+        platform,
+        project,
+        existing.id,
+        client_id=application["client_id"],
+        client_secret=application["client_secret"],
+        scopes=application["scopes"],
+        disabled=False,
+    )

@@ -1,0 +1,70 @@
+"""The sandbox's files under `.linkyard/`: the development key and what `linkyard up --sandbox` last printed."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+SANDBOX_DIR = Path(".linkyard")
+DEV_KEY_FILE = "dev.key"
+STATE_FILE = "sandbox.json"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SandboxInfo:
+    """What `linkyard up --sandbox` set up; saved (0600: it holds an API key) for `linkyard demo`."""
+
+    api_url: str
+    api_key: str
+    emulator_url: str
+    project_id: str
+    profile_id: str
+    connect_link: str
+    admin_email: str
+    redirect_uri: str
+
+    def __repr__(self) -> str:
+        return f"SandboxInfo(api_url={self.api_url!r}, project_id={self.project_id!r})"
+
+
+def ensure_dev_key(directory: Path = SANDBOX_DIR) -> tuple[str, bool]:
+    """The development key entry in `directory/dev.key`, created (0600) when missing; `(entry, created)`."""
+    from linkyard.store import generate_key_entry
+
+    path = directory / DEV_KEY_FILE
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip(), False
+    entry = generate_key_entry("dev")
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(entry + "\n")
+    return entry, True
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` atomically with a file only its owner can read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
+def save_sandbox_info(info: SandboxInfo, directory: Path = SANDBOX_DIR) -> Path:
+    path = directory / STATE_FILE
+    write_private(path, json.dumps(asdict(info), indent=2) + "\n")
+    return path
+
+
+def load_sandbox_info(directory: Path = SANDBOX_DIR) -> SandboxInfo | None:
+    """What the last `linkyard up --sandbox` saved, or None (no file, or a file from another version)."""
+    try:
+        data = json.loads((directory / STATE_FILE).read_text(encoding="utf-8"))
+        return SandboxInfo(**data)
+    except (OSError, ValueError, TypeError):
+        return None

@@ -1,0 +1,99 @@
+"""`linkyard up`: refuses to start without a key; `--sandbox` serves a ready demo within seconds."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.cli.conftest import Cli, Process, child_env, port_pair
+
+STARTUP_TIMEOUT = 60.0
+
+
+def test_up_without_a_key_refuses_to_start_and_says_how_to_fix_it(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LINKYARD_ENCRYPTION_KEYS")
+
+    result = cli("up", "--port", "1")
+
+    assert result.exit_code == 2
+    assert "LINKYARD_ENCRYPTION_KEYS" in result.stderr and "--sandbox" in result.stderr
+    assert not (Path.cwd() / ".linkyard" / "dev.key").exists()
+
+
+def start_sandbox(cwd: Path, port: int, processes: list[Process]) -> tuple[Process, dict[str, str]]:
+    """`linkyard up --sandbox` in `cwd`, once it serves; and what it printed."""
+    process = Process(["up", "--sandbox", "--port", str(port)], cwd=cwd, env=child_env())
+    processes.append(process)
+    process.wait_for("Connect link:", STARTUP_TIMEOUT)
+    process.wait_until_serving(f"http://127.0.0.1:{port}/healthz", STARTUP_TIMEOUT)
+    printed = "".join(process.stdout)
+    found = {
+        "api_key": re.search(r"API key:\s+(lk_\S+)", printed),
+        "connect_link": re.search(r"Connect link:\s+(\S+)", printed),
+        "emulator": re.search(r"Emulator:\s+(\S+)", printed),
+    }
+    assert all(found.values()), printed
+    return process, {name: match.group(1) for name, match in found.items() if match}
+
+
+def port_is_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.slow
+def test_up_sandbox_serves_a_demo_project_with_a_key_and_a_connect_link_that_opens(
+    clean_env: Path, processes: list[Process]
+) -> None:
+    port = port_pair()
+    api = f"http://127.0.0.1:{port}"
+
+    process, printed = start_sandbox(clean_env, port, processes)
+
+    assert httpx.get(f"{api}/healthz").status_code == 200
+    page = httpx.get(printed["connect_link"])
+    assert page.status_code == 200 and "/connect/oauth2/" in page.text
+    assert httpx.get(f"{api}/accounts", auth=(printed["api_key"], "")).json() == []
+    assert printed["emulator"] == f"http://127.0.0.1:{port + 1}"
+    assert httpx.get(f"{printed['emulator']}/_emulator/settings").status_code == 200
+    dev_key = clean_env / ".linkyard" / "dev.key"
+    assert stat.S_IMODE(dev_key.stat().st_mode) == 0o600
+    assert "DEVELOPMENT ONLY" in "".join(process.stderr)
+    saved = json.loads((clean_env / ".linkyard" / "sandbox.json").read_text())
+    assert saved["api_key"] == printed["api_key"]
+
+    demo = subprocess.run(
+        [sys.executable, "-m", "linkyard.cli", "demo", "--json"],
+        cwd=clean_env,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_TIMEOUT,
+    )
+    assert demo.returncode == 0, demo.stderr
+    journey = json.loads(demo.stdout)
+    assert journey["mode"] == "running sandbox" and journey["account"]["status"] == "active"
+    assert journey["credential"]["company_id"] == journey["account"]["provider_account"]["company_id"]
+
+    assert process.interrupt() == 0
+    assert not port_is_open(port + 1), "Ctrl-C must stop the emulator too"
+
+    # A restart reuses the development key and the Demo project; the earlier key keeps working.
+    _, again = start_sandbox(clean_env, port, processes)
+    assert (
+        json.loads((clean_env / ".linkyard" / "sandbox.json").read_text())["project_id"]
+        == saved["project_id"]
+    )
+    assert again["api_key"] != printed["api_key"]
+    accounts = httpx.get(f"{api}/accounts", auth=(printed["api_key"], ""))
+    assert [a["id"] for a in accounts.json()] == [journey["account"]["id"]]
