@@ -51,6 +51,16 @@ async def _lock(store: Store, a: Tenant, b: Tenant, clock: ManualClock) -> None:
         await held.replace(tokens("AT-evil", "RT-evil", clock))
 
 
+async def _recent_account(store: Store, a: Tenant, b: Tenant, clock: ManualClock) -> Any:
+    await store.accounts.get_recent(a.project.id, a.account.id)  # A's account in the read cache first
+    return await store.accounts.get_recent(b.project.id, a.account.id)
+
+
+async def _recent_profile(store: Store, a: Tenant, b: Tenant, clock: ManualClock) -> Any:
+    await store.connector_profiles.get_recent(a.project.id, a.profile.id)
+    return await store.connector_profiles.get_recent(b.project.id, a.profile.id)
+
+
 # Each entry: B's attempt on A's object, and what B must get: NotFound, or an empty/absent answer.
 RAISES: dict[str, list[Attempt]] = {
     "projects.get": [lambda s, a, b, c: s.projects.get("prj_unknown")],
@@ -64,6 +74,7 @@ RAISES: dict[str, list[Attempt]] = {
         )
     ],
     "connector_profiles.get": [lambda s, a, b, c: s.connector_profiles.get(b.project.id, a.profile.id)],
+    "connector_profiles.get_recent": [_recent_profile],
     "connector_profiles.client_secret": [
         lambda s, a, b, c: s.connector_profiles.client_secret(b.project.id, a.profile.id)
     ],
@@ -104,6 +115,7 @@ RAISES: dict[str, list[Attempt]] = {
     ],
     "accounts.upsert": [_relink("a-account"), _relink("a-profile")],
     "accounts.get": [lambda s, a, b, c: s.accounts.get(b.project.id, a.account.id)],
+    "accounts.get_recent": [_recent_account],
     "accounts.update": [lambda s, a, b, c: s.accounts.update(b.project.id, a.account.id, label="x")],
     "accounts.set_status": [
         lambda s, a, b, c: s.accounts.set_status(b.project.id, a.account.id, "suspended")

@@ -1,9 +1,10 @@
 """The one long-lived HTTP client to providers: OAuth token calls and authenticated API calls.
 
 Secrets travel in POST bodies and headers, never in URLs (httpx logs URLs); redirects are not followed, every
-call has a deadline and every answer is size-capped. Transport failures are translated once, here, into the
-platform's errors: `ProviderTimeout` (408), `ProviderError` (502) and `ProviderOAuthError` (an OAuth error
-body, carrying its `error` code).
+call has a deadline and every answer is size-capped. API calls (`request`, the gateway's hot path) go through
+a lean HTTP/1.1 session (`ApiSession`, under the same rules) unless a test transport is injected; token calls
+go over httpx. Transport failures are translated once, here, into the platform's errors: `ProviderTimeout`
+(408), `ProviderError` (502) and `ProviderOAuthError` (an OAuth error body, carrying its `error` code).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import httpx
 
 from linkyard.domain import Clock, TokenSet, TokenType, utc_now
 from linkyard.errors import ProviderError, ProviderErrorDetail, ProviderTimeout
+from linkyard.oauth.api_session import ApiSession
 from linkyard.oauth.endpoints import ProviderEndpoints
 from linkyard.oauth.errors import ProviderOAuthError
 from linkyard.oauth.tokens import parse_oauth_error, parse_token_response, redact_secrets
@@ -59,7 +61,11 @@ def quiet_http_loggers(level: int = logging.WARNING) -> None:
 
 
 class ProviderClient:
-    """One `httpx.AsyncClient` for every call to a provider, shared by the whole process; close it once."""
+    """The HTTP clients to providers, shared by the whole process; close it once.
+
+    `transport` replaces the network for every call, API calls included (tests put the emulator behind
+    `httpx.ASGITransport`); without it API calls go through `ApiSession`, token calls through httpx.
+    """
 
     def __init__(
         self,
@@ -73,6 +79,14 @@ class ProviderClient:
         self._timeout = timeout
         self._max_response_bytes = max_response_bytes
         self._clock = clock
+        headers = {"accept": "application/json", "user-agent": "linkyard"}
+        self._api = (
+            ApiSession(
+                headers=headers, max_connections=max_connections, max_response_bytes=max_response_bytes
+            )
+            if transport is None
+            else None
+        )
         self._http = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(timeout),
@@ -81,7 +95,7 @@ class ProviderClient:
             trust_env=False,
             cookies=_NoCookies(),
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-            headers={"accept": "application/json", "user-agent": "linkyard"},
+            headers=headers,
         )
 
     async def exchange_code(
@@ -171,6 +185,17 @@ class ProviderClient:
         if not path.startswith("/"):
             raise ValueError("path must start with /")
         budget = self._timeout if timeout is None else timeout
+        label = f"{method} {path}"
+        if self._api is not None:
+            return await self._api.send(
+                method,
+                base_url + path,
+                headers={"authorization": f"Bearer {access_token}"},
+                query=query,
+                json=json,
+                budget=budget,
+                label=label,
+            )
         request = self._http.build_request(
             method,
             base_url + path,
@@ -179,10 +204,14 @@ class ProviderClient:
             headers={"authorization": f"Bearer {access_token}"},
             timeout=httpx.Timeout(budget),
         )
-        return await self._send(request, budget, label=f"{method} {path}")
+        return await self._send(request, budget, label=label)
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        try:
+            if self._api is not None:
+                await self._api.aclose()
+        finally:
+            await self._http.aclose()
 
     async def __aenter__(self) -> ProviderClient:
         return self

@@ -8,8 +8,6 @@ from types import TracebackType
 from linkyard.config import Settings, resolve_database_url
 from linkyard.domain import Clock, utc_now
 from linkyard.errors import KeyRingError
-from linkyard.store.accounts import AccountRepository
-from linkyard.store.api_keys import ApiKeyRepository
 from linkyard.store.canaries import check_key_ring
 from linkyard.store.connect_sessions import ConnectSessionRepository
 from linkyard.store.credentials import CredentialRepository
@@ -17,8 +15,13 @@ from linkyard.store.crypto import KeyRing
 from linkyard.store.database import Database, create_serving_engine, sqlite_file
 from linkyard.store.migrate import upgrade_database
 from linkyard.store.oauth_states import OAuthStateRepository
-from linkyard.store.profiles import ConnectorProfileRepository
-from linkyard.store.projects import ProjectRepository
+from linkyard.store.read_cache import (
+    CachedAccountRepository,
+    CachedApiKeyRepository,
+    CachedConnectorProfileRepository,
+    CachedProjectRepository,
+    ReadCaches,
+)
 
 
 class Store:
@@ -28,12 +31,14 @@ class Store:
         self.database = database
         self.keyring = keyring
         self.clock = clock
-        self.projects = ProjectRepository(database, clock)
-        self.api_keys = ApiKeyRepository(database, clock)
-        self.connector_profiles = ConnectorProfileRepository(database, keyring, clock)
+        # Short-lived read caches for the request hot path; every write through this store evicts at once.
+        self.read_caches = ReadCaches(clock)
+        self.projects = CachedProjectRepository(database, clock, self.read_caches)
+        self.api_keys = CachedApiKeyRepository(database, clock, self.read_caches)
+        self.connector_profiles = CachedConnectorProfileRepository(database, keyring, clock, self.read_caches)
         self.connect_sessions = ConnectSessionRepository(database, clock)
         self.oauth_states = OAuthStateRepository(database, keyring, clock)
-        self.accounts = AccountRepository(database, keyring, clock)
+        self.accounts = CachedAccountRepository(database, keyring, clock, self.read_caches)
         self.credentials = CredentialRepository(database, keyring, clock)
 
     @property

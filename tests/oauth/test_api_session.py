@@ -1,0 +1,243 @@
+"""The provider client's own HTTP session (API calls without a test transport) over real loopback: what it sends,
+and that it keeps the client's rules (no redirects, no cookies, deadline, size cap) and its error translation."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from linkyard.emulator.factorial import create_app as create_emulator
+from linkyard.errors import ProviderError, ProviderTimeout
+from linkyard.oauth import ProviderClient
+from tests.live_server import free_port, serve
+
+EMPLOYEES = "/api/2026-10-01/resources/employees/employees"
+
+
+async def echo(request: Request) -> Response:
+    return JSONResponse(
+        {
+            "method": request.method,
+            "path": request.url.path,
+            "query": list(request.query_params.multi_items()),
+            "headers": dict(request.headers),
+            "body": (await request.body()).decode(),
+            "port": request.client.port if request.client else None,
+        },
+        headers={"set-cookie": "session=abc; Path=/", "x-request-id": "r1"},
+    )
+
+
+async def redirect(request: Request) -> Response:
+    return RedirectResponse("https://elsewhere.example/steal", status_code=302)
+
+
+async def slow(request: Request) -> Response:
+    await asyncio.sleep(2)
+    return JSONResponse({})
+
+
+async def big(request: Request) -> Response:
+    return Response(b"x" * 5000, media_type="application/json")
+
+
+async def trickle(request: Request) -> Response:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(10):
+            yield b"y" * 1000
+
+    return StreamingResponse(chunks(), media_type="application/json")
+
+
+async def bomb(request: Request) -> Response:
+    return Response(
+        gzip.compress(b"0" * 10_000_000), media_type="application/json", headers={"content-encoding": "gzip"}
+    )
+
+
+async def zipped(request: Request) -> Response:
+    return Response(
+        gzip.compress(b'{"zipped": true}'),
+        media_type="application/json",
+        headers={"content-encoding": "gzip"},
+    )
+
+
+PROVIDER = Starlette(
+    routes=[
+        Route("/echo/{rest:path}", echo, methods=["GET", "POST", "PUT", "DELETE"]),
+        Route("/redirect", redirect),
+        Route("/slow", slow),
+        Route("/big", big),
+        Route("/trickle", trickle),
+        Route("/bomb", bomb),
+        Route("/zipped", zipped),
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def provider_url() -> Iterator[str]:
+    with serve(PROVIDER) as url:
+        yield url
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[ProviderClient]:
+    async with ProviderClient(max_response_bytes=4096, timeout=5.0) as made:
+        yield made
+
+
+async def test_a_call_carries_the_token_the_query_and_the_json_body(
+    client: ProviderClient, provider_url: str
+) -> None:
+    response = await client.request(
+        provider_url,
+        "POST",
+        "/echo/employees/a%2Fb",
+        access_token="tok-1",
+        query=[("ids", "1"), ("ids", "2"), ("q", "a b&c")],
+        json={"name": "Zoë", "n": 1},
+    )
+
+    sent = response.json()
+    assert response.status_code == 200
+    assert (sent["method"], sent["path"]) == ("POST", "/echo/employees/a/b")
+    assert sent["query"] == [["ids", "1"], ["ids", "2"], ["q", "a b&c"]]
+    assert sent["headers"]["authorization"] == "Bearer tok-1"
+    assert sent["headers"]["accept"] == "application/json"
+    assert sent["headers"]["content-type"] == "application/json"
+    assert sent["body"] == '{"name":"Zoë","n":1}'
+    assert response.headers["x-request-id"] == "r1"
+    assert "tok-1" not in str(response.request.headers)
+    assert str(response.request.url).startswith(f"{provider_url}/echo/employees/a%2Fb?ids=1&ids=2")
+
+
+async def test_the_answer_is_the_one_the_httpx_path_gets(provider_url: str) -> None:
+    with serve(create_emulator(seed=2, employees=5)) as emulator_url:
+        async with ProviderClient() as lean, ProviderClient(transport=httpx.AsyncHTTPTransport()) as plain:
+            answers = [
+                await made.request(base, "GET", path, access_token="not-a-token", query=[("limit", "2")])
+                for made in (lean, plain)
+                for base, path in ((emulator_url, EMPLOYEES), (provider_url, "/echo/x"))
+            ]
+
+    refused, echoed, refused_too, echoed_too = answers
+    assert refused.status_code == refused_too.status_code == 401
+    assert refused.json() == refused_too.json()
+    assert refused.headers["www-authenticate"] == refused_too.headers["www-authenticate"]
+    assert echoed.status_code == echoed_too.status_code == 200
+    ours, theirs = echoed.json(), echoed_too.json()
+    assert (ours["path"], ours["query"]) == (theirs["path"], theirs["query"]) == ("/echo/x", [["limit", "2"]])
+    assert ours["headers"]["authorization"] == theirs["headers"]["authorization"] == "Bearer not-a-token"
+
+
+async def test_connections_are_kept_alive_and_cookies_never_sent_back(
+    client: ProviderClient, provider_url: str
+) -> None:
+    first = (await client.request(provider_url, "GET", "/echo/1", access_token="t")).json()
+    second = (await client.request(provider_url, "GET", "/echo/2", access_token="t")).json()
+
+    assert first["port"] == second["port"]
+    assert "cookie" not in second["headers"]
+
+
+async def test_a_redirect_is_handed_back_not_followed(client: ProviderClient, provider_url: str) -> None:
+    response = await client.request(provider_url, "GET", "/redirect", access_token="t")
+
+    assert response.status_code == 302
+    assert response.headers["location"] == "https://elsewhere.example/steal"
+
+
+@pytest.mark.parametrize("path", ["/big", "/trickle", "/bomb"])
+async def test_an_answer_over_the_size_cap_is_refused(
+    client: ProviderClient, provider_url: str, path: str
+) -> None:
+    # Declared too large, streamed past the cap, and a gzip bomb: capped by what it inflates to.
+    with pytest.raises(ProviderError, match="larger than 4096 bytes"):
+        await client.request(provider_url, "GET", path, access_token="t")
+
+    assert (await client.request(provider_url, "GET", "/echo/after", access_token="t")).status_code == 200
+
+
+async def test_a_compressed_answer_is_decoded(client: ProviderClient, provider_url: str) -> None:
+    response = await client.request(provider_url, "GET", "/zipped", access_token="t")
+
+    assert response.json() == {"zipped": True}
+    assert "content-encoding" not in response.headers
+
+
+async def test_a_slow_provider_is_a_timeout(client: ProviderClient, provider_url: str) -> None:
+    with pytest.raises(ProviderTimeout, match=r"did not answer within 0\.3 s") as raised:
+        await client.request(provider_url, "GET", "/slow", access_token="t", timeout=0.3)
+
+    assert isinstance(raised.value.__cause__, httpx.ReadTimeout)
+
+
+async def test_a_closed_port_is_a_connect_error_so_nothing_was_sent(client: ProviderClient) -> None:
+    with pytest.raises(ProviderError, match="Could not reach GET /x") as raised:
+        await client.request(f"http://127.0.0.1:{free_port()}", "GET", "/x", access_token="t")
+
+    assert isinstance(raised.value.__cause__, httpx.ConnectError)
+
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+async def raw_server(handler: Handler) -> tuple[asyncio.Server, str]:
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    return server, f"http://127.0.0.1:{port}"
+
+
+async def test_a_get_meeting_a_connection_closed_while_idle_is_sent_again_but_a_post_is_not(
+    client: ProviderClient,
+) -> None:
+    received: list[bytes] = []
+
+    async def one_answer_per_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # Answers the first request of a connection; at the second, closes it unanswered, as a server does
+        # when its keep-alive timeout strikes just as a request arrives.
+        for index in range(2):
+            head = await reader.readuntil(b"\r\n\r\n")
+            received.append(head.split(b"\r\n", 1)[0])
+            if b"Content-Length: " in head:
+                await reader.readexactly(int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0]))
+            if index == 1:
+                break
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}")
+            await writer.drain()
+        writer.close()
+
+    server, url = await raw_server(one_answer_per_connection)
+    async with server:
+        assert (await client.request(url, "GET", "/a", access_token="t")).status_code == 200
+        assert (await client.request(url, "GET", "/b", access_token="t")).status_code == 200
+        with pytest.raises(ProviderError, match="Could not reach POST /c") as raised:
+            await client.request(url, "POST", "/c", access_token="t", json={})
+
+    assert received == [b"GET /a HTTP/1.1", b"GET /b HTTP/1.1", b"GET /b HTTP/1.1", b"POST /c HTTP/1.1"]
+    assert isinstance(raised.value.__cause__, httpx.RemoteProtocolError)
+
+
+async def test_a_malformed_answer_is_a_protocol_error(client: ProviderClient) -> None:
+    async def garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 2OO NOT A STATUS\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server, url = await raw_server(garbage)
+    async with server:
+        with pytest.raises(ProviderError, match="RemoteProtocolError") as raised:
+            await client.request(url, "GET", "/x", access_token="t")
+
+    assert isinstance(raised.value.__cause__, httpx.RemoteProtocolError)
