@@ -16,7 +16,7 @@ from tests.api.conftest import PUBLIC_URL, REDIRECT_URI, Harness, Tenant, basic
 
 
 async def _create(harness: Harness, tenant: Tenant, **fields: object) -> httpx.Response:
-    body = {
+    body: dict[str, object] = {
         "connector": "factorialhr",
         "environment": "sandbox",
         "client_id": "cid",

@@ -77,12 +77,13 @@ async def test_a_canary_sweep_finds_no_secret_in_responses_logs_or_the_database(
     assert (await harness.rpc(tenant, account["id"], "factorialhr_get_credentials")).status_code == 200
     harness.advance(timedelta(hours=2))  # expiry → refresh
     assert (await harness.rpc(tenant, account["id"], "factorialhr_get_credentials")).status_code == 200
+    # 501: an error a resend would not cure, so it is not retried (a 500 on a GET would be).
     await harness.factorial.post(
-        "/_emulator/faults", json={"method": "GET", "path": CREDENTIALS_PATH, "status": 500, "times": 1}
+        "/_emulator/faults", json={"method": "GET", "path": CREDENTIALS_PATH, "status": 501, "times": 1}
     )
     failed = await harness.rpc(tenant, account["id"], "factorialhr_get_credentials")
     assert failed.status_code == 502
-    assert failed.json()["provider_errors"][0]["status"] == 500
+    assert failed.json()["provider_errors"][0]["status"] == 501
 
     world = emulator.state.world
     secrets = {

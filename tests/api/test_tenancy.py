@@ -154,6 +154,41 @@ async def action_rpc(harness: Harness, s: Setup) -> None:
     assert (await harness.stats())["api_requests"] == before
 
 
+async def action_list(harness: Harness, s: Setup) -> None:
+    """B cannot list what A's account may run, nor learn that it exists."""
+    for account_ids in (s.a_account, f"{s.a_account},acc_unknown"):
+        await _not_found(
+            await harness.api.get("/actions", params={"filter[account_ids]": account_ids}, headers=s.b.auth)
+        )
+
+
+async def action_search(harness: Harness, s: Setup) -> None:
+    """Action search ranks the catalogue: the same for every project, and holding no project's objects."""
+    query = {"query": "list employees"}
+    as_a = await harness.api.post("/actions/search", json=query, headers=s.a.auth)
+    as_b = await harness.api.post("/actions/search", json=query, headers=s.b.auth)
+    assert as_a.json() == as_b.json()
+    assert s.a_profile not in as_b.text and s.a_account not in as_b.text
+
+
+async def mcp(harness: Harness, s: Setup) -> None:
+    """B's key cannot open MCP on A's account, named in the header or the query."""
+    before = (await harness.stats())["api_requests"]
+    listing = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    accept = {"accept": "application/json, text/event-stream"}
+    await _not_found(
+        await harness.api.post(
+            "/mcp", json=listing, headers={**s.b.auth, **accept, "x-account-id": s.a_account}
+        )
+    )
+    await _not_found(
+        await harness.api.post(
+            "/mcp", params={"x-account-id": s.a_account}, json=listing, headers={**s.b.auth, **accept}
+        )
+    )
+    assert (await harness.stats())["api_requests"] == before
+
+
 async def connect_page(harness: Harness, s: Setup) -> None:
     """Hosted pages take a session token, not a key: B's key (or none) opens nothing of A's."""
     page = await harness.browser().get("/connect", headers=s.b.auth)
@@ -199,7 +234,10 @@ MATRIX: dict[tuple[str, str], Probe] = {
     ("PATCH", "/accounts/{account_id}"): account_patch,
     ("DELETE", "/accounts/{account_id}"): account_delete,
     ("GET", "/accounts/{account_id}/meta"): account_meta,
+    ("GET", "/actions"): action_list,
     ("POST", "/actions/rpc"): action_rpc,
+    ("POST", "/actions/search"): action_search,
+    ("POST", "/mcp"): mcp,
     ("GET", "/connect/style.css"): public,
     ("GET", "/connect"): connect_page,
     ("GET", "/connect/oauth2/{profile_id}"): connect_start,

@@ -10,8 +10,10 @@ from fastapi import FastAPI
 
 from linkyard import __version__
 from linkyard.api.errors import install_error_handlers
+from linkyard.api.mcp import McpEndpoint
 from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, RequestLog
 from linkyard.api.routes import add_api_routes
+from linkyard.api.routes import search as action_search
 from linkyard.config import Settings
 from linkyard.domain import Clock, utc_now
 from linkyard.oauth import Refresher, quiet_http_loggers
@@ -36,6 +38,7 @@ def create_app(
     the Factorial emulator behind `httpx.ASGITransport`); `clock` defaults to the store's, else the real one.
     """
     chosen_clock: Clock = clock or (store.clock if store is not None else utc_now)
+    mcp = McpEndpoint(chosen_clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -44,7 +47,7 @@ def create_app(
             settings, store=store, clock=chosen_clock, provider_transport=provider_transport
         ) as platform:
             app.state.platform = platform
-            async with Refresher(platform.keeper):
+            async with Refresher(platform.keeper), mcp.run():
                 yield
 
     app = FastAPI(
@@ -57,6 +60,9 @@ def create_app(
     # Routes are added to the app's own router (not included from sub-routers), so that `app.routes` lists
     # every route: the tenant-isolation test walks it.
     add_api_routes(app.router)
+    # Action search and MCP (`POST /actions/search`, `POST /mcp`): the MCP session manager runs in the lifespan.
+    action_search.add_routes(app.router)
+    mcp.add_routes(app.router)
     add_connect_routes(app.router)
     install_error_handlers(app, chosen_clock)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, clock=chosen_clock)

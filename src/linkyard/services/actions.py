@@ -1,13 +1,13 @@
 """Running an action on a linked account: check it is allowed, call the provider with a live token, shape the answer.
 
-Every check (the action enabled on the profile, its scopes granted, the account active) happens before any
-upstream call. A 401 from the provider is reported to the token keeper once, which refreshes a user token or
-confirms a company token's revocation, and the call is retried at most once.
+Every check (the action enabled on the profile, its scopes granted, the account and its profile active, the
+arguments valid) happens before any upstream call. Sending, retrying and mapping the provider's errors is
+`linkyard.services.execution`'s job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,27 +16,24 @@ import httpx
 from linkyard.connectors import (
     Action,
     CallContext,
+    Connector,
     build_request,
     enabled_actions,
     extract_result,
     get_connector,
+    list_connectors,
 )
+from linkyard.connectors.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from linkyard.domain import Project
 from linkyard.errors import (
     Forbidden,
     NotFound,
     PreconditionFailed,
     ProviderError,
-    ProviderErrorDetail,
-    RateLimited,
     ValidationFailed,
 )
+from linkyard.services.execution import Call, send_call
 from linkyard.services.platform import Platform
-
-# Provider answers passed on with their own status: the caller's input or permissions, not the provider's health.
-_PASSED_ON = frozenset({400, 403, 404, 409, 422})
-_RAW_LIMIT = 2000
-_SHOWN_HEADERS = ("content-type", "retry-after", "x-request-id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +43,14 @@ class ActionResult:
     data: Any
     next: str | None
     is_list: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorActions:
+    """A connector and the actions of it that are listed (`GET /actions`)."""
+
+    connector: Connector
+    actions: tuple[Action, ...]
 
 
 def flatten_arguments(
@@ -71,21 +76,30 @@ def flatten_arguments(
 
 
 async def run_action(
-    platform: Platform, project: Project, account_id: str, action_id: str, arguments: Mapping[str, Any]
+    platform: Platform,
+    project: Project,
+    account_id: str,
+    action_id: str,
+    arguments: Mapping[str, Any],
+    *,
+    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ) -> ActionResult:
-    """Run `action_id` on an account of `project` with flat `arguments`.
+    """Run `action_id` on an account of `project` with flat `arguments` (values may be strings, as SDKs send
+    them: `"5"` for an integer, `"true"`, `"a,b"` for a list).
 
     404 for an unknown account or action; 403 when the action is not enabled on the account's profile or a
-    required scope was not granted (naming the missing scopes); 412 when the account is not active; 422 for
-    bad arguments. Then the provider is called.
+    required scope was not granted (naming the missing scopes); 412 when the account or its profile is not
+    active; 422 for bad arguments (naming each field, never echoing a value). All of these are decided before
+    any call to the provider. Then the provider is called as `send_call` describes, retried only where
+    `policy` says it is safe.
     """
     store = platform.store
-    account = await store.accounts.get(project.id, account_id)
+    account = await store.accounts.get_recent(project.id, account_id)
     connector = get_connector(account.provider)
     action = connector.find_action(action_id)
     if action is None:
         raise NotFound(f"{connector.name} has no such action", code="action_not_found")
-    profile = await store.connector_profiles.get(project.id, account.integration_id)
+    profile = await store.connector_profiles.get_recent(project.id, account.integration_id)
     if action not in enabled_actions(connector, profile.scopes, profile.actions):
         raise Forbidden(f"{action.id} is not enabled on the account's connector profile")
     # An account whose token response named no scopes is unrestricted: the provider decides (and may say 403).
@@ -110,63 +124,57 @@ async def run_action(
             "The account's provider environment is not available on this server"
         ) from None
 
-    async def send(token: str) -> httpx.Response:
-        return await platform.provider.request(
-            endpoints.base_url,
-            request.method,
-            request.path,
-            access_token=token,
-            query=request.query,
-            json=request.json,
-        )
+    async def renew(rejected: str) -> str | None:
+        return await platform.keeper.report_unauthorized(project.id, account_id, rejected)
 
+    call = Call(
+        base_url=endpoints.base_url, request=request, action_id=action.id, provider_name=connector.name
+    )
     token = await platform.keeper.access_token(project.id, account_id)
-    response = await send(token)
-    if response.status_code == 401:
-        # The provider did not act on a request it refused to authenticate, so sending it again is safe.
-        retry = await platform.keeper.report_unauthorized(project.id, account_id, token)
-        if retry is None:
-            raise PreconditionFailed(
-                f"{connector.name} no longer accepts the account's authorization: link the account again"
-            )
-        response = await send(retry)
+    response = await send_call(
+        platform.provider, call, token=token, renew=renew, policy=policy, clock=platform.clock
+    )
     return _result(action, response, connector.name)
 
 
+async def list_actions(
+    platform: Platform,
+    project: Project,
+    *,
+    account_ids: Sequence[str] = (),
+    connectors: Sequence[str] = (),
+) -> list[ConnectorActions]:
+    """The actions callers may run, per connector, in catalogue order (`GET /actions`).
+
+    `connectors` keeps only those connector keys (unknown keys match nothing). With `account_ids`, only the
+    actions enabled on those accounts' connector profiles are listed (their union), and only connectors they
+    belong to; an account that is not the project's is 404.
+    """
+    wanted = set(connectors)
+    selected = [c for c in list_connectors() if not wanted or c.key in wanted]
+    if not account_ids:
+        return [ConnectorActions(connector, connector.actions) for connector in selected]
+    enabled: dict[str, set[str]] = {}
+    for account_id in dict.fromkeys(account_ids):
+        account = await platform.store.accounts.get(project.id, account_id)
+        profile = await platform.store.connector_profiles.get(project.id, account.integration_id)
+        connector = get_connector(account.provider)
+        ids = enabled.setdefault(connector.key, set())
+        ids.update(action.id for action in enabled_actions(connector, profile.scopes, profile.actions))
+    return [
+        ConnectorActions(connector, tuple(a for a in connector.actions if a.id in enabled[connector.key]))
+        for connector in selected
+        if connector.key in enabled
+    ]
+
+
 def _result(action: Action, response: httpx.Response, provider_name: str) -> ActionResult:
-    status = response.status_code
-    if 200 <= status < 300:
-        try:
-            payload = response.json() if response.content else None
-        except ValueError:
-            raise ProviderError(f"{provider_name} answered with something that is not JSON") from None
-        data, next_cursor = extract_result(action, payload)
-        return ActionResult(data, next_cursor, action.result == "list")
-    detail = _detail(response)
-    if status == 429:
-        retry_after = response.headers.get("retry-after", "")
-        raise RateLimited(
-            f"{provider_name} is rate limiting the account; try again later",
-            retry_after=float(retry_after) if retry_after.isdigit() else None,
-        )
-    error = ProviderError(f"{provider_name} answered {status} to {action.id}", provider_errors=[detail])
-    if status in _PASSED_ON:
-        error.status = status
-    raise error
-
-
-def _detail(response: httpx.Response) -> ProviderErrorDetail:
-    """The provider's answer for `provider_errors`: its URL without the query, a clipped body, safe headers."""
     try:
-        raw: Any = response.json()
+        payload = response.json() if response.content else None
     except ValueError:
-        raw = response.text[:_RAW_LIMIT]
-    try:
-        url = str(response.request.url.copy_with(query=None))
-    except RuntimeError:  # a response built without its request
-        url = ""
-    headers = {name: response.headers[name] for name in _SHOWN_HEADERS if name in response.headers}
-    return {"status": response.status_code, "url": url, "raw": raw, "headers": headers}
+        raise ProviderError(f"{provider_name} answered with something that is not JSON") from None
+    data, next_cursor = extract_result(action, payload)
+    return ActionResult(data, next_cursor, action.result == "list")
 
 
 def _clip(name: str) -> str:

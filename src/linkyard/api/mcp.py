@@ -1,0 +1,235 @@
+"""`POST /mcp`: a linked account's enabled actions as MCP tools, over stateless Streamable HTTP with JSON answers.
+
+The official MCP SDK speaks the protocol: a low-level `Server` behind a stateless `StreamableHTTPSessionManager`
+(`json_response=True`), which answers `initialize` with the client's protocol version when it supports it,
+`notifications/initialized` with 202, and dispatches `tools/list` and `tools/call` here. Who is calling differs
+per request, so the FastAPI route resolves it first (the project of the API key, the account from `x-account-id`,
+the `param-style`) and hands it to the handlers in the request's ASGI scope, which the SDK passes along as the
+request context. A missing key is 401 and another project's account 404, in the platform's error envelope,
+before any MCP message is read; `GET` and `DELETE` are 405 (stateless: no stream to open, no session to end).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Header, Query, Request, Response
+from mcp import types
+from mcp.server.lowlevel import Server
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.shared.exceptions import McpError
+from starlette.types import Receive, Scope, Send
+
+from linkyard import __version__, services
+from linkyard.api.deps import PlatformDep, ProjectDep
+from linkyard.api.errors import error_response
+from linkyard.domain import Clock, Project
+from linkyard.errors import BadRequest, LinkyardError
+from linkyard.services import Platform
+from linkyard.services.tools import (
+    DEFAULT_PARAM_STYLE,
+    ParamStyle,
+    ToolDefinition,
+    account_actions,
+    group_arguments,
+    to_mcp,
+    tool_definitions,
+)
+
+TOOLS_PAGE_SIZE = 100
+_CALLER = "linkyard.mcp_caller"
+_INSTRUCTIONS = (
+    "Each tool is an action on the provider account linked as x-account-id, named <connector>_<verb>_<noun>. "
+    "List tools return {data, next}: pass `next` back (as the `next` query argument) for the following page."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class McpCaller:
+    """Who is calling, resolved from the HTTP request before the MCP message is handled."""
+
+    platform: Platform
+    project: Project
+    account_id: str
+    style: ParamStyle
+
+
+def tools_page(
+    tools: Sequence[ToolDefinition], cursor: str | None, size: int = TOOLS_PAGE_SIZE
+) -> tuple[list[ToolDefinition], str | None]:
+    """One page of `tools` from `cursor` (an opaque offset), and the cursor of the next page or `None`."""
+    start = 0
+    if cursor is not None:
+        try:
+            start = int(base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii"))
+        except (ValueError, binascii.Error, UnicodeError):
+            start = -1
+        if not 0 < start < len(tools):
+            raise McpError(types.ErrorData(code=types.INVALID_PARAMS, message="Invalid cursor"))
+    end = start + size
+    next_cursor = (
+        base64.urlsafe_b64encode(str(end).encode("ascii")).decode("ascii") if end < len(tools) else None
+    )
+    return list(tools[start:end]), next_cursor
+
+
+def build_server(clock: Clock, *, page_size: int = TOOLS_PAGE_SIZE) -> Server[Any, Request]:
+    """The MCP server: `tools/list` and `tools/call` for the caller in the request context."""
+    server: Server[Any, Request] = Server("linkyard", version=__version__, instructions=_INSTRUCTIONS)
+
+    async def list_tools(request: types.ListToolsRequest) -> types.ServerResult:
+        caller = _caller(server)
+        try:
+            actions = await account_actions(caller.platform, caller.project, caller.account_id)
+        except Exception as exc:
+            raise _protocol_error(exc, clock) from None
+        cursor = request.params.cursor if request.params is not None else None
+        page, next_cursor = tools_page(tool_definitions(actions, caller.style), cursor, page_size)
+        tools = [types.Tool.model_validate(tool) for tool in to_mcp(page)]
+        return types.ServerResult(types.ListToolsResult(tools=tools, nextCursor=next_cursor))
+
+    async def call_tool(request: types.CallToolRequest) -> types.ServerResult:
+        caller = _caller(server)
+        try:
+            grouped = group_arguments(request.params.arguments or {}, caller.style)
+            arguments = services.flatten_arguments(path=grouped.path, query=grouped.query, body=grouped.body)
+            result = await services.run_action(
+                caller.platform, caller.project, caller.account_id, request.params.name, arguments
+            )
+        except Exception as exc:
+            # A failed action is a tool result the model can read and act on, not a protocol error.
+            return types.ServerResult(_failure(exc, clock))
+        content: dict[str, Any] = {"data": result.data}
+        if result.is_list:
+            content["next"] = result.next
+        text = orjson.dumps(content).decode()
+        return types.ServerResult(
+            types.CallToolResult(
+                content=[types.TextContent(type="text", text=text)], structuredContent=content
+            )
+        )
+
+    # Registered directly rather than through `@server.list_tools()` / `@server.call_tool()`: those keep one
+    # server-wide cache of tool schemas for input validation, but tools here differ per project, account and
+    # param style. `run_action` validates the arguments instead.
+    server.request_handlers[types.ListToolsRequest] = list_tools
+    server.request_handlers[types.CallToolRequest] = call_tool
+    return server
+
+
+class McpEndpoint:
+    """The MCP server, the session manager that serves it (`run()` belongs in the app's lifespan), the route."""
+
+    def __init__(self, clock: Clock, *, page_size: int = TOOLS_PAGE_SIZE) -> None:
+        self.server = build_server(clock, page_size=page_size)
+        self._sessions: StreamableHTTPSessionManager | None = None
+
+    @asynccontextmanager
+    async def run(self) -> AsyncIterator[None]:
+        """Serve MCP requests for the length of the block."""
+        # A session manager runs only once: a fresh one per lifespan lets the same app start again. It holds an
+        # anyio task group, which must be left by the task that entered it, so it runs in a task of its own:
+        # a host may enter and leave this block from different tasks (pytest-asyncio's fixtures do).
+        _quiet_sdk_logger()
+        sessions = StreamableHTTPSessionManager(self.server, stateless=True, json_response=True)
+        running, stop = asyncio.Event(), asyncio.Event()
+
+        async def serve() -> None:
+            async with sessions.run():
+                running.set()
+                await stop.wait()
+
+        task = asyncio.create_task(serve(), name="linkyard-mcp-sessions")
+        started = asyncio.create_task(running.wait())
+        await asyncio.wait((task, started), return_when=asyncio.FIRST_COMPLETED)
+        if not running.is_set():
+            started.cancel()
+            await task  # raises what stopped it
+        self._sessions = sessions
+        try:
+            yield
+        finally:
+            self._sessions = None
+            stop.set()
+            await task
+
+    def add_routes(self, routes: APIRouter) -> None:
+        endpoint = self
+
+        @routes.post("/mcp", response_class=Response)
+        async def mcp(
+            project: ProjectDep,
+            platform: PlatformDep,
+            param_style: Annotated[ParamStyle, Query(alias="param-style")] = DEFAULT_PARAM_STYLE,
+            x_account_id: Annotated[str | None, Header(max_length=64)] = None,
+            account_in_query: Annotated[str | None, Query(alias="x-account-id", max_length=64)] = None,
+        ) -> Response:
+            """MCP Streamable HTTP (stateless, JSON answers): `initialize`, `tools/list`, `tools/call`."""
+            account_id = _account_id(x_account_id, account_in_query)
+            account = await services.get_account(platform, project, account_id)
+            if endpoint._sessions is None:
+                raise RuntimeError("the MCP session manager is not running (app lifespan not started)")
+            return _Exchange(endpoint._sessions, McpCaller(platform, project, account.id, param_style))
+
+
+class _Exchange(Response):
+    """Hands the request to the SDK's session manager, which writes the answer itself."""
+
+    def __init__(self, sessions: StreamableHTTPSessionManager, caller: McpCaller) -> None:
+        super().__init__()
+        self.sessions = sessions
+        self.caller = caller
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[_CALLER] = self.caller
+        await self.sessions.handle_request(scope, receive, send)
+
+
+def _quiet_sdk_logger() -> None:
+    """Clamp the MCP SDK's logger to WARNING: at DEBUG it logs whole messages (tool arguments: people's data),
+    at INFO a line per request."""
+    logger = logging.getLogger("mcp")
+    if logger.level < logging.WARNING:
+        logger.setLevel(logging.WARNING)
+
+
+def _account_id(header: str | None, query: str | None) -> str:
+    if header and query and header != query:
+        raise BadRequest("The x-account-id header and query parameter disagree")
+    account_id = header or query
+    if not account_id:
+        raise BadRequest("Name the account: send the x-account-id header")
+    return account_id
+
+
+def _caller(server: Server[Any, Request]) -> McpCaller:
+    request = server.request_context.request
+    caller = request.scope.get(_CALLER) if request is not None else None
+    if not isinstance(caller, McpCaller):
+        raise McpError(types.ErrorData(code=types.INTERNAL_ERROR, message="Internal error"))
+    return caller
+
+
+def _failure(exc: BaseException, clock: Clock) -> types.CallToolResult:
+    """The platform's error envelope for `exc` (the one error table decides status and wording)."""
+    body = bytes(error_response(exc, clock).body)
+    return types.CallToolResult(
+        content=[types.TextContent(type="text", text=body.decode())],
+        structuredContent=orjson.loads(body),
+        isError=True,
+    )
+
+
+def _protocol_error(exc: BaseException, clock: Clock) -> McpError:
+    envelope = orjson.loads(bytes(error_response(exc, clock).body))
+    client_side = isinstance(exc, LinkyardError) and (exc.status or 500) < 500
+    code = types.INVALID_PARAMS if client_side else types.INTERNAL_ERROR
+    return McpError(types.ErrorData(code=code, message=envelope["message"], data=envelope))

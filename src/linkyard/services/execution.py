@@ -1,0 +1,215 @@
+"""Sending an action's request to the provider: a live token, a deadline, the retries that are safe, and the
+provider's errors turned into the platform's.
+
+The rules of what may be resent, and when, are `linkyard.connectors.retry.RetryPolicy`'s; this module applies
+them to one call. A 401 is not a retry: the token keeper refreshes (or confirms) the token once and the request
+is sent once more with it, since the provider did not act on a request it refused to authenticate.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from linkyard.connectors import PreparedRequest
+from linkyard.connectors.retry import Failure, RetryPolicy, parse_retry_after
+from linkyard.domain import Clock
+from linkyard.errors import (
+    PreconditionFailed,
+    ProviderError,
+    ProviderErrorDetail,
+    ProviderTimeout,
+    RateLimited,
+)
+from linkyard.oauth.client import ProviderClient
+
+logger = logging.getLogger(__name__)
+
+# Provider answers passed on with their own status: the caller's input or permissions, not the provider's health.
+PASSED_ON = frozenset({400, 403, 404, 409, 422})
+RAW_LIMIT = 2000
+SHOWN_HEADERS = ("content-type", "retry-after", "x-request-id")
+_REDACTED = "[redacted]"
+
+Renew = Callable[[str], Awaitable[str | None]]
+"""Given the token the provider refused, a token to try once more with, or `None` (the account needs a re-link)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Call:
+    """One action call to send: where, what, and the names its errors speak of."""
+
+    base_url: str
+    request: PreparedRequest
+    action_id: str
+    provider_name: str
+
+
+async def send_call(
+    provider: ProviderClient,
+    call: Call,
+    *,
+    token: str,
+    renew: Renew,
+    policy: RetryPolicy,
+    clock: Clock,
+) -> httpx.Response:
+    """The provider's successful (2xx) answer to `call`, after the retries `policy` allows within its budget.
+
+    Raises `RateLimited` (429, with the provider's `Retry-After` when it did not fit the budget),
+    `ProviderTimeout` (408: no answer in time, or a POST whose outcome is unknown), `ProviderError` (502, with
+    `provider_errors` for every answer that failed, or the provider's own 400/403/404/409/422 passed on) and
+    `PreconditionFailed` (412: the provider no longer accepts the account's authorization).
+    """
+    method = call.request.method
+    deadline = policy.monotonic() + policy.budget
+    tokens = [token]
+    failed: list[ProviderErrorDetail] = []
+    attempt = 0
+    renewed = False
+    while True:
+        attempt += 1
+        remaining = deadline - policy.monotonic()
+        if remaining <= 0:
+            raise _unanswered(call, "timeout", failed, policy)
+        timeout = min(policy.attempt_timeout, remaining)
+        try:
+            response = await provider.request(
+                call.base_url,
+                method,
+                call.request.path,
+                access_token=tokens[-1],
+                query=call.request.query,
+                json=call.request.json,
+                timeout=timeout,
+            )
+        except ProviderError as error:
+            failure = _failure(error)
+            if failure is None:
+                raise
+            wait = policy.backoff(attempt)
+            if (
+                not policy.retries_failure(method, failure)
+                or attempt >= policy.max_attempts
+                or not _fits(policy, deadline, wait)
+            ):
+                raise _unanswered(call, failure, failed, policy) from error
+            logger.info("%s: %s, resending in %.2f s", call.action_id, failure, wait)
+            await policy.sleep(wait)
+            continue
+        status = response.status_code
+        if 200 <= status < 300:
+            return response
+        if status == 401 and not renewed:
+            renewed = True
+            attempt -= 1  # a new credential, not a retry: it spends budget but no attempt
+            fresh = await renew(tokens[-1])
+            if fresh is None:
+                raise PreconditionFailed(
+                    f"{call.provider_name} no longer accepts the account's authorization: link the account again"
+                )
+            tokens.append(fresh)
+            continue
+        detail = provider_error_detail(response, secrets=tokens)
+        if not policy.retries_status(method, status):
+            raise _refused(call, status, [*failed, detail])
+        failed.append(detail)
+        retry_after = parse_retry_after(response.headers.get("retry-after"), now=clock())
+        wait = policy.backoff(attempt) if retry_after is None else retry_after
+        if attempt >= policy.max_attempts or not _fits(policy, deadline, wait):
+            raise _exhausted(call, status, attempt, retry_after, failed)
+        logger.info(
+            "%s: %s answered %s, resending in %.2f s", call.action_id, call.provider_name, status, wait
+        )
+        await policy.sleep(wait)
+
+
+def provider_error_detail(response: httpx.Response, *, secrets: Iterable[str] = ()) -> ProviderErrorDetail:
+    """The provider's answer for `provider_errors`: its URL without the query, a clipped body with `secrets`
+    removed, and only the headers worth showing (never cookies, auth challenges or tokens)."""
+    text = response.text[:RAW_LIMIT]
+    hidden = [secret for secret in secrets if secret]
+    raw: Any = text
+    if len(response.content) <= RAW_LIMIT and not any(secret in text for secret in hidden):
+        try:
+            raw = json.loads(response.content) if response.content else None
+        except ValueError:
+            raw = text
+    if isinstance(raw, str):
+        for secret in hidden:
+            raw = raw.replace(secret, _REDACTED)
+    try:
+        url = str(response.request.url.copy_with(query=None, fragment=None))
+    except RuntimeError:  # a response built without its request
+        url = ""
+    headers = {name: response.headers[name] for name in SHOWN_HEADERS if name in response.headers}
+    return {"status": response.status_code, "url": url, "raw": raw, "headers": headers}
+
+
+def _failure(error: ProviderError) -> Failure | None:
+    """How an attempt failed without an answer, from the transport error the client translated; `None` when
+    the provider did answer (e.g. with a body over the size cap), which sending again would not change."""
+    cause = error.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return "not_sent"
+    if isinstance(error, ProviderTimeout):
+        return "timeout"
+    if isinstance(cause, httpx.TransportError):
+        return "lost"
+    return None
+
+
+def _fits(policy: RetryPolicy, deadline: float, wait: float) -> bool:
+    """Whether a wait of `wait` seconds still leaves time for an attempt within the budget."""
+    return policy.monotonic() + wait < deadline
+
+
+def _unanswered(
+    call: Call, failure: Failure, failed: list[ProviderErrorDetail], policy: RetryPolicy
+) -> ProviderError:
+    """The error for a call whose last attempt got no answer; `failed` holds the answers before it."""
+    # Not resendable after this failure means the provider may have acted on it: the caller must find out.
+    unknown = failure != "not_sent" and not policy.retries_failure(call.request.method, failure)
+    unknown_note = ": it may have been carried out, so check before sending it again" if unknown else ""
+    if failure == "timeout":
+        return ProviderTimeout(
+            f"{call.provider_name} did not answer {call.action_id} in time{unknown_note}",
+            provider_errors=failed,
+        )
+    if failure == "lost":
+        return ProviderError(
+            f"The connection to {call.provider_name} broke during {call.action_id}{unknown_note}",
+            provider_errors=failed,
+        )
+    return ProviderError(f"Could not reach {call.provider_name} for {call.action_id}", provider_errors=failed)
+
+
+def _refused(call: Call, status: int, details: list[ProviderErrorDetail]) -> ProviderError:
+    if 300 <= status < 400:
+        message = f"{call.provider_name} redirected {call.action_id} (not followed)"
+    else:
+        message = f"{call.provider_name} answered {status} to {call.action_id}"
+    error = ProviderError(message, provider_errors=details)
+    if status in PASSED_ON:
+        error.status = status
+    return error
+
+
+def _exhausted(
+    call: Call, status: int, attempts: int, retry_after: float | None, details: list[ProviderErrorDetail]
+) -> RateLimited | ProviderError:
+    tries = "once" if attempts == 1 else f"{attempts} times"
+    if status == 429:
+        return RateLimited(
+            f"{call.provider_name} is rate limiting the account ({call.action_id} tried {tries}); "
+            "try again later",
+            retry_after=retry_after,
+        )
+    return ProviderError(
+        f"{call.provider_name} answered {status} to {call.action_id} (tried {tries})", provider_errors=details
+    )

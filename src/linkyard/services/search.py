@@ -1,0 +1,218 @@
+"""Finding actions by what they do: BM25 (the `bm25s` library) over the catalogue, with a small HR thesaurus.
+
+Each action is indexed as its name's words, its label, its description and its required scopes. A query is
+tokenised the same way and widened with the catalogue's own words for common HR synonyms ("vacation" → "time
+off", "staff" → "employee"), since BM25 only matches words. Scores are normalised into [0, 1]: the BM25 score
+divided by what a document matching every query word once, at average length, would score (clipped at 1), so
+an unmatched query word lowers every result instead of leaving the best one at 1.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import bm25s
+import numpy as np
+
+from linkyard.connectors import Action, Connector, list_connectors
+
+DEFAULT_TOP_K = 10
+MAX_TOP_K = 100
+
+_K1 = 1.5
+_B = 0.5  # descriptions differ in length more than in relevance: normalise lengths less
+_WORD = re.compile(r"[a-z0-9]+")
+# Words that carry no meaning in a request for an action. Not a general English list: those drop "off"
+# ("time off") and "all" (a list).
+_STOPWORDS = frozenset(
+    _WORD.findall(
+        "a an the of for to in on at by with from and or is are be it its this that these those please i me "
+        "we you our their his her them can could would should how what which do does"
+    )
+)
+# A query word → the catalogue's words for it. Both sides go through `_stem`.
+_THESAURUS: dict[str, str] = {
+    "staff": "employee",
+    "people": "employee",
+    "person": "employee",
+    "personnel": "employee",
+    "worker": "employee",
+    "workforce": "employee",
+    "colleague": "employee",
+    "headcount": "employee",
+    "hire": "create employee",
+    "onboard": "create employee",
+    "fire": "terminate employee",
+    "dismiss": "terminate employee",
+    "offboard": "terminate employee",
+    "vacation": "time off leave",
+    "holiday": "time off leave",
+    "pto": "time off leave",
+    "absence": "time off leave",
+    "leave": "time off",
+    "sick": "leave",
+    "accept": "approve",
+    "decline": "reject",
+    "deny": "reject",
+    "refuse": "reject",
+    "withdraw": "cancel",
+    "delete": "cancel",
+    "add": "create",
+    "new": "create",
+    "edit": "update",
+    "change": "update",
+    "modify": "update",
+    "show": "list get",
+    "all": "list",
+    "find": "list",
+    "search": "list",
+    "fetch": "get",
+    "read": "get",
+    "office": "location",
+    "site": "location",
+    "department": "team",
+    "group": "team",
+    "job": "posting",
+    "opening": "posting",
+    "vacancy": "posting",
+    "position": "posting",
+    "applicant": "candidate",
+    "salary": "contract",
+    "compensation": "contract",
+    "pay": "contract salary",
+    "attendance": "shift clock",
+    "timesheet": "shift",
+    "punch": "clock",
+    "allowance": "balance",
+    "remaining": "balance left",
+    "entity": "legal entity",
+    "employer": "legal entity",
+    "who": "credentials",
+    "whoami": "credentials",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ActionMatch:
+    """An action of `connector` that matched a query, with its similarity in [0, 1]."""
+
+    connector: Connector
+    action: Action
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """The best `matches` first (at most `top_k`), and how many actions matched in all."""
+
+    matches: tuple[ActionMatch, ...]
+    total: int
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase words without stopwords, plurals folded (`employees` → `employee`), `_` splitting words."""
+    return [_stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    _stem(word): tuple(tokenize(meaning)) for word, meaning in _THESAURUS.items()
+}
+
+
+class ActionIndex:
+    """A BM25 index over the actions of some connectors."""
+
+    def __init__(self, connectors: Iterable[Connector]) -> None:
+        self._entries: list[tuple[Connector, Action]] = [
+            (connector, action) for connector in connectors for action in connector.actions
+        ]
+        documents = [_document(connector, action) for connector, action in self._entries]
+        self._bm25 = bm25s.BM25(k1=_K1, b=_B, method="lucene")
+        self._bm25.index(documents, show_progress=False)
+        self._document_frequency: dict[str, int] = {}
+        for document in documents:
+            for token in set(document):
+                self._document_frequency[token] = self._document_frequency.get(token, 0) + 1
+        self._keys = np.array([connector.key for connector, _ in self._entries])
+
+    def search(
+        self,
+        query: str,
+        *,
+        connector: str | None = None,
+        top_k: int = DEFAULT_TOP_K,
+        min_similarity: float = 0.0,
+    ) -> SearchResults:
+        """The actions that match `query` best first, only `connector`'s when given; only scores above zero
+        and at least `min_similarity` count."""
+        groups = [(token, (token, *_SYNONYMS.get(token, ()))) for token in tokenize(query)]
+        # Repeats stay: a word asked for twice (`show all` → `list list get`) weighs twice.
+        terms = [term for _, group in groups for term in group if term in self._vocabulary]
+        if not terms or not self._entries:
+            return SearchResults((), 0)
+        mask = None if connector is None else (self._keys == connector).astype(np.float32)
+        raw = np.asarray(self._bm25.get_scores(terms, weight_mask=mask), dtype=np.float64)
+        scores = np.minimum(raw / self._bound(group for _, group in groups), 1.0)
+        order = np.argsort(-scores, kind="stable")  # ties keep catalogue order
+        matches = [
+            ActionMatch(self._entries[index][0], self._entries[index][1], round(float(scores[index]), 4))
+            for index in order
+            if raw[index] > 0 and scores[index] >= min_similarity
+        ]
+        return SearchResults(tuple(matches[:top_k]), len(matches))
+
+    @property
+    def _vocabulary(self) -> dict[str, int]:
+        vocabulary: dict[str, int] = self._bm25.vocab_dict
+        return vocabulary
+
+    def _idf(self, frequency: int) -> float:
+        """BM25's (Lucene) inverse document frequency of a word in `frequency` documents, as `bm25s` has it."""
+        return math.log(1 + (len(self._entries) - frequency + 0.5) / (frequency + 0.5))
+
+    def _bound(self, groups: Iterable[Sequence[str]]) -> float:
+        """What a document matching each query word (or one of its synonyms) once, at average length, scores;
+        a word the catalogue does not know counts as the rarest word."""
+        bound = 0.0
+        for group in groups:
+            known = [
+                self._idf(self._document_frequency[term])
+                for term in group
+                if term in self._document_frequency
+            ]
+            bound += max(known) if known else self._idf(0)
+        return bound
+
+
+def _document(connector: Connector, action: Action) -> list[str]:
+    # The name says what the action does and the label repeats it: counted thrice against the description.
+    name = action.id.removeprefix(f"{connector.key}_").replace("_", " ")
+    return tokenize(" ".join((name, name, action.label, action.description)))
+
+
+@cache
+def _catalogue_index() -> ActionIndex:
+    return ActionIndex(list_connectors())
+
+
+def search_actions(
+    query: str,
+    *,
+    connector: str | None = None,
+    top_k: int = DEFAULT_TOP_K,
+    min_similarity: float = 0.0,
+) -> SearchResults:
+    """Search the whole catalogue (the index is built on first use and kept)."""
+    return _catalogue_index().search(query, connector=connector, top_k=top_k, min_similarity=min_similarity)

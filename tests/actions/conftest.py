@@ -1,0 +1,216 @@
+"""Action fixtures: the platform app and the Factorial emulator in-process over real HTTP, with a `Wire` between
+them that records every request the platform sends (and can refuse connections), and a fast retry policy.
+
+The retry policy's seams are replaced by `FakeTime`: waits are recorded and move a fake monotonic clock, so a
+`Retry-After: 2` costs no real time and the budget is exact. Per-attempt timeouts stay real (the emulator's
+`delay_ms` fault is real time too), which is what the timeout tests need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from starlette.applications import Starlette
+
+from linkyard.api import create_app
+from linkyard.api.routes.actions import retry_policy
+from linkyard.config import Settings
+from linkyard.connectors import get_connector
+from linkyard.connectors.retry import RetryPolicy
+from linkyard.domain import ManualClock
+from linkyard.emulator.factorial import create_app as create_emulator
+from linkyard.emulator.factorial.state import Clock as EmulatorClock
+from linkyard.store import KeyRing, Store, generate_key_entry, open_store
+from tests.api.conftest import FACTORIAL, PUBLIC_URL, Harness, Tenant
+from tests.store.conftest import database_url
+
+__all__ = ["database_url"]
+
+API = f"/api/{get_connector('factorialhr').api_version}/resources"
+ALL_SCOPES = sorted(get_connector("factorialhr").scope_names)
+"""A full-permission profile: every scope of the connector, so every action is enabled."""
+
+
+@dataclass
+class FakeTime:
+    """The retry policy's clock and sleep: waits are recorded and advance time, instantly."""
+
+    now: float = 1000.0
+    slept: list[float] = field(default_factory=list)
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@dataclass
+class Wire(httpx.AsyncBaseTransport):
+    """The emulator behind an ASGI transport, seen from the platform's side of the wire.
+
+    `attempts` lists every request the platform tried to send, `(method, path)`; `refuse(...)` makes the next
+    matching requests fail to connect (nothing reaches the emulator), as a provider that is down would.
+    """
+
+    emulator: Starlette
+    attempts: list[tuple[str, str]] = field(default_factory=list)
+    authorizations: list[str] = field(default_factory=list)
+    _refusals: list[list[Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._inner = httpx.ASGITransport(app=self.emulator)
+
+    def refuse(self, method: str, path: str, times: int = 1) -> None:
+        self._refusals.append([method, path, times])
+
+    def count(self, method: str, path: str = "*") -> int:
+        """How many requests the platform tried to send that match `method` and the `path` glob."""
+        return sum(1 for m, p in self.attempts if m == method and fnmatchcase(p, path))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        method, path = request.method, request.url.path
+        if path.startswith("/api/"):
+            self.attempts.append((method, path))
+            self.authorizations.append(request.headers.get("authorization", ""))
+        for refusal in self._refusals:
+            if refusal[0] == method and fnmatchcase(path, refusal[1]) and refusal[2] > 0:
+                refusal[2] -= 1
+                raise httpx.ConnectError("connection refused", request=request)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+@pytest.fixture
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def keyring() -> KeyRing:
+    return KeyRing.parse(generate_key_entry("k1"))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        public_url=PUBLIC_URL,
+        encryption_keys=generate_key_entry("k1"),
+        sandbox_factorialhr_url=FACTORIAL,
+    )
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def policy(fake_time: FakeTime) -> RetryPolicy:
+    """Three attempts, 0.1 s then 0.2 s backoff (no jitter), a 30 s budget and a 2 s attempt timeout."""
+    return RetryPolicy(
+        max_attempts=3,
+        base_backoff=0.1,
+        max_backoff=1.0,
+        jitter=0.0,
+        budget=30.0,
+        attempt_timeout=2.0,
+        sleep=fake_time.sleep,
+        monotonic=fake_time.monotonic,
+    )
+
+
+@pytest.fixture
+async def emulator(clock: ManualClock) -> AsyncIterator[Starlette]:
+    app = create_emulator(seed=3, employees=25, clock=EmulatorClock(lambda: clock().timestamp()))
+    yield app
+    await app.state.webhooks.aclose()
+
+
+@pytest.fixture
+async def wire(emulator: Starlette) -> AsyncIterator[Wire]:
+    transport = Wire(emulator)
+    yield transport
+    await transport.aclose()
+
+
+@pytest.fixture
+async def store(settings: Settings, keyring: KeyRing, clock: ManualClock) -> AsyncIterator[Store]:
+    opened = await open_store(settings.database_url, keyring, clock)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, store: Store, clock: ManualClock, wire: Wire, policy: RetryPolicy
+) -> AsyncIterator[FastAPI]:
+    platform = create_app(settings, store=store, clock=clock, provider_transport=wire)
+    platform.dependency_overrides[retry_policy] = lambda: policy
+    async with platform.router.lifespan_context(platform):
+        yield platform
+
+
+@pytest.fixture
+async def factorial(emulator: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=emulator), base_url=FACTORIAL) as http:
+        yield http
+
+
+@pytest.fixture
+async def harness(
+    app: FastAPI, factorial: httpx.AsyncClient, store: Store, clock: ManualClock
+) -> AsyncIterator[Harness]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PUBLIC_URL) as api:
+        harness = Harness(app=app, api=api, factorial=factorial, store=store, clock=clock)
+        yield harness
+        await harness.aclose()
+
+
+@dataclass
+class Linked:
+    """A project with a company-token account of the seeded company's admin, on a full-permission profile;
+    `provider` is an API-key client of the emulator's own REST API, to read its state independently."""
+
+    tenant: Tenant
+    account_id: str
+    provider: httpx.AsyncClient
+
+
+@pytest.fixture
+async def linked(harness: Harness, emulator: Starlette) -> AsyncIterator[Linked]:
+    found = await link_admin(harness, emulator)
+    yield found
+    await found.provider.aclose()
+
+
+async def link_admin(harness: Harness, emulator: Starlette) -> Linked:
+    """Link the seeded company's admin with a company token; close `provider` when done."""
+    tenant = await harness.tenant()
+    application = await harness.application(scopes=ALL_SCOPES)
+    await harness.profile(tenant, application, scopes=ALL_SCOPES, token_type="company")
+    _, account = await harness.link(tenant, await harness.admin_email())
+    company = await harness.company()
+    key = await harness.factorial.post("/_emulator/api_keys", json={"company_id": company["id"]})
+    assert key.status_code == 201, key.text
+    provider = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=emulator),
+        base_url=FACTORIAL + API,
+        headers={"x-api-key": key.json()["api_key"]},
+    )
+    return Linked(tenant, account["id"], provider)
