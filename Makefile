@@ -5,20 +5,24 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 RUN_STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench bench-emulator emulator clean
+.PHONY: run test lint typecheck bench bench-emulator bench-actions emulator clean
+
+# uv installs the same packages from PyPI several times faster than pip; pip stays the fallback.
+INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
+          else $(BIN)/python -m pip install --quiet $(1); fi
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet uv || echo "uv unavailable: installing with pip"
 
 # `make run` installs only what the platform needs (fast on a fresh clone); `make test` adds the dev tools.
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	@$(call INSTALL,-e .)
 	@touch $(RUN_STAMP)
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(call INSTALL,-e '.[dev]')
 	@touch $(STAMP) $(RUN_STAMP)
 
 run: $(RUN_STAMP)
@@ -33,10 +37,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-bench: bench-emulator
+bench: bench-emulator bench-actions
 
 bench-emulator: $(STAMP)
 	$(BIN)/python bench/emulator_bench.py
+
+bench-actions: $(STAMP)
+	$(BIN)/python bench/actions_bench.py
 
 emulator: $(STAMP)
 	$(BIN)/linkyard emulator factorial --host 127.0.0.1 --port 8001

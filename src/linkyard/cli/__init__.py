@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from linkyard.cli import accounts, api_keys, demo, emulator, keys, profiles, projects, up
+from linkyard.cli import accounts, actions, api_keys, demo, emulator, keys, profiles, projects, tools, up
 
 app = typer.Typer(
     help="Linkyard: link your customers' HR systems.",
@@ -24,6 +24,8 @@ app.add_typer(projects.app, name="projects")
 app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(profiles.app, name="profiles")
 app.add_typer(accounts.app, name="accounts")
+app.add_typer(actions.app, name="actions")
+app.add_typer(tools.app, name="tools")
 
 
 def main() -> None:
