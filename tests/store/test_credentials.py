@@ -13,7 +13,7 @@ from linkyard.domain import ManualClock, ProviderAccount
 from linkyard.errors import CredentialsWiped, DecryptionFailed
 from linkyard.store import Store
 from linkyard.store.tables import credentials
-from tests.store.conftest import Tenant, dump_database, make_tenant, tokens
+from tests.store.conftest import BACKENDS, Tenant, dump_database, make_tenant, tokens
 
 SENTINEL_ACCESS = "SENTINEL-ACCESS-7d1c0a5e9b"
 SENTINEL_REFRESH = "SENTINEL-REFRESH-3f2b8c6d4a"
@@ -259,11 +259,11 @@ async def test_a_terminal_refresh_failure_marks_the_account_in_the_same_transact
     assert [reason.code for reason in marked.status_reasons] == ["invalid_grant"]
 
 
+# PostgreSQL only: SQLite has one write lock for the whole database, by design.
+@pytest.mark.parametrize("backend", [BACKENDS[1]], indirect=True)
 async def test_postgresql_locks_one_account_not_the_whole_database(
     store: Store, worker: Store, clock: ManualClock, tenant: Tenant
 ) -> None:
-    if store.backend != "postgresql":
-        pytest.skip("SQLite has one write lock for the whole database, by design")
     other = await make_tenant(store, clock, name="Other", owner="org-2")
     async with (
         store.credentials.lock(tenant.project.id, tenant.account.id),
