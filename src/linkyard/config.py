@@ -14,6 +14,7 @@ from linkyard.errors import ConfigError
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
+MIN_ADMIN_TOKEN_LENGTH = 24
 _SQLITE_SCHEMES = {"sqlite", "sqlite+aiosqlite", "sqlite+pysqlite"}
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg_async"}
 
@@ -74,6 +75,8 @@ class Settings(BaseSettings):
     encryption_keys: SecretStr | None = None
     sandbox_factorialhr_url: str | None = None
     log_level: LogLevel = "INFO"
+    admin_token: SecretStr | None = None
+    """Signs the operator in to the dashboard with every project in reach (`linkyard up` makes one if unset)."""
 
     @field_validator("database_url")
     @classmethod
@@ -93,6 +96,15 @@ class Settings(BaseSettings):
     @classmethod
     def _check_sandbox_url(cls, value: str | None) -> str | None:
         return None if value is None or not value.strip() else _http_url(value, "sandbox_factorialhr_url")
+
+    @field_validator("admin_token")
+    @classmethod
+    def _check_admin_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if len(value.get_secret_value().strip()) < MIN_ADMIN_TOKEN_LENGTH:
+            raise ValueError(f"admin_token must be at least {MIN_ADMIN_TOKEN_LENGTH} characters")
+        return SecretStr(value.get_secret_value().strip())
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ unchanged afterwards. A route missing from the matrix fails the test: a new rout
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -214,6 +215,56 @@ async def connect_callback(harness: Harness, s: Setup) -> None:
     assert (await harness.api.get("/accounts", headers=s.b.auth)).json() == []
 
 
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+_DASHBOARD_IDS = {"{profile_id}": "a_profile", "{account_id}": "a_account"}
+
+
+async def _dashboard_as_b(harness: Harness, s: Setup) -> tuple[httpx.AsyncClient, str]:
+    """A browser signed in to the dashboard with project B's API key, and its CSRF token."""
+    browser = harness.browser()
+    signed_in = await browser.post("/sign-in", data={"token": s.b.key, "next": "/"})
+    assert signed_in.status_code == 303, signed_in.text
+    page = await browser.get(f"/projects/{s.b.project_id}/api-keys")
+    found = _CSRF.search(page.text)
+    assert found is not None, page.text
+    return browser, found.group(1)
+
+
+def dashboard(method: str, path: str) -> Probe:
+    """A dashboard page of project A, opened (GET) or submitted (POST, with a valid form of B's session)
+    by someone signed in with B's key: a 404 page that names nothing of A's."""
+
+    async def probe(harness: Harness, s: Setup) -> None:
+        browser, csrf = await _dashboard_as_b(harness, s)
+        a_keys = await harness.store.api_keys.list(s.a.project_id)
+        url = path.replace("{project_id}", s.a.project_id).replace("{key_id}", a_keys[0].id)
+        for placeholder, attribute in _DASHBOARD_IDS.items():
+            url = url.replace(placeholder, getattr(s, attribute))
+        if method == "GET":
+            answer = await browser.get(url)
+        else:
+            fields = {"csrf": csrf, "name": "taken", "label": "taken", "client_id": "x", "action": "x"}
+            answer = await browser.post(url, data=fields)
+        assert answer.status_code == 404, (method, url, answer.status_code)
+        assert s.a.name not in answer.text
+
+    return probe
+
+
+async def dashboard_public(harness: Harness, s: Setup) -> None:
+    """Sign-in and static files: nothing of any project's; the projects list shows B only its own."""
+    browser, csrf = await _dashboard_as_b(harness, s)
+    listed = await browser.get("/projects")
+    assert s.b.name in listed.text
+    assert s.a.name not in listed.text
+    assert s.a.project_id not in listed.text
+    switched = await browser.get("/projects/switch", params={"project_id": s.a.project_id})
+    assert switched.status_code == 404
+    created = await browser.post("/projects", data={"csrf": csrf, "name": "Sneaky"})
+    assert created.status_code == 403
+    assert all(project.name != "Sneaky" for project in await harness.store.projects.list_all())
+
+
 MATRIX: dict[tuple[str, str], Probe] = {
     ("GET", "/openapi.json"): public,
     ("GET", "/docs"): public,
@@ -242,6 +293,27 @@ MATRIX: dict[tuple[str, str], Probe] = {
     ("GET", "/connect"): connect_page,
     ("GET", "/connect/oauth2/{profile_id}"): connect_start,
     ("GET", "/connect/oauth2/{connector}/callback"): connect_callback,
+    ("GET", "/"): dashboard_public,
+    ("GET", "/sign-in"): dashboard_public,
+    ("POST", "/sign-in"): dashboard_public,
+    ("POST", "/sign-out"): dashboard_public,
+    ("GET", "/static/dashboard.css"): public,
+    ("GET", "/static/dashboard.js"): public,
+    ("GET", "/projects"): dashboard_public,
+    ("POST", "/projects"): dashboard_public,
+    ("GET", "/projects/switch"): dashboard_public,
+    **{
+        (method, path): dashboard(method, path)
+        for method, path in (
+            ("GET", "/projects/{project_id}"),
+            ("GET", "/projects/{project_id}/settings"),
+            ("POST", "/projects/{project_id}/settings"),
+            ("GET", "/projects/{project_id}/api-keys"),
+            ("POST", "/projects/{project_id}/api-keys"),
+            ("GET", "/projects/{project_id}/api-keys/{key_id}/revoke"),
+            ("POST", "/projects/{project_id}/api-keys/{key_id}/revoke"),
+        )
+    },
 }
 
 

@@ -19,7 +19,7 @@ from linkyard.domain import Clock, utc_now
 from linkyard.oauth import Refresher, quiet_http_loggers
 from linkyard.services import open_platform
 from linkyard.store import Store
-from linkyard.web import add_connect_routes
+from linkyard.web import add_connect_routes, add_dashboard_routes
 
 
 def create_app(
@@ -64,6 +64,7 @@ def create_app(
     action_search.add_routes(app.router)
     mcp.add_routes(app.router)
     add_connect_routes(app.router)
+    add_dashboard_routes(app.router)
     install_error_handlers(app, chosen_clock)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, clock=chosen_clock)
     app.add_middleware(RequestLog)  # added last: outermost, so it sees every answer, 413s included

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,10 @@ def up(
             _use_sandbox_environment(emulator_url)
         # Workers are other processes: they read the settings from the environment prepared here.
         os.environ.setdefault("LINKYARD_PUBLIC_URL", api_url)
+        generated_admin_token = not os.environ.get("LINKYARD_ADMIN_TOKEN", "").strip()
+        if generated_admin_token:
+            # A fresh admin token each start, printed below; one the operator set is never printed.
+            os.environ["LINKYARD_ADMIN_TOKEN"] = secrets.token_urlsafe(32)
         settings = load_settings()
         if settings.encryption_keys is None:
             raise CommandFailed(
@@ -61,7 +66,7 @@ def up(
             info = run(lambda: _prepare(api_url, emulator))
         else:
             run(lambda: _prepare(api_url, None))
-        _print_banner(settings, api_url, info, workers)
+        _print_banner(settings, api_url, info, workers, show_admin_token=generated_admin_token)
         serve(host=host, port=port, workers=workers, log_level=settings.log_level)
 
 
@@ -100,7 +105,9 @@ async def _prepare(api_url: str, emulator: EmulatorProcess | None) -> SandboxInf
     return info
 
 
-def _print_banner(settings: Settings, api_url: str, info: SandboxInfo | None, workers: int) -> None:
+def _print_banner(
+    settings: Settings, api_url: str, info: SandboxInfo | None, workers: int, *, show_admin_token: bool
+) -> None:
     from rich.markup import escape
 
     out = console()
@@ -110,6 +117,12 @@ def _print_banner(settings: Settings, api_url: str, info: SandboxInfo | None, wo
         out.print(text, soft_wrap=True)
 
     line(f"[bold]Linkyard[/] API on {escape(api_url)} ({workers} worker{'s' if workers > 1 else ''})")
+    line(f"  Dashboard:    [bold]{escape(settings.public_url)}/[/]")
+    if show_admin_token and settings.admin_token is not None:
+        token = settings.admin_token.get_secret_value()
+        line(f"  Admin token:  [bold]{escape(token)}[/]  (sign in to the dashboard; new at each start)")
+    else:
+        line("  Admin token:  the one in LINKYARD_ADMIN_TOKEN")
     if info is None:
         line(f"  Public URL:   {escape(settings.public_url)}")
         line("Press Ctrl-C to stop.")

@@ -6,7 +6,7 @@ from linkyard.domain.connect import ConnectSession, ConnectSessionStatus, OAuthS
 from linkyard.domain.ids import new_id
 from linkyard.domain.profile import AuthType, ConnectorProfile, Environment, TokenType
 from linkyard.domain.project import ApiKey, Project
-from linkyard.domain.token import TokenSet
+from linkyard.domain.token import TokenFacts, TokenSet
 
 __all__ = [
     "Account",
@@ -23,6 +23,7 @@ __all__ = [
     "Project",
     "ProviderAccount",
     "StatusReason",
+    "TokenFacts",
     "TokenSet",
     "TokenType",
     "new_id",

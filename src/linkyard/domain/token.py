@@ -34,3 +34,16 @@ class TokenSet:
         if self.issued_at is not None:
             threshold = min(lead, (self.expires_at - self.issued_at) / 10)
         return self.expires_at - now <= threshold
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TokenFacts:
+    """What may be shown of an account's tokens (the dashboard): when they expire and were last issued."""
+
+    expires_at: datetime | None
+    """`None`: never expires (a company token), or no token is held."""
+    issued_at: datetime | None
+    """When the tokens were last issued: at linking, then at each refresh."""
+    refreshable: bool
+    held: bool
+    """False once the credentials are wiped (unlinked, or refused for good)."""

@@ -78,6 +78,27 @@ class ApiKeyRepository:
             raise NotFound("API key not found")
         return api_key_from_row(row._mapping)
 
+    async def get(self, project_id: str, key_id: str) -> ApiKey:
+        scope = (api_keys.c.id == key_id) & (api_keys.c.project_id == project_id)
+        async with self._db.read() as conn:
+            row = (await conn.execute(select(api_keys).where(scope))).first()
+        if row is None:
+            raise NotFound("API key not found")
+        return api_key_from_row(row._mapping)
+
+    async def find_key(self, raw_key: str) -> ApiKey | None:
+        """A live key's metadata (the dashboard signs in with it), or None for an unknown or revoked key."""
+        if not raw_key.startswith(API_KEY_PREFIX):
+            return None
+        statement = select(api_keys).where(
+            api_keys.c.key_hash == digest(raw_key), api_keys.c.revoked_at.is_(None)
+        )
+        async with self._db.read() as conn:
+            row = (await conn.execute(statement)).first()
+        if row is None or not digests_match(row._mapping["key_hash"], raw_key):
+            return None
+        return api_key_from_row(row._mapping)
+
     async def find_project_by_key(self, raw_key: str) -> Project | None:
         """The project of a live key, or None for an unknown or revoked key (the caller answers 401)."""
         if not raw_key.startswith(API_KEY_PREFIX):

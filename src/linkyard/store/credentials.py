@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from linkyard.domain import AccountStatus, Clock, TokenSet
+from linkyard.domain import AccountStatus, Clock, TokenFacts, TokenSet
 from linkyard.errors import CredentialsWiped, DecryptionFailed, NotFound, StoreError
 from linkyard.store.accounts import credential_values, status_values
 from linkyard.store.crypto import KeyRing
@@ -157,6 +157,30 @@ class CredentialRepository:
         if row is None:
             raise NotFound("account not found")
         return token_from_row(self._keyring, row._mapping)
+
+    async def facts(self, project_id: str, account_ids: Sequence[str]) -> dict[str, TokenFacts]:
+        """Expiry and issue time of some accounts' tokens, without decrypting anything."""
+        if not account_ids:
+            return {}
+        statement = select(
+            credentials.c.account_id,
+            credentials.c.expires_at,
+            credentials.c.issued_at,
+            credentials.c.wiped_at,
+            credentials.c.access_token_encrypted.is_not(None).label("has_access"),
+            credentials.c.refresh_token_encrypted.is_not(None).label("has_refresh"),
+        ).where(credentials.c.project_id == project_id, credentials.c.account_id.in_(list(account_ids)))
+        async with self._db.read() as conn:
+            rows = (await conn.execute(statement)).all()
+        return {
+            row.account_id: TokenFacts(
+                expires_at=row.expires_at,
+                issued_at=row.issued_at,
+                refreshable=bool(row.has_refresh) and row.wiped_at is None,
+                held=bool(row.has_access) and row.wiped_at is None,
+            )
+            for row in rows
+        }
 
     @asynccontextmanager
     async def lock(self, project_id: str, account_id: str) -> AsyncIterator[HeldCredentials]:

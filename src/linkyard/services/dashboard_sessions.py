@@ -1,0 +1,172 @@
+"""Dashboard sign-in: who may open the dashboard (the operator's admin token, or a project's API key), sealed
+into a session the browser keeps, and the CSRF token of that session's forms.
+
+A session is sealed with the store's key ring (AES-256-GCM, bound to its purpose), so every worker can open it
+and nobody can read or forge it. It holds no credential: an API key session names its key, which must still be
+live on every request (revoking the key signs the dashboard out), and an admin session carries a fingerprint of
+the admin token, so that changing the token signs every admin out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+import orjson
+
+from linkyard.domain import Project
+from linkyard.errors import DecryptionFailed, NotFound, Unauthenticated
+from linkyard.services.platform import Platform
+
+SESSION_LIFETIME = timedelta(hours=12)
+_SESSION_CONTEXT = "dashboard|session"
+_DRAFT_CONTEXT = "dashboard|draft|"
+MAX_TOKEN_LENGTH = 512
+
+SessionKind = Literal["admin", "api_key"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DashboardSession:
+    """A signed-in browser: the admin (every project) or one project through one of its API keys."""
+
+    kind: SessionKind
+    project_id: str | None
+    key_id: str | None
+    csrf: str
+    expires_at: datetime
+    admin_fingerprint: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind == "admin"
+
+    def may_open(self, project_id: str) -> bool:
+        return self.is_admin or self.project_id == project_id
+
+    def __repr__(self) -> str:
+        return f"DashboardSession(kind={self.kind!r}, project_id={self.project_id!r})"
+
+
+def _fingerprint(admin_token: str) -> str:
+    return hashlib.sha256(b"linkyard-dashboard|" + admin_token.encode("utf-8")).hexdigest()[:32]
+
+
+def _admin_token(platform: Platform) -> str | None:
+    token = platform.settings.admin_token
+    return token.get_secret_value() if token is not None else None
+
+
+async def sign_in(platform: Platform, token: str) -> DashboardSession:
+    """A session for the admin token or a live API key; `Unauthenticated` for anything else."""
+    token = token.strip()
+    now = platform.clock()
+    csrf = secrets.token_urlsafe(32)
+    admin = _admin_token(platform)
+    if token and len(token) <= MAX_TOKEN_LENGTH:
+        if admin is not None and hmac.compare_digest(token.encode("utf-8"), admin.encode("utf-8")):
+            return DashboardSession(
+                kind="admin",
+                project_id=None,
+                key_id=None,
+                csrf=csrf,
+                expires_at=now + SESSION_LIFETIME,
+                admin_fingerprint=_fingerprint(admin),
+            )
+        key = await platform.store.api_keys.find_key(token)
+        if key is not None:
+            return DashboardSession(
+                kind="api_key",
+                project_id=key.project_id,
+                key_id=key.id,
+                csrf=csrf,
+                expires_at=now + SESSION_LIFETIME,
+            )
+    raise Unauthenticated("That is neither the admin token nor a live API key")
+
+
+def seal_session(platform: Platform, session: DashboardSession) -> str:
+    payload = {
+        "kind": session.kind,
+        "project_id": session.project_id,
+        "key_id": session.key_id,
+        "csrf": session.csrf,
+        "expires_at": session.expires_at.isoformat(),
+        "admin": session.admin_fingerprint,
+    }
+    return platform.store.keyring.encrypt(orjson.dumps(payload).decode("utf-8"), _SESSION_CONTEXT)
+
+
+async def open_session(platform: Platform, sealed: str | None) -> DashboardSession | None:
+    """The session a browser holds, if it is genuine, unexpired and its credential still valid."""
+    if not sealed or len(sealed) > 4096:
+        return None
+    try:
+        payload = orjson.loads(platform.store.keyring.decrypt(sealed, _SESSION_CONTEXT))
+        session = DashboardSession(
+            kind=payload["kind"],
+            project_id=payload["project_id"],
+            key_id=payload["key_id"],
+            csrf=payload["csrf"],
+            expires_at=datetime.fromisoformat(payload["expires_at"]),
+            admin_fingerprint=payload.get("admin"),
+        )
+    except (DecryptionFailed, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
+    if session.expires_at <= platform.clock():
+        return None
+    if session.is_admin:
+        admin = _admin_token(platform)
+        if admin is None or session.admin_fingerprint != _fingerprint(admin):
+            return None
+        return session
+    if session.project_id is None or session.key_id is None:
+        return None
+    try:
+        key = await platform.store.api_keys.get(session.project_id, session.key_id)
+    except NotFound:
+        return None
+    return None if key.revoked else session
+
+
+def csrf_matches(session: DashboardSession, submitted: str | None) -> bool:
+    return bool(submitted) and hmac.compare_digest(session.csrf.encode(), (submitted or "").encode())
+
+
+async def visible_projects(platform: Platform, session: DashboardSession) -> list[Project]:
+    """The projects a session may open: all of them for the admin, the key's own project otherwise."""
+    if session.is_admin:
+        return await platform.store.projects.list_all()
+    assert session.project_id is not None
+    try:
+        return [await platform.store.projects.get(session.project_id)]
+    except NotFound:
+        return []
+
+
+async def open_project(platform: Platform, session: DashboardSession, project_id: str) -> Project:
+    """A project the session may open; another project is `NotFound`, as in the API (never 403)."""
+    if not session.may_open(project_id):
+        raise NotFound("project not found")
+    return await platform.store.projects.get(project_id)
+
+
+def seal_draft_secret(platform: Platform, session: DashboardSession, secret: str) -> str:
+    """A secret typed into a form that failed validation, sealed so the form keeps it without showing it.
+
+    Bound to the session: a sealed value lifted from one browser's page opens in no other session.
+    """
+    return platform.store.keyring.encrypt(secret, _DRAFT_CONTEXT + session.csrf)
+
+
+def open_draft_secret(platform: Platform, session: DashboardSession, sealed: str) -> str | None:
+    if not sealed or len(sealed) > 4096:
+        return None
+    try:
+        return platform.store.keyring.decrypt(sealed, _DRAFT_CONTEXT + session.csrf)
+    except DecryptionFailed:
+        return None

@@ -1,0 +1,234 @@
+"""What every dashboard page shares: the signed-in view, rendering, forms with their CSRF check, and the error
+pages (an error becomes a page here, never the API's JSON envelope).
+
+A handler reads:
+
+    @routes.get("/projects/{project_id}/api-keys", include_in_schema=False)
+    @ui.page
+    async def api_keys(request: Request, project_id: str) -> Response:
+        view = await ui.view(request, project_id)
+        return ui.render(view, "dashboard/api_keys.html", keys=...)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.datastructures import FormData
+
+from linkyard.domain import Project
+from linkyard.errors import BadRequest, LinkyardError, NotFound, ValidationFailed
+from linkyard.services import Platform
+from linkyard.services.dashboard_sessions import (
+    DashboardSession,
+    open_project,
+    open_session,
+    visible_projects,
+)
+from linkyard.web.dashboard.notices import notice_text
+
+SESSION_COOKIE = "linkyard_dashboard"
+MAX_FORM_FIELDS = 200
+MAX_FORM_BYTES = 256 * 1024
+_TEMPLATES = Path(__file__).parent.parent / "templates"
+
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+
+
+class SignInRequired(LinkyardError):
+    """The browser holds no valid session: the page answers with the sign-in page."""
+
+    code = "sign_in_required"
+    status = 401
+
+
+class AdminOnly(LinkyardError):
+    """A page only the admin may use (creating projects)."""
+
+    code = "admin_only"
+    status = 403
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class View:
+    """A signed-in request: the platform, the session, the projects it may open and the one it is in."""
+
+    request: Request
+    platform: Platform
+    session: DashboardSession
+    projects: list[Project]
+    project: Project | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def project_url(self) -> str:
+        assert self.project is not None
+        return f"/projects/{quote(self.project.id, safe='')}"
+
+
+Handler = Callable[..., Awaitable[Response]]
+
+
+class Ui:
+    """The dashboard's templates and the helpers every page uses; built once per app."""
+
+    def __init__(self) -> None:
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(_TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.templates.filters["when"] = _when
+        self.templates.filters["q"] = lambda value: quote(str(value), safe="")
+
+    # -- reading the request --------------------------------------------------------------------------------
+
+    @staticmethod
+    def platform(request: Request) -> Platform:
+        platform: Platform = request.app.state.platform
+        return platform
+
+    async def session(self, request: Request) -> DashboardSession | None:
+        return await open_session(self.platform(request), request.cookies.get(SESSION_COOKIE))
+
+    async def view(self, request: Request, project_id: str | None = None) -> View:
+        """The signed-in view of a request, in `project_id` if given; `SignInRequired` or `NotFound` else."""
+        platform = self.platform(request)
+        session = await self.session(request)
+        if session is None:
+            raise SignInRequired("Sign in to continue")
+        projects = await visible_projects(platform, session)
+        project = await open_project(platform, session, project_id) if project_id is not None else None
+        return View(request=request, platform=platform, session=session, projects=projects, project=project)
+
+    async def form(self, view: View) -> FormData:
+        """The submitted form, once its CSRF token matched the session's (a stale or forged form is refused)."""
+        from linkyard.services.dashboard_sessions import csrf_matches
+
+        request = view.request
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
+            raise BadRequest("The form is too large")
+        form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+        token = form.get("csrf")
+        if not csrf_matches(view.session, token if isinstance(token, str) else None):
+            raise BadRequest(
+                "This form has expired or did not come from this dashboard. Reload the page and try again.",
+                code="csrf_failed",
+            )
+        return form
+
+    # -- answering ------------------------------------------------------------------------------------------
+
+    def render(self, view: View | None, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+        base: dict[str, Any] = {"view": view, "session": None, "project": None, "projects": [], "csrf": ""}
+        if view is not None:
+            base.update(
+                session=view.session, project=view.project, projects=view.projects, csrf=view.session.csrf
+            )
+            base["notice"] = notice_text(view.request.query_params.get("notice"))
+        base.setdefault("notice", None)
+        base.update(context)
+        html = self.templates.get_template(template).render(**base)
+        return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+
+    @staticmethod
+    def redirect(url: str, *, notice: str | None = None) -> RedirectResponse:
+        """303 to a page of the dashboard (POST → redirect → GET), with a notice to show there."""
+        if notice is not None:
+            url = f"{url}{'&' if '?' in url else '?'}notice={quote(notice, safe='')}"
+        return RedirectResponse(url, status_code=303, headers=PAGE_HEADERS)
+
+    def page(self, handler: Handler) -> Handler:
+        """Turn the platform's errors into pages: sign-in, not found, forbidden, or the error's message."""
+
+        @functools.wraps(handler)
+        async def wrapped(*args: Any, **kwargs: Any) -> Response:
+            request = kwargs.get("request")
+            try:
+                return await handler(*args, **kwargs)
+            except SignInRequired:
+                target = "/sign-in"
+                if isinstance(request, Request) and request.method == "GET":
+                    target += f"?next={quote(_local_path(request), safe='')}"
+                return RedirectResponse(target, status_code=303, headers=PAGE_HEADERS)
+            except NotFound as error:
+                return self.error_page(request, 404, "Not found", _not_found_message(error))
+            except AdminOnly as error:
+                return self.error_page(request, 403, "Only the admin can do this", error.message)
+            except LinkyardError as error:
+                return self.error_page(request, error.status or 500, "That did not work", error.message)
+
+        return wrapped
+
+    def error_page(self, request: Any, status: int, title: str, message: str) -> HTMLResponse:
+        return self.render(None, "dashboard/error.html", status=status, title=title, message=message)
+
+
+def _local_path(request: Request) -> str:
+    path = request.url.path
+    return f"{path}?{request.url.query}" if request.url.query else path
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after signing in: a path of this dashboard only (never another site)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or any(ord(ch) < 0x20 for ch in value):
+        return "/"
+    return value
+
+
+def _not_found_message(error: NotFound) -> str:
+    message = error.message.rstrip(".")
+    return f"{message[:1].upper()}{message[1:]}. It may have been deleted, or it belongs to another project."
+
+
+def _when(moment: Any) -> str:
+    """A timestamp as people read it in a table: `2026-11-28 14:05 UTC`."""
+    if moment is None:
+        return "—"
+    return str(moment.strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def form_text(form: Mapping[str, Any], name: str, *, limit: int = 2000) -> str:
+    """A text field of a form, trimmed; a missing or file field reads as empty."""
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def form_list(form: FormData, name: str) -> list[str]:
+    """Every value of a repeated field (checkboxes), trimmed, blanks dropped, order kept."""
+    return [value.strip() for value in form.getlist(name) if isinstance(value, str) and value.strip()]
+
+
+def field_errors(error: ValidationFailed) -> dict[str, str]:
+    """A 422's culprits by form field (the first message of each; `allowed_origins[2]` reads as
+    `allowed_origins`); a failure naming no field is shown at the top of the form (`form`)."""
+    found: dict[str, str] = {}
+    for item in error.errors:
+        name = item["field"].split("[", 1)[0].split(".", 1)[0]
+        found.setdefault(name, item["message"])
+    if not found:
+        found["form"] = error.message
+    return found
