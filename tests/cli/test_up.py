@@ -41,9 +41,17 @@ def start_sandbox(cwd: Path, port: int, processes: list[Process]) -> tuple[Proce
         "api_key": re.search(r"API key:\s+(lk_\S+)", printed),
         "connect_link": re.search(r"Connect link:\s+(\S+)", printed),
         "emulator": re.search(r"Emulator:\s+(\S+)", printed),
+        "dashboard": re.search(r"Dashboard:\s+(\S+)", printed),
+        "admin_token": re.search(r"Admin token:\s+(\S+)", printed),
     }
     assert all(found.values()), printed
     return process, {name: match.group(1) for name, match in found.items() if match}
+
+
+def signs_in(api: str, token: str) -> bool:
+    """Whether the dashboard's sign-in form takes `token` (it answers with a session cookie and a redirect)."""
+    answer = httpx.post(f"{api}/sign-in", data={"token": token, "next": "/"})
+    return answer.status_code == 303 and "linkyard_dashboard=" in answer.headers.get("set-cookie", "")
 
 
 def port_is_open(port: int) -> bool:
@@ -61,6 +69,8 @@ def test_up_sandbox_serves_a_demo_project_with_a_key_and_a_connect_link_that_ope
     process, printed = start_sandbox(clean_env, port, processes)
 
     assert httpx.get(f"{api}/healthz").status_code == 200
+    assert printed["dashboard"] == f"{api}/"
+    assert signs_in(api, printed["admin_token"])
     page = httpx.get(printed["connect_link"])
     assert page.status_code == 200 and "/connect/oauth2/" in page.text
     assert httpx.get(f"{api}/accounts", auth=(printed["api_key"], "")).json() == []
@@ -95,5 +105,26 @@ def test_up_sandbox_serves_a_demo_project_with_a_key_and_a_connect_link_that_ope
         == saved["project_id"]
     )
     assert again["api_key"] != printed["api_key"]
+    assert again["admin_token"] != printed["admin_token"]
+    assert signs_in(api, again["admin_token"]) and not signs_in(api, printed["admin_token"])
     accounts = httpx.get(f"{api}/accounts", auth=(printed["api_key"], ""))
     assert [a["id"] for a in accounts.json()] == [journey["account"]["id"]]
+
+
+@pytest.mark.slow
+def test_an_admin_token_from_the_environment_signs_in_and_is_never_printed(
+    clean_env: Path, processes: list[Process]
+) -> None:
+    port = port_pair()
+    token = "operator-chosen-admin-token-0123456789"
+    process = Process(
+        ["up", "--sandbox", "--port", str(port)], cwd=clean_env, env=child_env(LINKYARD_ADMIN_TOKEN=token)
+    )
+    processes.append(process)
+    process.wait_for("Connect link:", STARTUP_TIMEOUT)
+    process.wait_until_serving(f"http://127.0.0.1:{port}/healthz", STARTUP_TIMEOUT)
+
+    assert signs_in(f"http://127.0.0.1:{port}", token)
+    printed = "".join(process.stdout) + "".join(process.stderr)
+    assert token not in printed
+    assert "Admin token:  the one in LINKYARD_ADMIN_TOKEN" in printed
