@@ -238,6 +238,7 @@ def dashboard(method: str, path: str) -> Probe:
         browser, csrf = await _dashboard_as_b(harness, s)
         a_keys = await harness.store.api_keys.list(s.a.project_id)
         url = path.replace("{project_id}", s.a.project_id).replace("{key_id}", a_keys[0].id)
+        url = url.replace("{connector}", "factorialhr")  # the catalogue is shared; the project is A's
         for placeholder, attribute in _DASHBOARD_IDS.items():
             url = url.replace(placeholder, getattr(s, attribute))
         if method == "GET":
@@ -312,6 +313,8 @@ MATRIX: dict[tuple[str, str], Probe] = {
             ("POST", "/projects/{project_id}/api-keys"),
             ("GET", "/projects/{project_id}/api-keys/{key_id}/revoke"),
             ("POST", "/projects/{project_id}/api-keys/{key_id}/revoke"),
+            ("GET", "/projects/{project_id}/connectors"),
+            ("GET", "/projects/{project_id}/connectors/{connector}"),
         )
     },
 }

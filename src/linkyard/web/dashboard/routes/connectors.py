@@ -1,11 +1,107 @@
-"""(being written)"""
+"""Connectors: the catalogue a project can configure profiles from, and each connector's scopes, token types,
+environments and actions (read-only; the same for every project)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import dataclass
+from typing import Any
 
+from fastapi import APIRouter, Request, Response
+
+from linkyard import services
+from linkyard.connectors import Connector, get_connector, list_connectors
+from linkyard.errors import NotFound
+from linkyard.services import Platform
 from linkyard.web.dashboard.ui import Ui
+
+# The words a person reads for the catalogue's keys (the keys themselves stay as they are in the API).
+AUTH_TYPE_NAMES = {"oauth2": "OAuth 2.0"}
+CATEGORY_NAMES = {"hris": "HRIS", "ats": "ATS"}
+ENVIRONMENT_NAMES = {"production": "Production", "demo": "Demo", "sandbox": "Sandbox"}
+TOKEN_TYPE_NAMES = {"user": "User", "company": "Company"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnvironmentChoice:
+    """An environment as a form offers it: its name, where it points, and whether this server enables it."""
+
+    name: str
+    title: str
+    url: str | None
+    explanation: str
+
+    @property
+    def available(self) -> bool:
+        return self.url is not None
+
+
+def environment_choices(platform: Platform, connector: Connector) -> list[EnvironmentChoice]:
+    """The connector's environments with their URLs; the sandbox is the operator's emulator, if configured."""
+    sandbox = services.sandbox_url(platform.settings, connector.key)
+    choices = []
+    for name, url in connector.environments.items():
+        if name == "sandbox":
+            explanation = (
+                f"The local {connector.name} emulator this server was started with: try everything without a "
+                f"real company."
+                if sandbox
+                else "The local emulator: not enabled on this server (start it with linkyard up --sandbox)."
+            )
+            url = sandbox
+        elif name == "demo":
+            explanation = f"{connector.name}'s demo environment, for testing with a demo company."
+        else:
+            explanation = f"{connector.name} itself: your customers' real companies."
+        choices.append(
+            EnvironmentChoice(
+                name=name, title=ENVIRONMENT_NAMES.get(name, name), url=url, explanation=explanation
+            )
+        )
+    return choices
+
+
+def default_environment(platform: Platform, connector: Connector) -> str:
+    """Sandbox when this server runs the emulator (nothing real can break), production otherwise."""
+    return "sandbox" if services.sandbox_url(platform.settings, connector.key) else "production"
+
+
+def find_connector(key: str) -> Connector:
+    try:
+        return get_connector(key)
+    except NotFound:
+        raise NotFound("connector not found") from None
+
+
+def words() -> dict[str, Any]:
+    """The display names the connector and profile templates share."""
+    return {
+        "auth_type_names": AUTH_TYPE_NAMES,
+        "category_names": CATEGORY_NAMES,
+        "environment_names": ENVIRONMENT_NAMES,
+        "token_type_names": TOKEN_TYPE_NAMES,
+    }
 
 
 def add_routes(routes: APIRouter, ui: Ui) -> None:
-    return None
+
+    @routes.get("/projects/{project_id}/connectors", include_in_schema=False)
+    @ui.page
+    async def connectors_page(request: Request, project_id: str) -> Response:
+        view = await ui.view(request, project_id)
+        return ui.render(
+            view, "dashboard/connectors.html", nav="connectors", connectors=list_connectors(), **words()
+        )
+
+    @routes.get("/projects/{project_id}/connectors/{connector}", include_in_schema=False)
+    @ui.page
+    async def connector_page(request: Request, project_id: str, connector: str) -> Response:
+        view = await ui.view(request, project_id)
+        found = find_connector(connector)
+        return ui.render(
+            view,
+            "dashboard/connector.html",
+            nav="connectors",
+            connector=found,
+            environments=environment_choices(view.platform, found),
+            **words(),
+        )
