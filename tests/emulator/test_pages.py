@@ -382,6 +382,22 @@ async def test_forms_posted_from_another_origin_are_refused(env: Env) -> None:
     assert same_origin.status_code == 303
 
 
+async def test_a_browser_posting_this_pages_own_form_is_believed_over_its_null_origin(env: Env) -> None:
+    # Under the pages' no-referrer policy Chromium sends `Origin: null` with a form of the same page; its
+    # Sec-Fetch-Site says where the form came from (another port of the same host is another origin).
+    own_page = {"origin": "null", "sec-fetch-site": "same-origin"}
+    other_port = {"origin": "null", "sec-fetch-site": "same-site"}
+
+    refused = await env.http.post("/sign_in", data={"login_email": "bob@acme.example"}, headers=other_port)
+    signed = await env.http.post("/sign_in", data={"login_email": "bob@acme.example"}, headers=own_page)
+
+    assert (refused.status_code, signed.status_code) == (403, 303)
+    null_alone = await env.http.post(
+        "/sign_in", data={"login_email": "bob@acme.example"}, headers={"origin": "null"}
+    )
+    assert null_alone.status_code == 403
+
+
 # --- consent ------------------------------------------------------------------------------------
 
 

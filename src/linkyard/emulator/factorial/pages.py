@@ -121,9 +121,14 @@ def _path_with_query(request: Request) -> str:
 
 
 def _same_origin(request: Request) -> bool:
-    """False when the browser says a POST comes from another site (CSRF); tools with neither header pass."""
-    if request.headers.get("sec-fetch-site", "").lower() == "cross-site":
-        return False
+    """False when the browser says a POST comes from another site (CSRF); tools with neither header pass.
+
+    The browser's `Sec-Fetch-Site` decides when it is sent: under these pages' `no-referrer` policy Chromium
+    posts this very page's forms with `Origin: null`, which alone would read as a foreign (opaque) origin.
+    """
+    site = request.headers.get("sec-fetch-site", "").lower()
+    if site:
+        return site in ("same-origin", "none")
     origin = request.headers.get("origin")
     if origin is None:
         return True
