@@ -4,12 +4,15 @@
     GET /connect/oauth2/{profile_id}?token=...       sets the binding cookie, 302 to the provider
     GET /connect/oauth2/{connector}/callback?...     303 to the integrator's return URL, or a success page
 
-Every answer is `no-store` and `no-referrer` (the URLs carry a session token, a code or a state), cannot be
-framed, and loads nothing from elsewhere. What the provider sent is escaped by the templates.
+A failed step answers with a page that says, in the end user's words, what happened and what to do next
+(`_EXPLANATIONS`, by the failure's reason). Every answer is `no-store` and `no-referrer` (the URLs carry a
+session token, a code or a state), cannot be framed, and loads nothing from elsewhere. What the provider sent
+is escaped by the templates.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -20,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from linkyard import services
 from linkyard.connectors import get_connector
+from linkyard.errors import NotFound
 from linkyard.oauth.flow import BINDING_COOKIE_PATH, binding_cookie_name, parse_callback
 from linkyard.services import ConnectFailed, Platform
 
@@ -35,14 +39,64 @@ PAGE_HEADERS = {
         "form-action 'none'"
     ),
 }
-_TITLES = {
-    "link_invalid": "This link is not valid",
-    "link_used": "This link was already used",
-    "access_denied": "Connection cancelled",
-    "profile_unavailable": "This connection is not available",
-    "profile_disabled": "This connection is not available",
+
+
+@dataclass(frozen=True, slots=True)
+class _Explanation:
+    """A failure page in the end user's words: what happened, and what to do next ({provider} is filled in)."""
+
+    title: str
+    happened: str
+    next_step: str
+
+
+_NEW_LINK = "Go back to the application that sent you here and ask for a new link."
+_LINK_INVALID = _Explanation(
+    "This link is not valid",
+    "This link has expired or is not valid: connect links work for a limited time.",
+    _NEW_LINK,
+)
+_NOT_AVAILABLE = _Explanation(
+    "This connection is not available",
+    "The application that sent you here has turned this connection off, or it no longer exists. "
+    "Nothing was shared.",
+    "Contact the application's support: they can turn it back on and send you a new link.",
+)
+_SIGN_IN_LOST = _Explanation(
+    "This sign-in could not be completed",
+    "It expired, was already used, or was started in another browser. Nothing was shared.",
+    "Go back to the application and open its connect link again, in this browser.",
+)
+_PROVIDER_FAILED = _Explanation(
+    "The connection could not be completed",
+    "{provider} could not complete the sign-in, so no account was linked.",
+    "Go back to the application and ask for a new link to try again. If it fails again, contact the "
+    "application's support.",
+)
+# By `ConnectFailed.reason` (services/connect.py); `token_<error>` reasons are the provider refusing the code.
+_EXPLANATIONS = {
+    "link_invalid": _LINK_INVALID,
+    "link_used": _Explanation(
+        "This link was already used",
+        "Each connect link works once, and this one was already used.",
+        "If you connected your account with it, there is nothing more to do. If not, go back to the "
+        "application that sent you here and ask for a new link.",
+    ),
+    "access_denied": _Explanation(
+        "Connection cancelled",
+        "You declined to connect your {provider} account. Nothing was shared.",
+        "If you change your mind, go back to the application and ask for a new link.",
+    ),
+    "profile_unavailable": _NOT_AVAILABLE,
+    "profile_disabled": _NOT_AVAILABLE,
+    "state_missing": _SIGN_IN_LOST,
+    "state_invalid": _SIGN_IN_LOST,
+    "state_mismatch": _SIGN_IN_LOST,
+    "provider_error": _PROVIDER_FAILED,
+    "code_missing": _PROVIDER_FAILED,
 }
 _DEFAULT_TITLE = "The connection could not be completed"
+
 TokenQuery = Annotated[str, Query(max_length=200)]
 
 
@@ -65,18 +119,38 @@ def add_connect_routes(routes: APIRouter) -> None:
     """The hosted connect routes; templates and the stylesheet are loaded here, when the app is built."""
     templates = _templates()
     stylesheet = (_HERE / "static" / "connect.css").read_bytes()
+    icon_svg = (_HERE / "static" / "icon.svg").read_bytes()
 
     def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = templates.get_template(template).render(**context)
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
-    def failed(failure: ConnectFailed) -> HTMLResponse:
+    def failed(failure: ConnectFailed, provider: str = "The provider") -> HTMLResponse:
+        explained = _EXPLANATIONS.get(failure.reason)
+        if explained is None and failure.reason.startswith("token_"):
+            explained = _PROVIDER_FAILED
+        title, happened, next_step = (
+            (explained.title, explained.happened.format(provider=provider), explained.next_step)
+            if explained is not None
+            else (_DEFAULT_TITLE, failure.message, _NEW_LINK)
+        )
         return render(
             "error.html",
             400,
-            title=_TITLES.get(failure.reason, _DEFAULT_TITLE),
-            message=failure.message,
+            title=title,
+            message=happened,
+            next_step=next_step,
+            provider_name=provider,
             provider_description=failure.provider_description,
+        )
+
+    @routes.get("/favicon.ico", include_in_schema=False)
+    async def icon() -> Response:
+        # Browsers ask every page of the server for it; a 404 would be a console error on each first visit.
+        return Response(
+            icon_svg,
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
         )
 
     @routes.get("/connect/style.css", include_in_schema=False)
@@ -132,7 +206,7 @@ def add_connect_routes(routes: APIRouter) -> None:
             finished = await services.finish_connect(platform, connector, callback, browser_binding=binding)
         except ConnectFailed as failure:
             consumed = failure.state_consumed
-            response: Response = failed(failure)
+            response: Response = failed(failure, _provider_name(connector))
         else:
             if finished.redirect_url is not None:
                 response = RedirectResponse(finished.redirect_url, status_code=303, headers=PAGE_HEADERS)
@@ -150,3 +224,10 @@ def add_connect_routes(routes: APIRouter) -> None:
                 secure=platform.settings.public_url.startswith("https://"),
             )
         return response
+
+
+def _provider_name(connector_key: str) -> str:
+    try:
+        return get_connector(connector_key).name
+    except NotFound:
+        return "The provider"
