@@ -1,0 +1,31 @@
+"""Screenshots of each step a browser test takes, kept as test artifacts under `test-artifacts/browser/`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "step"
+
+
+class Shots:
+    """Numbered full-page screenshots of one test: `test-artifacts/browser/<test name>/<NN-step>.png`."""
+
+    def __init__(self, test_name: str) -> None:
+        self.directory = ARTIFACTS / _slug(test_name)
+        shutil.rmtree(self.directory, ignore_errors=True)  # a re-run replaces the last run's pictures
+        self.taken: list[Path] = []
+
+    def take(self, page: Page, step: str) -> Path:
+        path = self.directory / f"{len(self.taken) + 1:02d}-{_slug(step)}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=path, full_page=True)
+        self.taken.append(path)
+        return path
