@@ -14,6 +14,8 @@ NOTICES: dict[str, str] = {
     "profile_deleted": "Connector profile deleted.",
     "account_updated": "Linked account saved.",
     "account_unlinked": "Account unlinked: its tokens were revoked at the provider and wiped here.",
+    "account_suspended": "Account suspended: actions on it answer 412 until you resume it.",
+    "account_resumed": "Account resumed: actions run on it again.",
     "origins_updated": "Allowed origins saved.",
 }
 
