@@ -315,6 +315,16 @@ MATRIX: dict[tuple[str, str], Probe] = {
             ("POST", "/projects/{project_id}/api-keys/{key_id}/revoke"),
             ("GET", "/projects/{project_id}/connectors"),
             ("GET", "/projects/{project_id}/connectors/{connector}"),
+            ("GET", "/projects/{project_id}/connector-profiles"),
+            ("GET", "/projects/{project_id}/connector-profiles/new"),
+            ("POST", "/projects/{project_id}/connector-profiles/new"),
+            ("GET", "/projects/{project_id}/connector-profiles/{profile_id}"),
+            ("GET", "/projects/{project_id}/connector-profiles/{profile_id}/edit"),
+            ("POST", "/projects/{project_id}/connector-profiles/{profile_id}/edit"),
+            ("POST", "/projects/{project_id}/connector-profiles/{profile_id}/disable"),
+            ("POST", "/projects/{project_id}/connector-profiles/{profile_id}/enable"),
+            ("GET", "/projects/{project_id}/connector-profiles/{profile_id}/delete"),
+            ("POST", "/projects/{project_id}/connector-profiles/{profile_id}/delete"),
         )
     },
 }

@@ -16,3 +16,72 @@ document.addEventListener("click", (event) => {
     done();
   }
 });
+
+/* Connector profiles */
+// The connector search narrows the listed connectors as the person types (the Search button works without it).
+(() => {
+  const search = document.querySelector("[data-connector-search] input[name=q]");
+  const results = document.getElementById("connector-results");
+  const none = document.getElementById("connector-none");
+  if (!search || !results || !none) return;
+  search.addEventListener("input", () => {
+    const wanted = search.value.trim().toLowerCase();
+    let shown = 0;
+    for (const item of results.querySelectorAll("li[data-search]")) {
+      item.hidden = Boolean(wanted) && !item.dataset.search.toLowerCase().includes(wanted);
+      if (!item.hidden) shown += 1;
+    }
+    const echo = none.querySelector("[data-query]");
+    if (echo) echo.textContent = search.value.trim();
+    none.hidden = shown > 0;
+  });
+})();
+
+// By each ticked action whose scopes are not ticked, say so as boxes are ticked: the same words the server
+// writes when it refuses the form. No scope ticked means no restriction, so nothing is missing then.
+(() => {
+  const form = document.querySelector("[data-profile-form]");
+  if (!form) return;
+  const announcer = document.createElement("p");
+  announcer.className = "visually-hidden";
+  announcer.setAttribute("aria-live", "polite");
+  form.append(announcer);
+  const explanation = (missing) => missing.length === 1
+    ? `Needs the ${missing[0]} scope, which is not selected`
+    : `Needs the ${missing.join(" and ")} scopes, which are not selected`;
+  const describedBy = (box, id, on) => {
+    const ids = (box.getAttribute("aria-describedby") || "").split(" ").filter((x) => x && x !== id);
+    if (on) ids.push(id);
+    box.setAttribute("aria-describedby", ids.join(" "));
+  };
+  const explain = (changed) => {
+    const ticked = new Set([...form.querySelectorAll("input[name=scopes]:checked")].map((box) => box.value));
+    for (const box of form.querySelectorAll("input[name=actions]")) {
+      const needs = (box.dataset.scopes || "").split(" ").filter(Boolean);
+      const missing = box.checked && ticked.size ? needs.filter((scope) => !ticked.has(scope)) : [];
+      const id = `${box.id}-explain`;
+      let note = document.getElementById(id);
+      if (missing.length) {
+        const text = explanation(missing);
+        if (!note) {
+          note = document.createElement("p");
+          note.className = "inline-explain";
+          note.id = id;
+          box.nextElementSibling.append(note);
+        }
+        if (note.textContent !== text && changed) announcer.textContent = `${box.value}: ${text}`;
+        note.textContent = text;
+        box.setAttribute("aria-invalid", "true");
+        describedBy(box, id, true);
+      } else if (note) {
+        note.remove();
+        box.removeAttribute("aria-invalid");
+        describedBy(box, id, false);
+      }
+    }
+  };
+  form.addEventListener("change", (event) => {
+    if (event.target.matches("input[name=scopes], input[name=actions]")) explain(true);
+  });
+  explain(false);
+})();
