@@ -19,7 +19,6 @@ from fastapi import FastAPI
 from starlette.applications import Starlette
 
 from linkyard.api import create_app
-from linkyard.api.routes.actions import retry_policy
 from linkyard.config import Settings
 from linkyard.connectors import get_connector
 from linkyard.connectors.retry import RetryPolicy
@@ -160,8 +159,7 @@ async def store(settings: Settings, keyring: KeyRing, clock: ManualClock) -> Asy
 async def app(
     settings: Settings, store: Store, clock: ManualClock, wire: Wire, policy: RetryPolicy
 ) -> AsyncIterator[FastAPI]:
-    platform = create_app(settings, store=store, clock=clock, provider_transport=wire)
-    platform.dependency_overrides[retry_policy] = lambda: policy
+    platform = create_app(settings, store=store, clock=clock, provider_transport=wire, retry_policy=policy)
     async with platform.router.lifespan_context(platform):
         yield platform
 

@@ -15,6 +15,7 @@ from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, Reque
 from linkyard.api.routes import add_api_routes
 from linkyard.api.routes import search as action_search
 from linkyard.config import Settings
+from linkyard.connectors.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from linkyard.domain import Clock, utc_now
 from linkyard.oauth import Refresher, quiet_http_loggers
 from linkyard.services import open_platform
@@ -29,13 +30,15 @@ def create_app(
     clock: Clock | None = None,
     provider_transport: httpx.AsyncBaseTransport | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ) -> FastAPI:
     """The platform's ASGI app: the API, the hosted connect pages and `/healthz`.
 
     The lifespan opens the store when none is given (`open_store` migrates the database and refuses to start
     without a valid encryption key) and closes it again; it builds the one provider client and the token
     keeper, and runs the keeper's background refresher. `provider_transport` replaces the network (tests put
-    the Factorial emulator behind `httpx.ASGITransport`); `clock` defaults to the store's, else the real one.
+    the Factorial emulator behind `httpx.ASGITransport`); `clock` defaults to the store's, else the real one;
+    `retry_policy` governs resending in `POST /actions/rpc` (tests give one with a fake clock and sleep).
     """
     chosen_clock: Clock = clock or (store.clock if store is not None else utc_now)
     mcp = McpEndpoint(chosen_clock)
@@ -57,6 +60,7 @@ def create_app(
         docs_url="/docs",
         redoc_url=None,
     )
+    app.state.retry_policy = retry_policy
     # Routes are added to the app's own router (not included from sub-routers), so that `app.routes` lists
     # every route: the tenant-isolation test walks it.
     add_api_routes(app.router)
