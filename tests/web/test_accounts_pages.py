@@ -57,7 +57,7 @@ async def test_the_list_shows_a_linked_account_active_with_its_token_facts(harne
     who = account["provider_account"]
     for shown in ("Globex", "org-42", who["name"], who["email"], "Production app", "Active", "User"):
         assert shown in row, (shown, row)
-    assert f"{when(facts.expires_at)} {when(facts.issued_at)}" in row  # token expiry, then last refresh
+    assert f"Expires {when(facts.expires_at)} Last refresh {when(facts.issued_at)}" in row
     assert "expired" not in row
     assert f'href="/projects/{tenant.project_id}/accounts/{account["id"]}"' in page.text
 
@@ -71,7 +71,7 @@ async def test_a_company_token_never_expires_and_a_past_expiry_says_it_renews_on
 
     [row] = rows((await dashboard.get(f"/projects/{tenant.project_id}/accounts")).text)
 
-    assert "Company never" in row
+    assert "Company Expires never" in row
 
     other = await harness.tenant("Other")
     await harness.profile(other)

@@ -85,3 +85,26 @@ document.addEventListener("click", (event) => {
   });
   explain(false);
 })();
+
+// Linked accounts and playground: copy a <pre>'s text (<button data-copy-text="pre-id" hidden>, shown only when
+// the script runs), and a new account in the playground clears the action chosen for the previous one.
+(() => {
+  if (navigator.clipboard) for (const button of document.querySelectorAll("[data-copy-text]")) button.hidden = false;
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-copy-text]");
+    if (!button) return;
+    const source = document.getElementById(button.dataset.copyText);
+    if (!source || !navigator.clipboard) return;
+    const label = button.textContent;
+    navigator.clipboard.writeText(source.textContent).then(() => {
+      button.textContent = "Copied";
+      setTimeout(() => { button.textContent = label; }, 1500);
+    });
+  });
+  document.addEventListener("change", (event) => {
+    const select = event.target.closest("select[data-resets]");
+    if (!select) return;
+    const other = document.getElementById(select.dataset.resets);
+    if (other) other.value = "";
+  });
+})();
