@@ -4,6 +4,7 @@ from linkyard.connectors.calls import CallContext, PreparedRequest, build_reques
 from linkyard.connectors.catalogue import (
     enabled_actions,
     get_connector,
+    is_enabled,
     list_connectors,
     validate_profile_selection,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "encode_next",
     "extract_result",
     "get_connector",
+    "is_enabled",
     "list_connectors",
     "validate_profile_selection",
 ]

@@ -68,13 +68,17 @@ def validate_profile_selection(
 def enabled_actions(
     connector: Connector, scopes: Sequence[str] | None, actions: Sequence[str] | None
 ) -> tuple[Action, ...]:
-    """The actions a profile enables, in catalogue order: its `actions` when given, otherwise every action
-    its scopes allow (all of them when `scopes` is absent or empty). Ids the catalogue no longer has are
-    skipped, so a stored profile survives an action's removal."""
+    """The actions a profile enables, in catalogue order (see `is_enabled`). Ids the catalogue no longer has
+    are skipped, so a stored profile survives an action's removal."""
+    return tuple(action for action in connector.actions if is_enabled(action, scopes, actions))
+
+
+def is_enabled(action: Action, scopes: Sequence[str] | None, actions: Sequence[str] | None) -> bool:
+    """Whether a profile enables `action`: it is in the profile's `actions` when given, otherwise the profile's
+    scopes allow it (every action does when `scopes` is absent or empty)."""
     if actions is not None:
-        wanted = set(actions)
-        return tuple(action for action in connector.actions if action.id in wanted)
-    return connector.actions_for_scopes(scopes or None)
+        return action.id in actions
+    return not scopes or all(scope in scopes for scope in action.required_scopes)
 
 
 def _suggestion(text: str, choices: Iterable[str]) -> str:

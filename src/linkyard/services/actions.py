@@ -21,6 +21,7 @@ from linkyard.connectors import (
     enabled_actions,
     extract_result,
     get_connector,
+    is_enabled,
     list_connectors,
 )
 from linkyard.connectors.retry import DEFAULT_RETRY_POLICY, RetryPolicy
@@ -100,7 +101,7 @@ async def run_action(
     if action is None:
         raise NotFound(f"{connector.name} has no such action", code="action_not_found")
     profile = await store.connector_profiles.get_recent(project.id, account.integration_id)
-    if action not in enabled_actions(connector, profile.scopes, profile.actions):
+    if not is_enabled(action, profile.scopes, profile.actions):
         raise Forbidden(f"{action.id} is not enabled on the account's connector profile")
     # An account whose token response named no scopes is unrestricted: the provider decides (and may say 403).
     missing = action.missing_scopes(account.scopes or None)
