@@ -19,7 +19,7 @@ class Shots:
     """Numbered full-page screenshots of one test: `test-artifacts/browser/<test name>/<NN-step>.png`."""
 
     def __init__(self, test_name: str) -> None:
-        self.directory = ARTIFACTS / _slug(test_name)
+        self.directory = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "-", test_name)
         shutil.rmtree(self.directory, ignore_errors=True)  # a re-run replaces the last run's pictures
         self.taken: list[Path] = []
 

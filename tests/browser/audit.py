@@ -70,7 +70,8 @@ def focused_description(page: Page) -> str:
     focused = page.locator("*:focus")
     if focused.count() == 0:
         return ""
-    return focused.first.aria_snapshot().splitlines()[0] if focused.first.aria_snapshot() else ""
+    lines = focused.first.aria_snapshot().splitlines()
+    return lines[0] if lines else ""
 
 
 def focus_is_visible(page: Page) -> bool:

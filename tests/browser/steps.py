@@ -16,7 +16,7 @@ from typing import Any
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.artifacts import Shots
-from tests.browser.audit import unlabelled_controls
+from tests.browser.audit import focus_is_visible, focused_description, unlabelled_controls
 from tests.browser.sandbox import Sandbox
 
 # The connector profile wizard's OAuth scopes and the actions used by the flows.
@@ -29,6 +29,11 @@ def look(page: Page, shots: Shots, step: str) -> None:
     """What a person sees at this step: a screenshot, and every control on it has a name to be read out."""
     shots.take(page, step)
     assert unlabelled_controls(page) == [], f"controls without a label on {page.url}"
+
+
+def labelled(page: Page, label: str) -> Locator:
+    """The control whose label starts with `label` (a label may go on: "Client Secret (optional)")."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}\b"))
 
 
 # -- dashboard ------------------------------------------------------------------------------------------------
@@ -56,7 +61,7 @@ def open_section(page: Page, name: str) -> None:
 
 def redirect_uri_to_copy(page: Page) -> str:
     """The redirect URI the overview offers in its copy box (what a person pastes into Factorial)."""
-    value = page.get_by_label("Redirect URI", exact=True).input_value()
+    value = labelled(page, "Redirect URI").input_value()
     assert value.endswith("/connect/oauth2/factorialhr/callback"), value
     return value
 
@@ -84,7 +89,7 @@ def start_profile_wizard(page: Page, shots: Shots) -> None:
     page.get_by_role("link", name=re.compile("Factorial")).click()
     look(page, shots, "wizard choose auth type")
     page.get_by_role("link", name=re.compile(r"OAuth 2\.0")).click()
-    expect(page.get_by_label("Client ID", exact=True)).to_be_visible()
+    expect(labelled(page, "Client ID")).to_be_visible()
 
 
 def scope_box(page: Page, scope: str) -> Locator:
@@ -97,19 +102,21 @@ def scope_box(page: Page, scope: str) -> Locator:
 
 def action_box(page: Page, action: str) -> Locator:
     return page.get_by_role("group", name="Actions").get_by_role(
-        "checkbox", name=re.compile(re.escape(action))
+        "checkbox", name=re.compile(rf"\b{re.escape(action)}\b")
     )
 
 
 def fill_profile_form(page: Page, form: ProfileForm) -> None:
-    page.get_by_label("Label", exact=True).fill(form.label)
-    environment = page.get_by_label("Environment", exact=True)
+    labelled(page, "Label").fill(form.label)
+    environment = labelled(page, "Environment")
     assert "sandbox" in environment.locator("option:checked").inner_text().lower()  # the default here
-    page.get_by_label("Client ID", exact=True).fill(form.client_id)
-    page.get_by_label("Client Secret", exact=True).fill(form.client_secret)
+    labelled(page, "Client ID").fill(form.client_id)
+    labelled(page, "Client Secret").fill(form.client_secret)
     for scope in form.scopes:
         scope_box(page, scope).check()
-    page.get_by_role("group", name="Token Type").get_by_role("radio", name=form.token_type).check()
+    page.get_by_role("group", name="Token Type").get_by_role(
+        "radio", name=re.compile(rf"^{re.escape(form.token_type)}\b")
+    ).check()
     for action in form.actions:
         action_box(page, action).check()
 
@@ -127,13 +134,13 @@ def create_profile(page: Page, shots: Shots, form: ProfileForm) -> None:
 def create_connect_link(page: Page, shots: Shots, *, owner_id: str, owner_name: str, profile: str) -> str:
     """Connect links → the form for one origin owner and the new profile → the link to hand out."""
     open_section(page, "Connect links")
-    page.get_by_label("Origin owner ID", exact=True).fill(owner_id)
-    page.get_by_label("Origin owner name", exact=True).fill(owner_name)
-    page.get_by_label("Username", exact=True).fill(f"{owner_id}@example.com")
-    choose_option(page.get_by_label("Connector profile", exact=True), profile)
+    labelled(page, "Origin owner ID").fill(owner_id)
+    labelled(page, "Origin owner name").fill(owner_name)
+    labelled(page, "Username").fill(f"{owner_id}@example.com")
+    choose_option(labelled(page, "Connector profile"), profile)
     look(page, shots, "connect link form")
     page.get_by_role("button", name="Create connect link").click()
-    link = page.get_by_label("Connect link", exact=True).input_value()
+    link = labelled(page, "Connect link").input_value()
     assert "/connect?token=" in link, link
     look(page, shots, "connect link created")
     return link
@@ -176,8 +183,8 @@ def see_account_active(page: Page, shots: Shots, owner_name: str) -> None:
 def run_in_playground(page: Page, shots: Shots, *, owner_name: str, action: str) -> Any:
     """Actions playground: pick the account and the action, Choose, Run action; the JSON result, parsed."""
     open_section(page, "Actions playground")
-    choose_option(page.get_by_label("Account", exact=True), owner_name)
-    choose_option(page.get_by_label("Action", exact=True), action)
+    choose_option(labelled(page, "Account"), owner_name)
+    choose_option(labelled(page, "Action"), action)
     page.get_by_role("button", name="Choose").click()
     expect(page.get_by_role("button", name="Run action")).to_be_visible()
     look(page, shots, "playground action form")
@@ -222,8 +229,8 @@ def register_application(
     expect(page.get_by_role("heading", level=1, name="OAuth applications")).to_be_visible()
     look(page, shots, "factorial applications")
     page.get_by_role("link", name="New Application").click()
-    page.get_by_label("Name", exact=True).fill(name)
-    page.get_by_label("Redirect URI", exact=True).fill(redirect_uri)
+    labelled(page, "Name").fill(name)
+    labelled(page, "Redirect URI").fill(redirect_uri)
     page.get_by_role("checkbox", name=re.compile(r"^Confidential")).check()
     for scope in scopes:
         page.get_by_role("checkbox", name=re.compile(rf"^{re.escape(scope)}\b")).check()
@@ -231,8 +238,8 @@ def register_application(
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("heading", level=1, name=re.compile("Application created"))).to_be_visible()
     look(page, shots, "factorial application created")
-    client_id = page.get_by_label("Client ID", exact=True).inner_text().strip()
-    client_secret = page.get_by_label("Client Secret", exact=True).inner_text().strip()
+    client_id = labelled(page, "Client ID").inner_text().strip()
+    client_secret = labelled(page, "Client Secret").inner_text().strip()
     assert client_id and client_secret
     return client_id, client_secret
 
@@ -267,3 +274,29 @@ def connect(page: Page, shots: Shots) -> None:
 def see_connected(page: Page, shots: Shots) -> None:
     expect(page.get_by_role("heading", level=1, name=re.compile("is connected"))).to_be_visible()
     look(page, shots, "hosted connected")
+
+
+# -- the keyboard ------------------------------------------------------------------------------------------------
+
+
+def tab_to(page: Page, role: str, name: str | re.Pattern[str], *, limit: int = 250) -> None:
+    """Press Tab until the focused element is a `role` whose accessible name matches `name`; its focus must
+    show. Fails after `limit` presses: the control cannot be reached by keyboard."""
+    pattern = name if isinstance(name, re.Pattern) else re.compile(re.escape(name))
+    wanted = re.compile(rf'^- {role} "(?P<name>[^"]*)"')
+    seen: list[str] = []
+    for _ in range(limit):
+        focused = focused_description(page)
+        match = wanted.match(focused)
+        if match and pattern.search(match.group("name")):
+            assert focus_is_visible(page), f"no visible focus on {focused} at {page.url}"
+            return
+        seen.append(focused)
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {role} {pattern.pattern!r} on {page.url}; passed: {seen[-12:]}")
+
+
+def press_and_follow(page: Page, key: str = "Enter") -> None:
+    """Press `key` on the focused link or button, and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
