@@ -16,8 +16,9 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, 
 _CONTROL_ROLES = (
     "textbox|searchbox|combobox|listbox|checkbox|radio|spinbutton|slider|switch|button|menuitemcheckbox"
 )
-# `- checkbox "employees" [checked]` has a name; `- textbox [disabled]` or `- checkbox: x` has none.
-_NAMELESS = re.compile(rf"^\s*- ({_CONTROL_ROLES})(?=\s*(\[|:|$))", re.MULTILINE)
+# `- checkbox "employees" [checked]` has a name; `- textbox [disabled]` or `- checkbox: x` has none. YAML quotes
+# a line that holds ": " (`- 'textbox: a: b'`), hence the optional quote.
+_NAMELESS = re.compile(rf"^\s*- '?({_CONTROL_ROLES})(?=\s*(\[|:|$|'))", re.MULTILINE)
 
 
 @dataclass

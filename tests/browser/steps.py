@@ -195,6 +195,18 @@ def run_in_playground(page: Page, shots: Shots, *, owner_name: str, action: str)
     return json.loads(result.inner_text())
 
 
+def follow_next_page(page: Page, shots: Shots, previous: Any) -> Any:
+    """Press "Next page" under a list's result; the next page's JSON, parsed."""
+    result = page.locator("pre.json").first
+    before = result.inner_text()
+    page.get_by_role("button", name="Next page").click()
+    expect(result).not_to_have_text(before)
+    look(page, shots, "playground next page")
+    following = json.loads(result.inner_text())
+    assert following != previous
+    return following
+
+
 def names_in(result: Any) -> set[str]:
     """Every `full_name` anywhere in a JSON result."""
     found: set[str] = set()
@@ -283,7 +295,8 @@ def tab_to(page: Page, role: str, name: str | re.Pattern[str], *, limit: int = 2
     """Press Tab until the focused element is a `role` whose accessible name matches `name`; its focus must
     show. Fails after `limit` presses: the control cannot be reached by keyboard."""
     pattern = name if isinstance(name, re.Pattern) else re.compile(re.escape(name))
-    wanted = re.compile(rf'^- {role} "(?P<name>[^"]*)"')
+    # YAML quotes a line that holds ": ", so a line may read `- 'checkbox "time_off Time off: ..."'`.
+    wanted = re.compile(rf"^- '?{role} \"(?P<name>[^\"]*)\"")
     seen: list[str] = []
     for _ in range(limit):
         focused = focused_description(page)

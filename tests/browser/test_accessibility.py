@@ -1,6 +1,7 @@
 """Every page a person meets names each of its controls and logs no console error, and the main flows work
-with the keyboard alone: sign in, open Connector Profiles, walk the wizard to Create profile, and link an
-account from the hosted connect page through Factorial's sign-in and consent."""
+with the keyboard alone: register an OAuth application in Factorial, sign in, open Connector Profiles, walk the
+wizard to Create profile, and link an account from the hosted connect page through Factorial's sign-in and
+consent."""
 
 from __future__ import annotations
 
@@ -104,7 +105,31 @@ def test_every_control_on_every_page_has_a_label_and_no_page_logs_a_console_erro
 def test_the_main_flows_work_with_the_keyboard_alone(
     browsing: Browsing, sandbox: Sandbox, shots: Shots
 ) -> None:
-    application = sandbox.emulator_application(name="Keyboard app", scopes=["employees", "time_off"])
+    # In Factorial: sign in as the admin, New Application, fill it in, Submit.
+    factorial = browsing.new_page()
+    keys = factorial.keyboard
+    factorial.goto(f"{sandbox.emulator_url}/oauth/applications")
+    tab_to(factorial, "button", re.compile(re.escape(sandbox.admin_email)))
+    press_and_follow(factorial)
+    tab_to(factorial, "link", "New Application")
+    press_and_follow(factorial)
+    tab_to(factorial, "textbox", re.compile(r"^Name$"))
+    keys.type("Keyboard app")
+    tab_to(factorial, "textbox", re.compile(r"^Redirect URI"))
+    keys.type(sandbox.redirect_uri)
+    tab_to(factorial, "checkbox", re.compile(r"^Confidential"))
+    if not factorial.get_by_role("checkbox", name=re.compile(r"^Confidential")).is_checked():
+        keys.press("Space")
+    for scope in ("employees", "time_off"):
+        tab_to(factorial, "checkbox", re.compile(rf"^{scope}\b"))
+        keys.press("Space")
+    shots.take(factorial, "factorial application by keyboard")
+    tab_to(factorial, "button", re.compile(r"^Submit$"))
+    press_and_follow(factorial)
+    client_id = factorial.get_by_label("Client ID", exact=True).inner_text().strip()
+    client_secret = factorial.get_by_label("Client Secret", exact=True).inner_text().strip()
+    shots.take(factorial, "factorial application created by keyboard")
+
     page = browsing.new_page()
     keys = page.keyboard
 
@@ -136,9 +161,9 @@ def test_the_main_flows_work_with_the_keyboard_alone(
     # The profile form: type, tick with Space, choose the token type with the arrows.
     label = f"Keyboard {secrets.token_hex(3)}"
     tab_to(page, "textbox", re.compile(r"^Client ID"))
-    keys.type(application["client_id"])
+    keys.type(client_id)
     tab_to(page, "textbox", re.compile(r"^Client Secret"))
-    keys.type(application["client_secret"])
+    keys.type(client_secret)
     tab_to(page, "textbox", re.compile(r"^Label"))
     keys.type(label)
     for scope in ("employees", "time_off"):
@@ -165,3 +190,24 @@ def test_the_main_flows_work_with_the_keyboard_alone(
     shots.take(end_user, "consent by keyboard")
     press_and_follow(end_user)
     see_connected(end_user, shots)
+
+
+def test_the_label_check_finds_every_control_a_screen_reader_cannot_name(page: Page) -> None:
+    page.set_content(
+        """<main>
+          <label for="a">Named</label><input id="a" value="x: y">
+          <label>Wrapped <input type="checkbox" checked></label>
+          <input aria-label="By aria-label"> <span id="l">By reference</span><input aria-labelledby="l">
+          <button>Press</button> <input type="hidden" name="csrf">
+          <input value="nameless: with a colon"> <input type="checkbox"> <select><option>One</option></select>
+          <textarea></textarea> <button></button> <input type="radio">
+        </main>"""
+    )
+    assert [line.split()[1].strip("'") for line in unlabelled_controls(page)] == [
+        "textbox",
+        "checkbox",
+        "combobox",
+        "textbox",
+        "button",
+        "radio",
+    ]

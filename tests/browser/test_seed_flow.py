@@ -20,6 +20,7 @@ from tests.browser.steps import (
     consent,
     create_connect_link,
     create_profile,
+    follow_next_page,
     names_in,
     open_connect_link,
     redirect_uri_to_copy,
@@ -89,6 +90,9 @@ def walk_the_seed(
     assert listed <= sandbox.employee_names()
     for name in sorted(listed)[:3]:
         expect(dashboard.locator("pre.json").first).to_contain_text(name)
+    following = names_in(follow_next_page(dashboard, shots, result))
+    assert following and following <= sandbox.employee_names()
+    assert not following & listed  # the next page, not the first again
 
 
 def test_a_person_links_an_employee_with_a_user_token_and_lists_employees(
