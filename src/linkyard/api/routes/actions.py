@@ -199,3 +199,6 @@ def add_routes(routes: APIRouter) -> None:
         raise NotImplementedError
 
     routes.add_api_route("/actions/rpc", action_rpc, methods=["POST"], route_class_override=RpcRoute)
+    # First in the router, which tries routes in order: matching the twenty before it cost a call ~30 µs.
+    # (OpenAPI lists it first too.) Its path is fixed, so it cannot shadow another route.
+    routes.routes.insert(0, routes.routes.pop())
