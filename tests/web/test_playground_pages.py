@@ -76,7 +76,7 @@ async def test_choosing_an_account_and_an_action_shows_a_form_from_its_input_sch
     assert "Query parameters" in text
     fields = {f["name"]: f for f in form_fields(page.text) if f["name"].startswith("arg_")}
     assert fields["arg_page_size"]["type"] == "number"
-    assert fields["arg_only_active"]["type"] == "checkbox"
+    assert fields["arg_only_active"]["tag"] == "select"  # true, false or not sent: "false" filters too
     assert fields["arg_full_text_name"]["type"] == "text"
     assert "arg_next" not in fields  # the cursor travels with "Next page"
     assert '<label for="arg-page_size"><code>page_size</code></label>' in page.text

@@ -103,6 +103,9 @@ async def test_the_wizard_finds_factorial_and_leads_to_the_oauth_form(harness: H
     ):
         assert label in text
     assert "Default profile" in text and "Create profile" in text
+    inputs = {f.get("name"): f for f in form_fields(step_three.text) if f["tag"] == "input"}
+    assert inputs["client_id"]["maxlength"] == "512" and inputs["client_id"]["spellcheck"] == "false"
+    assert inputs["client_secret"]["maxlength"] == "1024"
     assert "http://linkyard.test/connect/oauth2/factorialhr/callback" in step_three.text
     assert field_value(step_three.text, "client_secret") == ""
     assert checked_values(step_three.text, "token_type") == ["user"]

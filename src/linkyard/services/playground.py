@@ -25,15 +25,15 @@ from linkyard.services.views import iso
 CURSOR = "next"
 """The list actions' opaque cursor: carried by the page's "Next page" button, not typed by a person."""
 
-Control = Literal["text", "number", "select", "checkbox"]
+Control = Literal["text", "number", "select"]
 
 _PLACEHOLDERS = {"date": "YYYY-MM-DD", "date-time": "2026-03-02T09:00:00Z", "email": "name@example.com"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FormControl:
-    """One parameter of an action as a form control: a checkbox for a boolean (ticked sends `true`, unticked
-    leaves it out), a select for an enum, a number for integers and numbers, text for the rest (lists are
+    """One parameter of an action as a form control: a select for a boolean (`true`, `false` or not sent) and
+    for an enum, a number for integers and numbers, text for the rest (lists are
     comma-separated, as the SDKs send them)."""
 
     name: str
@@ -59,7 +59,8 @@ def _control(parameter: Parameter) -> FormControl:
         "description": parameter.description,
     }
     if parameter.type == "boolean":
-        return FormControl(control="checkbox", **common)
+        # A select, not a checkbox: an unticked box could not tell "false" (which filters) from "not sent".
+        return FormControl(control="select", options=("true", "false"), **common)
     if parameter.type == "string" and parameter.enum is not None:
         return FormControl(control="select", options=parameter.enum, **common)
     if parameter.type in ("integer", "number"):
