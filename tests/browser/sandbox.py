@@ -69,6 +69,17 @@ class Sandbox:
         assert answer.status_code == 201, answer.text
         return dict(answer.json())
 
+    @contextmanager
+    def emulator_failing(self, *, method: str, path: str, status: int) -> Iterator[None]:
+        """Make the emulator answer `status` to matching requests while the block runs."""
+        fault = {"method": method, "path": path, "status": status, "times": 100}
+        with self._emulator() as emulator:
+            assert emulator.post("/_emulator/faults", json=fault).status_code in (200, 201)
+            try:
+                yield
+            finally:
+                emulator.delete("/_emulator/faults")
+
     def employee_names(self) -> set[str]:
         """Every employee's full name, as the emulator's own API lists them (with a company API key)."""
         company = self.emulator_company()

@@ -70,3 +70,17 @@ def test_denied_consent_says_nothing_was_shared_and_how_to_try_again(
     expect(page.get_by_text("Nothing was shared")).to_be_visible()
     expect(page.get_by_role("region", name="What you can do")).to_be_visible()
     look(page, shots, "consent denied")
+
+
+def test_a_provider_error_says_what_happened_and_what_to_do_next(
+    page: Page, sandbox: Sandbox, shots: Shots
+) -> None:
+    link = sandbox.new_connect_link(owner_id=f"outage-{secrets.token_hex(4)}", owner_name="Outage user")
+    page.goto(link)
+    connect(page, shots)
+    with sandbox.emulator_failing(method="POST", path="/oauth/token", status=503):
+        consent(page, shots, email=basic_employee(sandbox))
+        expect(page.get_by_role("heading", level=1)).to_have_text("The connection could not be completed")
+    expect(page.get_by_text("Factorial could not complete the sign-in")).to_be_visible()
+    expect(page.get_by_role("region", name="What you can do")).to_contain_text("ask for a new link")
+    look(page, shots, "provider error")
