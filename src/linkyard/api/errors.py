@@ -22,15 +22,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from linkyard.domain import Clock
 from linkyard.errors import (
     FieldError,
-    Forbidden,
     LinkyardError,
-    ProviderError,
     RateLimited,
-    TokenRefreshError,
     Unauthenticated,
-    ValidationFailed,
 )
-from linkyard.services.views import iso
+from linkyard.services.views import error_view, iso
 
 logger = logging.getLogger(__name__)
 
@@ -81,22 +77,11 @@ def error_response(exc: BaseException, clock: Clock) -> JSONResponse:
     status = status_of(exc)
     headers: dict[str, str] = {"Cache-Control": "no-store"}
     if isinstance(exc, LinkyardError):
-        extra: dict[str, Any] = {}
-        errors: Sequence[FieldError] = ()
-        if isinstance(exc, ValidationFailed):
-            errors = exc.errors
-        if isinstance(exc, Forbidden) and exc.missing_scopes:
-            extra["missing_scopes"] = list(exc.missing_scopes)
-        if isinstance(exc, ProviderError | TokenRefreshError) and exc.provider_errors:
-            extra["provider_errors"] = list(exc.provider_errors)
         if isinstance(exc, RateLimited) and exc.retry_after is not None:
             headers["Retry-After"] = str(max(1, round(exc.retry_after)))
         if isinstance(exc, Unauthenticated):
             headers["WWW-Authenticate"] = 'Basic realm="linkyard"'
-        message = (
-            exc.message if status < 500 or isinstance(exc, ProviderError | TokenRefreshError) else _internal()
-        )
-        body = envelope(status, message, exc.code, clock=clock, errors=errors, extra=extra)
+        body = error_view(exc, clock())
     elif isinstance(exc, StarletteHTTPException):
         if exc.headers:
             headers.update({k: v for k, v in exc.headers.items() if k.lower() == "allow"})

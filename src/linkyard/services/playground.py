@@ -5,22 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Literal
 
 from linkyard.connectors import Action
 from linkyard.connectors.parameters import Location, Parameter
 from linkyard.domain import Project
-from linkyard.errors import (
-    Forbidden,
-    LinkyardError,
-    ProviderError,
-    TokenRefreshError,
-    ValidationFailed,
-)
 from linkyard.services.actions import ActionResult, list_actions
 from linkyard.services.platform import Platform
-from linkyard.services.views import iso
 
 CURSOR = "next"
 """The list actions' opaque cursor: carried by the page's "Next page" button, not typed by a person."""
@@ -94,23 +85,3 @@ def answer_view(result: ActionResult) -> dict[str, Any]:
     if result.is_list:
         content[CURSOR] = result.next
     return content
-
-
-def error_view(error: LinkyardError, now: datetime) -> dict[str, Any]:
-    """The API's error envelope for `error` (StackOne's shape): the same words an API caller would read, never
-    a submitted value or a secret (provider errors arrive with secrets removed)."""
-    status = error.status or 500
-    shown = status < 500 or isinstance(error, ProviderError | TokenRefreshError)
-    body: dict[str, Any] = {
-        "statusCode": status,
-        "message": error.message if shown else "Internal error",
-        "timestamp": iso(now),
-        "code": error.code,
-    }
-    if isinstance(error, ValidationFailed) and error.errors:
-        body["errors"] = list(error.errors)
-    if isinstance(error, Forbidden) and error.missing_scopes:
-        body["missing_scopes"] = list(error.missing_scopes)
-    if isinstance(error, ProviderError | TokenRefreshError) and error.provider_errors:
-        body["provider_errors"] = list(error.provider_errors)
-    return body

@@ -12,6 +12,7 @@ from typing import Any
 from linkyard.config import Settings
 from linkyard.connectors import Action, Connector, enabled_actions, get_connector
 from linkyard.domain import Account, ApiKey, ConnectorProfile, ConnectSession, Project
+from linkyard.errors import Forbidden, LinkyardError, ProviderError, TokenRefreshError, ValidationFailed
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -185,3 +186,23 @@ def account_meta_view(account: Account, profile: ConnectorProfile) -> dict[str, 
         "status": account.status,
         "enabled_actions": [action.id for action in profile_actions(profile)],
     }
+
+
+def error_view(error: LinkyardError, now: datetime) -> dict[str, Any]:
+    """The API's error envelope for `error` (StackOne's shape): the same words an API caller would read, never
+    a submitted value or a secret (provider errors arrive with secrets removed)."""
+    status = error.status or 500
+    shown = status < 500 or isinstance(error, ProviderError | TokenRefreshError)
+    body: dict[str, Any] = {
+        "statusCode": status,
+        "message": error.message if shown else "Internal error",
+        "timestamp": iso(now),
+        "code": error.code,
+    }
+    if isinstance(error, ValidationFailed) and error.errors:
+        body["errors"] = list(error.errors)
+    if isinstance(error, Forbidden) and error.missing_scopes:
+        body["missing_scopes"] = list(error.missing_scopes)
+    if isinstance(error, ProviderError | TokenRefreshError) and error.provider_errors:
+        body["provider_errors"] = list(error.provider_errors)
+    return body

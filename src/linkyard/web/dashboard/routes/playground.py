@@ -18,11 +18,11 @@ from linkyard.services.actions import run_action
 from linkyard.services.playground import (
     CURSOR,
     answer_view,
-    error_view,
     form_arguments,
     form_controls,
     runnable_actions,
 )
+from linkyard.services.views import error_view
 from linkyard.web.dashboard.ui import Ui, View, form_text
 
 ARG = "arg_"
