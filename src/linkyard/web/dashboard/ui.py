@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData
 
 from linkyard.domain import Project
-from linkyard.errors import BadRequest, LinkyardError, NotFound, ValidationFailed
+from linkyard.errors import BadRequest, Forbidden, LinkyardError, NotFound, Unauthenticated, ValidationFailed
 from linkyard.services import Platform
 from linkyard.services.dashboard_sessions import (
     DashboardSession,
@@ -50,20 +50,6 @@ PAGE_HEADERS = {
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
 }
-
-
-class SignInRequired(LinkyardError):
-    """The browser holds no valid session: the page answers with the sign-in page."""
-
-    code = "sign_in_required"
-    status = 401
-
-
-class AdminOnly(LinkyardError):
-    """A page only the admin may use (creating projects)."""
-
-    code = "admin_only"
-    status = 403
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,11 +97,12 @@ class Ui:
         return await open_session(self.platform(request), request.cookies.get(SESSION_COOKIE))
 
     async def view(self, request: Request, project_id: str | None = None) -> View:
-        """The signed-in view of a request, in `project_id` if given; `SignInRequired` or `NotFound` else."""
+        """The signed-in view of a request, in `project_id` if given; `Unauthenticated` (answered with the
+        sign-in page) or `NotFound` else."""
         platform = self.platform(request)
         session = await self.session(request)
         if session is None:
-            raise SignInRequired("Sign in to continue")
+            raise Unauthenticated("Sign in to continue")
         projects = await visible_projects(platform, session)
         project = await open_project(platform, session, project_id) if project_id is not None else None
         return View(request=request, platform=platform, session=session, projects=projects, project=project)
@@ -166,15 +153,15 @@ class Ui:
             request = kwargs.get("request")
             try:
                 return await handler(*args, **kwargs)
-            except SignInRequired:
+            except Unauthenticated:
                 target = "/sign-in"
                 if isinstance(request, Request) and request.method == "GET":
                     target += f"?next={quote(_local_path(request), safe='')}"
                 return RedirectResponse(target, status_code=303, headers=PAGE_HEADERS)
             except NotFound as error:
                 return self.error_page(request, 404, "Not found", _not_found_message(error))
-            except AdminOnly as error:
-                return self.error_page(request, 403, "Only the admin can do this", error.message)
+            except Forbidden as error:
+                return self.error_page(request, 403, "Not allowed", error.message)
             except LinkyardError as error:
                 return self.error_page(request, error.status or 500, "That did not work", error.message)
 

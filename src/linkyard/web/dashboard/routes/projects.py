@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from linkyard import services
-from linkyard.errors import ValidationFailed
-from linkyard.web.dashboard.ui import AdminOnly, Ui, field_errors, form_text
+from linkyard.errors import Forbidden, ValidationFailed
+from linkyard.web.dashboard.ui import Ui, field_errors, form_text
 
 SANDBOX_APPLICATIONS_PATH = "/oauth/applications"
 
@@ -31,7 +31,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     async def project_create(request: Request) -> Response:
         view = await ui.view(request)
         if not view.session.is_admin:
-            raise AdminOnly("Projects are created with the admin token; sign in with it to add one.")
+            raise Forbidden("Projects are created with the admin token: sign in with it to add one.")
         form = await ui.form(view)
         values = {
             "name": form_text(form, "name", limit=300),
