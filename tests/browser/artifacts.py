@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -26,6 +27,11 @@ class Shots:
     def take(self, page: Page, step: str) -> Path:
         path = self.directory / f"{len(self.taken) + 1:02d}-{_slug(step)}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=path, full_page=True)
+        page.bring_to_front()  # what the person looks at; Chromium may not paint a tab behind another
+        try:
+            page.screenshot(path=path, full_page=True)
+        except PlaywrightError:  # "Unable to capture screenshot" while a busy machine paints: once more
+            page.wait_for_timeout(200)
+            page.screenshot(path=path, full_page=True)
         self.taken.append(path)
         return path
