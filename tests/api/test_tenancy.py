@@ -291,6 +291,7 @@ MATRIX: dict[tuple[str, str], Probe] = {
     ("POST", "/actions/search"): action_search,
     ("POST", "/mcp"): mcp,
     ("GET", "/connect/style.css"): public,
+    ("GET", "/favicon.ico"): public,
     ("GET", "/connect"): connect_page,
     ("GET", "/connect/oauth2/{profile_id}"): connect_start,
     ("GET", "/connect/oauth2/{connector}/callback"): connect_callback,
