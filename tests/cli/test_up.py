@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import socket
 import stat
 import subprocess
@@ -128,3 +129,16 @@ def test_an_admin_token_from_the_environment_signs_in_and_is_never_printed(
     printed = "".join(process.stdout) + "".join(process.stderr)
     assert token not in printed
     assert "Admin token:  the one in LINKYARD_ADMIN_TOKEN" in printed
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_sandbox_emulator_too(clean_env: Path, processes: list[Process]) -> None:
+    port = port_pair()
+    process, _ = start_sandbox(clean_env, port, processes)
+    assert port_is_open(port + 1)
+
+    process.popen.send_signal(signal.SIGTERM)
+
+    assert process.popen.wait(30) == 128 + signal.SIGTERM
+    assert not port_is_open(port), "the API must stop"
+    assert not port_is_open(port + 1), "SIGTERM must stop the emulator too"

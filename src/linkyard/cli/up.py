@@ -67,7 +67,23 @@ def up(
         else:
             run(lambda: _prepare(api_url, None))
         _print_banner(settings, api_url, info, workers, show_admin_token=generated_admin_token)
+        _stop_on_sigterm()
         serve(host=host, port=port, workers=workers, log_level=settings.log_level)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (`kill`, `docker stop`, systemd) stops `up` as Ctrl-C does, emulator included.
+
+    uvicorn shuts down gracefully on SIGTERM, then raises the signal again under the handler it found. Python's
+    default handler would end the process there, before the `with` block could stop the emulator child; this
+    one unwinds the stack instead, with the conventional exit status.
+    """
+    import signal
+
+    def unwind(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, unwind)
 
 
 def _use_sandbox_environment(emulator_url: str) -> None:
