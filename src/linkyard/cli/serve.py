@@ -18,7 +18,23 @@ def app_from_environment() -> FastAPI:
 
     settings = load_settings()
     configure_logging(settings.log_level)
-    return create_app(settings)
+    app = create_app(settings)
+    freeze_startup_objects()
+    return app
+
+
+def freeze_startup_objects() -> None:
+    """Move what the process holds after start-up (modules, classes, pydantic schemas, the app: some 160,000
+    objects, alive until exit) out of the garbage collector's reach.
+
+    A full collection then scans only what requests create: about 2 ms instead of about 110 ms, a pause that
+    struck every few seconds under 32 concurrent calls and made their p99 (docs/benchmarks.md). Collecting
+    first keeps start-up's own garbage from being frozen with it.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def configure_logging(level: str) -> None:
