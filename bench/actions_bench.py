@@ -11,9 +11,14 @@ walks it). Then, side by side and interleaved so that drift hits both alike:
 1. sequential `factorialhr_get_employee`: the direct GET of `/employees/employees/{id}` with an emulator API key
    versus `POST /actions/rpc`, alternating call by call from a lean keep-alive socket client (no HTTP library in
    the way), p50/p99 per call; then `wrk` with one connection (a Lua script for the POST), rounds alternating;
-2. 32 concurrent connections with `wrk`: requests/s, rounds alternating;
+2. 32 concurrent connections with `wrk`: requests/s, rounds alternating; then the same against a second
+   platform process with more uvicorn workers (`--extra-workers`, 2 by default), on the same database;
 3. bulk: every employee through `next` (page_size 100) versus the official SDK's `paginate(limit=100)` straight
    to the emulator (and, for reference, a plain httpx walk of the emulator's cursor).
+
+After the sequential run, the servers' CPU time per call is read from /proc (the emulator's for a direct call;
+the platform's and the emulator's for a call through the gateway): at 32 connections on a small machine, the
+throughput is bounded by it.
 """
 
 from __future__ import annotations
@@ -273,6 +278,67 @@ def sequential(linked: Linked, calls: int, warmup: int) -> Sequential:
     return timings
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and all its descendants (uvicorn's workers), from /proc."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            process = int(stat.parent.name)
+            parents[process] = int(fields[1])
+            times[process] = (int(fields[11]) + int(fields[12])) / _TICKS
+    total = 0.0
+    for process, seconds in times.items():
+        ancestor = process
+        while ancestor > 1 and ancestor != pid:
+            ancestor = parents.get(ancestor, 0)
+        if ancestor == pid:
+            total += seconds
+    return total
+
+
+@dataclass(frozen=True)
+class CpuPerCall:
+    """Microseconds of CPU per call: the emulator's for a direct call; the platform's and the emulator's for a
+    call through the gateway."""
+
+    direct_emulator: float
+    gateway_platform: float
+    gateway_emulator: float
+
+
+def cpu_per_call(setup: Setup, calls: int) -> CpuPerCall:
+    """`calls` direct calls, then `calls` through the gateway, on lean connections; CPU read before and after."""
+    linked = setup.linked
+    emulator, platform_pid = setup.emulator.popen.pid, setup.platform.popen.pid
+    direct = LeanConnection(linked.emulator_url)
+    gateway = LeanConnection(linked.api_url)
+    rpc_headers = {"authorization": basic(linked.api_key), "x-account-id": linked.account_id}
+    direct_headers = {"x-api-key": linked.emulator_key, "accept": "application/json"}
+    ids = linked.employee_ids
+    direct_raw = [direct.get(f"{EMPLOYEES_PATH}/{i}", direct_headers) for i in ids]
+    gateway_raw = [gateway.post("/actions/rpc", rpc_headers, rpc_body(i)) for i in ids]
+
+    def spent(connection: LeanConnection, raws: list[bytes]) -> tuple[float, float]:
+        for index in range(200):  # warm
+            connection.send(raws[index % len(raws)])
+        before = cpu_seconds(emulator), cpu_seconds(platform_pid)
+        for index in range(calls):
+            connection.send(raws[index % len(raws)])
+        after = cpu_seconds(emulator), cpu_seconds(platform_pid)
+        return (after[0] - before[0]) * 1e6 / calls, (after[1] - before[1]) * 1e6 / calls
+
+    direct_emulator, _ = spent(direct, direct_raw)
+    gateway_emulator, gateway_platform = spent(gateway, gateway_raw)
+    direct.close()
+    gateway.close()
+    return CpuPerCall(direct_emulator, gateway_platform, gateway_emulator)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -342,17 +408,25 @@ def wrk(url: str, script: Path, connections: int, seconds: int) -> WrkRun:
 
 
 def wrk_rounds(
-    linked: Linked, directory: Path, connections: int, seconds: int, rounds: int
+    linked: Linked,
+    directory: Path,
+    connections: int,
+    seconds: int,
+    rounds: int,
+    *,
+    api_url: str | None = None,
 ) -> tuple[list[WrkRun], list[WrkRun]]:
+    """Alternating wrk rounds, direct then gateway; `api_url` is another platform process to use."""
+    gateway_url = api_url or linked.api_url
     direct_script = lua_script(directory, "direct", linked, gateway=False)
     gateway_script = lua_script(directory, "gateway", linked, gateway=True)
     wrk(linked.emulator_url, direct_script, connections, 1)  # warm up both
-    wrk(linked.api_url, gateway_script, connections, 1)
+    wrk(gateway_url, gateway_script, connections, 1)
     direct: list[WrkRun] = []
     gateway: list[WrkRun] = []
     for _ in range(rounds):
         direct.append(wrk(linked.emulator_url, direct_script, connections, seconds))
-        gateway.append(wrk(linked.api_url, gateway_script, connections, seconds))
+        gateway.append(wrk(gateway_url, gateway_script, connections, seconds))
     return direct, gateway
 
 
@@ -423,8 +497,36 @@ def bulk(linked: Linked, rounds: int, expected: int) -> dict[str, list[float]]:
 # --- the run -------------------------------------------------------------------------------------------
 
 
+@dataclass
+class Setup:
+    """The running servers of one benchmark run, and what it takes to start another platform process."""
+
+    linked: Linked
+    emulator: Child
+    platform: Child
+    env: dict[str, str]
+    directory: Path
+
+    @contextlib.contextmanager
+    def another_platform(self, workers: int) -> Iterator[str]:
+        """One more `linkyard up` with `workers` uvicorn workers, on the same database; its URL."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        child = start(
+            f"platform-{workers}-workers",
+            ["up", "--port", str(port), "--workers", str(workers)],
+            {**self.env, "LINKYARD_PUBLIC_URL": url},
+            self.directory,
+        )
+        try:
+            wait_until_answering(child, f"{url}/healthz")
+            yield url
+        finally:
+            child.stop()
+
+
 @contextlib.contextmanager
-def servers(args: argparse.Namespace, directory: Path) -> Iterator[Linked]:
+def servers(args: argparse.Namespace, directory: Path) -> Iterator[Setup]:
     from linkyard.store import generate_key_entry
 
     emulator_port, api_port = free_port(), free_port()
@@ -456,12 +558,18 @@ def servers(args: argparse.Namespace, directory: Path) -> Iterator[Linked]:
             check=True,
         )
         api_key = json.loads(created.stdout)["api_key"]
-        api = start("platform", ["up", "--port", str(api_port)], env, directory, profile=args.profile)
+        api = start(
+            "platform",
+            ["up", "--port", str(api_port), "--workers", str(args.workers)],
+            env,
+            directory,
+            profile=args.profile,
+        )
         children.append(api)
         wait_until_answering(emulator, f"{emulator_url}/_emulator/settings")
         wait_until_answering(api, f"{api_url}/healthz")
         account_id, emulator_key = asyncio.run(link_account(api_url, api_key, emulator_url))
-        yield Linked(
+        linked = Linked(
             api_url=api_url,
             api_key=api_key,
             account_id=account_id,
@@ -469,6 +577,7 @@ def servers(args: argparse.Namespace, directory: Path) -> Iterator[Linked]:
             emulator_key=emulator_key,
             employee_ids=employee_ids(emulator_url, emulator_key, 100),
         )
+        yield Setup(linked, emulator, api, env, directory)
     finally:
         for child in reversed(children):
             child.stop()
@@ -503,8 +612,20 @@ def main() -> None:
         "--keep-logs", type=Path, default=None, help="copy the servers' logs into this folder"
     )
     parser.add_argument("--profile", type=Path, default=None, help="profile the platform into this file")
-    parser.add_argument("--skip", action="append", default=[], choices=["sequential", "wrk", "bulk"])
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers of the platform (default 1)")
+    parser.add_argument(
+        "--extra-workers",
+        type=int,
+        action="append",
+        default=None,
+        help="also measure wrk -c32 against a platform with this many workers (repeatable; default 2)",
+    )
+    parser.add_argument("--cpu-calls", type=int, default=2_000, help="calls per side for the CPU rows")
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["sequential", "cpu", "wrk", "workers", "bulk"]
+    )
     args = parser.parse_args()
+    extra_workers = [2] if args.extra_workers is None else args.extra_workers
     if shutil.which("wrk") is None and "wrk" not in args.skip:
         raise SystemExit("wrk is not installed (apt-get install wrk), or pass --skip wrk")
 
@@ -514,7 +635,8 @@ def main() -> None:
         rows.append((what, direct, gateway, added))
 
     started = datetime.datetime.now(datetime.UTC)
-    with tempfile.TemporaryDirectory(prefix="linkyard-bench-") as temp, servers(args, Path(temp)) as linked:
+    with tempfile.TemporaryDirectory(prefix="linkyard-bench-") as temp, servers(args, Path(temp)) as setup:
+        linked = setup.linked
         print(
             f"linked account {linked.account_id}; emulator {linked.emulator_url}, platform {linked.api_url}"
         )
@@ -531,19 +653,49 @@ def main() -> None:
             row("  same calls: p99", f"{d99:.3f} ms", f"{g99:.3f} ms", f"+{g99 - d99:.3f} ms")
             rate_d, rate_g = 1000 / d50, 1000 / g50
             row("  same calls: 1 / p50", f"{rate_d:.0f}/s", f"{rate_g:.0f}/s", f"{rate_g / rate_d:.0%}")
+        if "cpu" not in args.skip and args.profile is None:
+            cpu = cpu_per_call(setup, args.cpu_calls)
+            gateway_cpu = cpu.gateway_platform + cpu.gateway_emulator
+            row(
+                f"server CPU per get_employee call (from /proc, {args.cpu_calls} calls each)",
+                f"{cpu.direct_emulator:.0f} µs",
+                f"{gateway_cpu:.0f} µs",
+                f"+{gateway_cpu - cpu.direct_emulator:.0f} µs",
+            )
+            row("  of which the platform's", "", f"{cpu.gateway_platform:.0f} µs", "")
+            row(
+                "  of which the emulator's",
+                f"{cpu.direct_emulator:.0f} µs",
+                f"{cpu.gateway_emulator:.0f} µs",
+                "",
+            )
+
+        def wrk_rows(connections: int, label: str, api_url: str | None = None) -> None:
+            direct, gateway = wrk_rounds(
+                linked, Path(temp), connections, args.seconds, args.rounds, api_url=api_url
+            )
+            d50 = statistics.median(r.p50 for r in direct)
+            g50 = statistics.median(r.p50 for r in gateway)
+            d99 = statistics.median(r.p99 for r in direct)
+            g99 = statistics.median(r.p99 for r in gateway)
+            drps = statistics.median(r.rps for r in direct)
+            grps = statistics.median(r.rps for r in gateway)
+            row(f"{label}: p50", f"{d50:.3f} ms", f"{g50:.3f} ms", f"+{g50 - d50:.3f} ms")
+            row("  same runs: p99", f"{d99:.3f} ms", f"{g99:.3f} ms", f"+{g99 - d99:.3f} ms")
+            row("  same runs: requests/s", f"{drps:.0f}", f"{grps:.0f}", f"{grps / drps:.0%} of direct")
+
         if "wrk" not in args.skip:
             for connections in (1, 32):
-                direct, gateway = wrk_rounds(linked, Path(temp), connections, args.seconds, args.rounds)
-                d50 = statistics.median(r.p50 for r in direct)
-                g50 = statistics.median(r.p50 for r in gateway)
-                d99 = statistics.median(r.p99 for r in direct)
-                g99 = statistics.median(r.p99 for r in gateway)
-                drps = statistics.median(r.rps for r in direct)
-                grps = statistics.median(r.rps for r in gateway)
-                what = f"get_employee, wrk -c{connections}, {args.rounds}×{args.seconds} s each"
-                row(f"{what}: p50", f"{d50:.3f} ms", f"{g50:.3f} ms", f"+{g50 - d50:.3f} ms")
-                row("  same runs: p99", f"{d99:.3f} ms", f"{g99:.3f} ms", f"+{g99 - d99:.3f} ms")
-                row("  same runs: requests/s", f"{drps:.0f}", f"{grps:.0f}", f"{grps / drps:.0%} of direct")
+                wrk_rows(
+                    connections, f"get_employee, wrk -c{connections}, {args.rounds}×{args.seconds} s each"
+                )
+        if "wrk" not in args.skip and "workers" not in args.skip:
+            for workers in extra_workers:
+                with setup.another_platform(workers) as url:
+                    label = (
+                        f"get_employee, wrk -c32, {args.rounds}×{args.seconds} s each, {_workers(workers)}"
+                    )
+                    wrk_rows(32, label, api_url=url)
         if "bulk" not in args.skip:
             times = bulk(linked, args.bulk_rounds, args.employees)
             sdk, gateway, plain = (statistics.median(times[name]) for name in ("sdk", "gateway", "httpx"))
@@ -558,7 +710,10 @@ def main() -> None:
 
     database = "PostgreSQL" if args.database_url else "SQLite"
     print()
-    print(f"{started:%Y-%m-%d %H:%M} UTC; {machine_note()}; platform store: {database}, 1 uvicorn worker")
+    print(
+        f"{started:%Y-%m-%d %H:%M} UTC; {machine_note()}; platform store: {database}, "
+        f"{_workers(args.workers)} unless stated"
+    )
     widths = [
         max(len(r[i]) for r in [("what", "direct", "through /actions/rpc", "added"), *rows]) for i in range(4)
     ]
@@ -567,6 +722,10 @@ def main() -> None:
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for r in rows:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
+
+
+def _workers(count: int) -> str:
+    return "1 uvicorn worker" if count == 1 else f"{count} uvicorn workers"
 
 
 if __name__ == "__main__":
