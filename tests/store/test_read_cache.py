@@ -93,3 +93,94 @@ async def test_a_read_that_raced_an_eviction_is_not_kept(clock: ManualClock) -> 
 
     assert await pending == "before the write"
     assert await cache.get_or_load("k", lambda: asyncio.sleep(0, "after the write")) == "after the write"
+
+
+async def test_concurrent_misses_of_one_entry_share_one_read(clock: ManualClock) -> None:
+    cache: ReadCache[str, str] = ReadCache(clock)
+    reads = 0
+    release = asyncio.Event()
+
+    async def load() -> str:
+        nonlocal reads
+        reads += 1
+        await release.wait()
+        return "value"
+
+    waiting = [asyncio.create_task(cache.get_or_load("k", load)) for _ in range(32)]
+    await asyncio.sleep(0)
+    release.set()
+
+    assert await asyncio.gather(*waiting) == ["value"] * 32
+    assert reads == 1
+
+
+async def test_a_failed_shared_read_fails_its_waiters_and_the_next_call_reads_again(
+    clock: ManualClock,
+) -> None:
+    cache: ReadCache[str, str] = ReadCache(clock)
+    release = asyncio.Event()
+    attempts = 0
+
+    async def flaky() -> str:
+        nonlocal attempts
+        attempts += 1
+        await release.wait()
+        if attempts == 1:
+            raise ConnectionError("database went away")
+        return "value"
+
+    waiting = [asyncio.create_task(cache.get_or_load("k", flaky)) for _ in range(3)]
+    await asyncio.sleep(0)
+    release.set()
+    outcomes = await asyncio.gather(*waiting, return_exceptions=True)
+
+    assert all(isinstance(outcome, ConnectionError) for outcome in outcomes)
+    assert await cache.get_or_load("k", flaky) == "value"
+    assert attempts == 2
+
+
+async def test_a_cancelled_read_does_not_cancel_the_calls_that_joined_it(clock: ManualClock) -> None:
+    cache: ReadCache[str, str] = ReadCache(clock)
+    first_started = asyncio.Event()
+    reads = 0
+
+    async def load() -> str:
+        nonlocal reads
+        reads += 1
+        if reads == 1:
+            first_started.set()
+            await asyncio.sleep(3600)  # its caller goes away before this ends
+        return "value"
+
+    first = asyncio.create_task(cache.get_or_load("k", load))
+    await first_started.wait()
+    joined = asyncio.create_task(cache.get_or_load("k", load))
+    await asyncio.sleep(0)
+    first.cancel()
+
+    assert await joined == "value"
+    assert reads == 2
+
+
+async def test_a_call_after_an_eviction_does_not_join_a_read_that_started_before_it(
+    clock: ManualClock,
+) -> None:
+    cache: ReadCache[str, str] = ReadCache(clock)
+    release = asyncio.Event()
+    values = iter(["before the write", "after the write"])
+
+    async def load() -> str:
+        value = next(values)
+        if value == "before the write":
+            await release.wait()
+        return value
+
+    stale = asyncio.create_task(cache.get_or_load("k", load))
+    await asyncio.sleep(0)
+    cache.forget("k")  # a write through this store, while the first read is in flight
+    fresh = await cache.get_or_load("k", load)
+    release.set()
+
+    assert fresh == "after the write"
+    assert await stale == "before the write"
+    assert await cache.get_or_load("k", load) == "after the write"  # the stale read was not kept

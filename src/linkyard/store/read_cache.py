@@ -10,6 +10,8 @@ process keeps what it read for at most `READ_TTL` (5 s, the token keeper's reval
   then a revoked key, a suspended account or a disabled profile keeps working here (the token keeper re-checks
   the account's status on the same bound, so a call never outlives it);
 - only what was found is kept: an unknown key or account is read again every time;
+- concurrent misses of one entry share one read: when an entry expires under load, the calls in flight wait
+  for the first one's read instead of each sending the same query (which stalled every call at 32 concurrent);
 - the cache holds the SHA-256 digest of a key, never the key.
 
 The repositories below are the store's own, with the same methods; `find_project_by_key` is cached, and
@@ -19,6 +21,7 @@ for the callers that decide something from what they read).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar, Unpack
@@ -63,6 +66,8 @@ class ReadCache(Generic[K, V]):
         self._entries: dict[K, tuple[V, datetime]] = {}
         # Bumped by every eviction: a load that started before it may have read what the write replaced.
         self._generation = 0
+        # Reads in flight, with the generation they started in: a later miss of the same key joins one.
+        self._loading: dict[K, tuple[asyncio.Future[V | None], int]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -77,9 +82,36 @@ class ReadCache(Generic[K, V]):
             if timedelta(0) <= age < self._ttl:
                 return value
             del self._entries[key]
+        pending = self._loading.get(key)
+        if pending is not None and pending[1] == self._generation:
+            try:
+                return await asyncio.shield(pending[0])
+            except asyncio.CancelledError:
+                if not pending[0].cancelled():
+                    raise  # this call was cancelled, not the read it waited for
+                # That read's caller went away before it finished: read again.
+        return await self._load(key, load)
+
+    async def _load(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
         generation = self._generation
         read_at = self._clock()
-        loaded = await load()
+        pending: asyncio.Future[V | None] = asyncio.get_running_loop().create_future()
+        # A failure reaches every waiter; if none waits, it is still "retrieved" (no asyncio warning).
+        pending.add_done_callback(lambda done: done.cancelled() or done.exception())
+        self._loading[key] = (pending, generation)
+        try:
+            loaded = await load()
+        except asyncio.CancelledError:
+            pending.cancel()
+            raise
+        except BaseException as error:
+            pending.set_exception(error)
+            raise
+        else:
+            pending.set_result(loaded)
+        finally:
+            if self._loading.get(key, (None, 0))[0] is pending:
+                del self._loading[key]
         if loaded is not None and generation == self._generation:
             if len(self._entries) >= self._max_entries:
                 self._entries.pop(next(iter(self._entries)))
