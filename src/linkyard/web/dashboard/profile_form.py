@@ -1,0 +1,127 @@
+"""The connector profile form as data: what a person typed (`ProfileForm`), read from a submitted form or from a
+stored profile, and a failed validation turned into problems shown next to their fields (`Problems`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.datastructures import FormData
+
+from linkyard.connectors import Connector, list_connectors
+from linkyard.domain import ConnectorProfile
+from linkyard.errors import ValidationFailed
+from linkyard.services.profiles import MAX_CLIENT_ID_LENGTH, MAX_CLIENT_SECRET_LENGTH, MAX_LABEL_LENGTH
+from linkyard.web.dashboard.ui import form_list, form_text
+
+MAX_QUERY_LENGTH = 100
+MAX_CHOICE_LENGTH = 100
+
+# The form's fields as a person reads them, for the list of problems at the top of a failed form.
+FIELD_TITLES = {
+    "connector": "Connector",
+    "auth_type": "Authentication",
+    "label": "Label",
+    "environment": "Environment",
+    "client_id": "Client ID",
+    "client_secret": "Client Secret",
+    "scopes": "OAuth Scopes",
+    "token_type": "Token Type",
+    "actions": "Actions",
+    "default": "Default profile",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProfileForm:
+    """What the profile form shows: the values typed (or stored), and the sealed secret a failed submit kept."""
+
+    label: str = ""
+    environment: str = ""
+    client_id: str = ""
+    scopes: tuple[str, ...] = ()
+    token_type: str = "user"  # noqa: S105 - a token kind, not a secret
+    actions: tuple[str, ...] = ()
+    default: bool = False
+    sealed_secret: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problems:
+    """A failed submit: each field's message, each named action's inline explanation, and the summary."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    actions: dict[str, str] = field(default_factory=dict)
+    summary: list[tuple[str, str]] = field(default_factory=list)
+    """(the id of the control to jump to, the message) for the alert at the top."""
+
+
+def missing_scopes_text(missing: tuple[str, ...]) -> str:
+    """The inline explanation by an action (dashboard.js writes the very same words as boxes are ticked)."""
+    if len(missing) == 1:
+        return f"Needs the {missing[0]} scope, which is not selected"
+    return f"Needs the {' and '.join(missing)} scopes, which are not selected"
+
+
+def read_form(form: FormData) -> tuple[ProfileForm, str]:
+    """The submitted values, and the secret typed into the password input (empty when none was)."""
+    values = ProfileForm(
+        label=form_text(form, "label", limit=MAX_LABEL_LENGTH + 1),
+        environment=form_text(form, "environment", limit=MAX_CHOICE_LENGTH),
+        client_id=form_text(form, "client_id", limit=MAX_CLIENT_ID_LENGTH + 1),
+        # The service dedupes too; doing it first keeps its error positions (`actions[3]`) pointing here.
+        scopes=tuple(dict.fromkeys(v[:MAX_CHOICE_LENGTH] for v in form_list(form, "scopes"))),
+        token_type=form_text(form, "token_type", limit=MAX_CHOICE_LENGTH) or "user",
+        actions=tuple(dict.fromkeys(v[:MAX_CHOICE_LENGTH] for v in form_list(form, "actions"))),
+        default=form_text(form, "default") == "1",
+        sealed_secret=form_text(form, "client_secret_sealed", limit=4096),
+    )
+    return values, form_text(form, "client_secret", limit=MAX_CLIENT_SECRET_LENGTH + 1)
+
+
+def describe(error: ValidationFailed, connector: Connector, values: ProfileForm) -> Problems:
+    """The service's 422 laid out on the form: an action's missing scopes by that action, the rest by field."""
+    problems = Problems()
+    for item in error.errors:
+        name, _, position = item["field"].partition("[")
+        message = item["message"]
+        action_id = _at(values.actions, position) if name == "actions" else None
+        action = connector.find_action(action_id) if action_id else None
+        if action is not None:
+            missing = action.missing_scopes(values.scopes or None)
+            problems.actions.setdefault(action.id, missing_scopes_text(missing) if missing else message)
+            problems.summary.append((f"action-{action.id}", message))
+            continue
+        problems.fields.setdefault(name, message)
+        title = FIELD_TITLES.get(name)
+        problems.summary.append((f"f-{name}" if title else "", f"{title}: {message}" if title else message))
+    if not problems.summary:
+        problems.summary.append(("", error.message))
+    return problems
+
+
+def _at(items: tuple[str, ...], position: str) -> str | None:
+    index = position.rstrip("]")
+    return items[int(index)] if index.isdigit() and int(index) < len(items) else None
+
+
+def stored_values(profile: ConnectorProfile) -> ProfileForm:
+    return ProfileForm(
+        label=profile.label or "",
+        environment=profile.environment,
+        client_id=profile.client_id,
+        scopes=profile.scopes or (),
+        token_type=profile.token_type,
+        actions=profile.actions or (),
+        default=profile.is_default,
+    )
+
+
+def search_connectors(query: str) -> list[Connector]:
+    """Connectors whose key, name or a category contains the query (all of them for an empty one)."""
+    wanted = query.casefold().strip()
+    return [
+        connector
+        for connector in list_connectors()
+        if not wanted
+        or any(wanted in text.casefold() for text in (connector.key, connector.name, *connector.categories))
+    ]
