@@ -243,6 +243,7 @@ async def test_denied_consent_shows_a_clear_page_fails_the_session_and_links_not
     page = await harness.callback(flow)
     assert page.status_code == 400
     assert "Connection cancelled" in page.text
+    assert f"go back to {tenant.name} and ask for a new link" in page.text
     assert page.headers["cache-control"] == "no-store"
     assert page.headers["referrer-policy"] == "no-referrer"
     status = await harness.api.post(
@@ -279,8 +280,11 @@ async def test_a_used_or_expired_link_shows_a_clear_page(harness: Harness) -> No
     link = httpx.URL(session["auth_link_url"]).raw_path.decode()
     used = await harness.browser().get(link)
     assert used.status_code == 400 and "already used" in used.text
+    assert f"go back to {tenant.name} and ask for a new link" in used.text
     unknown = await harness.browser().get("/connect?token=lkcs_not-a-real-token")
     assert unknown.status_code == 400 and "expired or is not valid" in unknown.text
+    # An unknown link names no project: it could be anybody's.
+    assert "Go back to the application that sent you here and ask for a new link" in unknown.text
     short = await harness.session(tenant, expires_in=60)
     harness.advance(timedelta(seconds=61))
     expired = await harness.browser().get(httpx.URL(short["auth_link_url"]).raw_path.decode())

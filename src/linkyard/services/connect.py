@@ -55,6 +55,8 @@ class ConnectFailed(OAuthFlowError):
         super().__init__(message, reason=reason)
         self.provider_description = provider_description
         self.state_consumed = False
+        self.project_name: str | None = None
+        """The project that sent the person, when the failure came after its link was recognised."""
 
 
 _LINK_INVALID = "This link has expired or is not valid. Go back to the application and start again."
@@ -107,7 +109,11 @@ async def describe_connect(platform: Platform, token: str) -> ConnectPage:
     """The hosted page's content for a session token; `ConnectFailed` for an unknown, expired or used link."""
     session = await _pending_session(platform, token)
     project = await platform.store.projects.get(session.project_id)
-    profile = await _usable_profile(platform, session.project_id, session.profile_id)
+    try:
+        profile = await _usable_profile(platform, session.project_id, session.profile_id)
+    except ConnectFailed as failure:
+        failure.project_name = project.name
+        raise
     connector = get_connector(profile.connector)
     described = {scope.name: scope.description for scope in connector.scopes}
     option = next(option for option in connector.token_types if option.name == profile.token_type)
@@ -127,14 +133,18 @@ async def start_connect(platform: Platform, token: str, profile_id: str) -> Star
     session = await _pending_session(platform, token)
     if session.profile_id != profile_id:
         raise ConnectFailed(_LINK_INVALID, reason="link_invalid")
-    profile = await _usable_profile(platform, session.project_id, session.profile_id)
-    connector = get_connector(profile.connector)
     try:
-        endpoints = platform.endpoints(connector, profile.environment)
-    except ValidationFailed:
-        raise ConnectFailed(
-            "This connection is not available on this server.", reason="profile_unavailable"
-        ) from None
+        profile = await _usable_profile(platform, session.project_id, session.profile_id)
+        connector = get_connector(profile.connector)
+        try:
+            endpoints = platform.endpoints(connector, profile.environment)
+        except ValidationFailed:
+            raise ConnectFailed(
+                "This connection is not available on this server.", reason="profile_unavailable"
+            ) from None
+    except ConnectFailed as failure:
+        failure.project_name = await _project_name(platform, session.project_id)
+        raise
     redirect_uri = platform.settings.redirect_uri(connector.key)
     pkce = new_pkce_pair()
     binding = new_browser_binding()
@@ -201,6 +211,7 @@ async def finish_connect(
     except LinkyardError as exc:
         failure = exc if isinstance(exc, ConnectFailed) else _as_failure(exc)
         failure.state_consumed = True
+        failure.project_name = project.name
         if failure.reason != "link_used":  # a session another tab completed stays completed
             with contextlib.suppress(NotFound):  # the session was deleted meanwhile (with its profile)
                 await platform.store.connect_sessions.fail(state.project_id, state.session_id, failure.reason)
@@ -362,8 +373,17 @@ async def _pending_session(platform: Platform, token: str) -> ConnectSession:
     if session is None:
         raise ConnectFailed(_LINK_INVALID, reason="link_invalid")
     if session.status != "pending":
-        raise ConnectFailed(_LINK_USED, reason="link_used")
+        used = ConnectFailed(_LINK_USED, reason="link_used")
+        used.project_name = await _project_name(platform, session.project_id)
+        raise used
     return session
+
+
+async def _project_name(platform: Platform, project_id: str) -> str | None:
+    try:
+        return (await platform.store.projects.get(project_id)).name
+    except NotFound:
+        return None
 
 
 async def _usable_profile(platform: Platform, project_id: str, profile_id: str) -> ConnectorProfile:

@@ -43,14 +43,16 @@ PAGE_HEADERS = {
 
 @dataclass(frozen=True, slots=True)
 class _Explanation:
-    """A failure page in the end user's words: what happened, and what to do next ({provider} is filled in)."""
+    """A failure page in the end user's words: what happened, and what to do next. `{provider}` is filled in,
+    and `{app}` / `{App}` with the project's name when the failure knows it ("the application that sent you
+    here" otherwise)."""
 
     title: str
     happened: str
     next_step: str
 
 
-_NEW_LINK = "Go back to the application that sent you here and ask for a new link."
+_NEW_LINK = "Go back to {app} and ask for a new link."
 _LINK_INVALID = _Explanation(
     "This link is not valid",
     "This link has expired or is not valid: connect links work for a limited time.",
@@ -58,20 +60,18 @@ _LINK_INVALID = _Explanation(
 )
 _NOT_AVAILABLE = _Explanation(
     "This connection is not available",
-    "The application that sent you here has turned this connection off, or it no longer exists. "
-    "Nothing was shared.",
-    "Contact the application's support: they can turn it back on and send you a new link.",
+    "{App} has turned this connection off, or it no longer exists. Nothing was shared.",
+    "Contact {app}'s support: they can turn it back on and send you a new link.",
 )
 _SIGN_IN_LOST = _Explanation(
     "This sign-in could not be completed",
     "It expired, was already used, or was started in another browser. Nothing was shared.",
-    "Go back to the application and open its connect link again, in this browser.",
+    "Go back to {app} and open its connect link again, in this browser.",
 )
 _PROVIDER_FAILED = _Explanation(
     "The connection could not be completed",
     "{provider} could not complete the sign-in, so no account was linked.",
-    "Go back to the application and ask for a new link to try again. If it fails again, contact the "
-    "application's support.",
+    "Go back to {app} and ask for a new link to try again. If it fails again, contact {app}'s support.",
 )
 # By `ConnectFailed.reason` (services/connect.py); `token_<error>` reasons are the provider refusing the code.
 _EXPLANATIONS = {
@@ -79,13 +79,13 @@ _EXPLANATIONS = {
     "link_used": _Explanation(
         "This link was already used",
         "Each connect link works once, and this one was already used.",
-        "If you connected your account with it, there is nothing more to do. If not, go back to the "
-        "application that sent you here and ask for a new link.",
+        "If you connected your account with it, there is nothing more to do. If not, go back to {app} and "
+        "ask for a new link.",
     ),
     "access_denied": _Explanation(
         "Connection cancelled",
         "You declined to connect your {provider} account. Nothing was shared.",
-        "If you change your mind, go back to the application and ask for a new link.",
+        "If you change your mind, go back to {app} and ask for a new link.",
     ),
     "profile_unavailable": _NOT_AVAILABLE,
     "profile_disabled": _NOT_AVAILABLE,
@@ -129,10 +129,12 @@ def add_connect_routes(routes: APIRouter) -> None:
         explained = _EXPLANATIONS.get(failure.reason)
         if explained is None and failure.reason.startswith("token_"):
             explained = _PROVIDER_FAILED
+        app = failure.project_name or "the application that sent you here"
+        words = {"provider": provider, "app": app, "App": app[:1].upper() + app[1:]}
         title, happened, next_step = (
-            (explained.title, explained.happened.format(provider=provider), explained.next_step)
+            (explained.title, explained.happened.format(**words), explained.next_step.format(**words))
             if explained is not None
-            else (_DEFAULT_TITLE, failure.message, _NEW_LINK)
+            else (_DEFAULT_TITLE, failure.message, _NEW_LINK.format(**words))
         )
         return render(
             "error.html",
