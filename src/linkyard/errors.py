@@ -8,6 +8,7 @@ a value the caller submitted.
     ├── ConfigError                         config_invalid
     ├── BadRequest                     400  bad_request
     │   └── OAuthFlowError             400  oauth_flow_failed        (.reason: state_invalid, ...)
+    │       └── ConnectFailed          400  connect_failed           (the hosted pages' failures)
     ├── Unauthenticated                401  unauthenticated
     ├── Forbidden                      403  forbidden
     ├── NotFound                       404  not_found
@@ -17,7 +18,8 @@ a value the caller submitted.
     ├── ValidationFailed               422  validation_failed        (.errors: [{field, message}])
     ├── RateLimited                    429  rate_limited             (.retry_after)
     ├── ProviderError                  502  provider_error           (.provider_errors)
-    │   └── ProviderTimeout            408  provider_timeout
+    │   ├── ProviderTimeout            408  provider_timeout
+    │   └── ProviderOAuthError         502  provider_oauth_error     (.error: invalid_grant, ...)
     ├── TokenRefreshError         412 / 502  token_refresh_failed     (.terminal)
     ├── CryptoError                    500  crypto_error
     │   ├── KeyRingError                    key_ring_invalid
@@ -86,6 +88,21 @@ class OAuthFlowError(BadRequest):
     def __init__(self, message: str, *, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class ConnectFailed(OAuthFlowError):
+    """The hosted connect flow stopped; `reason` says why in one word, `provider_description` is what the
+    provider said (to be escaped before it is shown). `state_consumed` tells whether the callback used its
+    state up (then the browser's binding cookie has served); a state refused before that stays usable."""
+
+    code = "connect_failed"
+
+    def __init__(self, message: str, *, reason: str, provider_description: str | None = None) -> None:
+        super().__init__(message, reason=reason)
+        self.provider_description = provider_description
+        self.state_consumed = False
+        self.project_name: str | None = None
+        """The project that sent the person, when the failure came after its link was recognised."""
 
 
 class Unauthenticated(LinkyardError):
@@ -171,6 +188,31 @@ class ProviderTimeout(ProviderError):
 
     code = "provider_timeout"
     status = 408
+
+
+class ProviderOAuthError(ProviderError):
+    """The token or revocation endpoint answered with an OAuth error body (RFC 6749 5.2: `invalid_grant`, ...).
+
+    Whether it is terminal for an account is the token keeper's decision, not this error's: `invalid_grant`
+    on a refresh is, `invalid_client` (the profile's credentials) is not.
+    """
+
+    code = "provider_oauth_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error: str,
+        http_status: int,
+        description: str | None = None,
+        provider_errors: Sequence[ProviderErrorDetail] = (),
+    ) -> None:
+        super().__init__(message, provider_errors=provider_errors)
+        self.error = error
+        self.http_status = http_status
+        self.description = description
+        """The provider's `error_description`, with every secret of the request redacted."""
 
 
 class TokenRefreshError(LinkyardError):

@@ -22,10 +22,9 @@ from urllib.parse import quote
 import httpx
 
 from linkyard.domain import Clock, TokenSet, TokenType, utc_now
-from linkyard.errors import ProviderError, ProviderErrorDetail, ProviderTimeout
+from linkyard.errors import ProviderError, ProviderErrorDetail, ProviderOAuthError, ProviderTimeout
 from linkyard.oauth.api_session import ApiSession
 from linkyard.oauth.endpoints import ProviderEndpoints
-from linkyard.oauth.errors import ProviderOAuthError
 from linkyard.oauth.tokens import parse_oauth_error, parse_token_response, redact_secrets
 
 DEFAULT_TIMEOUT = 10.0

@@ -35,12 +35,12 @@ from linkyard.errors import (
     NotFound,
     PreconditionFailed,
     ProviderError,
+    ProviderOAuthError,
     TokenRefreshError,
     ValidationFailed,
 )
 from linkyard.oauth.client import ProviderClient
 from linkyard.oauth.endpoints import ProviderEndpoints, endpoints_for
-from linkyard.oauth.errors import ProviderOAuthError
 from linkyard.oauth.reasons import (
     REFRESH_FAILED,
     TOKEN_REVOKED,

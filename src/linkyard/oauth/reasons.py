@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from linkyard.connectors import get_connector
 from linkyard.domain import ConnectorProfile
-from linkyard.errors import ProviderError, ProviderTimeout, TokenRefreshError
-from linkyard.oauth.errors import ProviderOAuthError
+from linkyard.errors import ProviderError, ProviderOAuthError, ProviderTimeout, TokenRefreshError
 
 REFRESH_FAILED = "refresh_failed"
 TOKEN_REVOKED = "token_revoked"  # noqa: S105 - a status reason code, not a secret

@@ -10,7 +10,6 @@ from linkyard.services.accounts import (
 )
 from linkyard.services.actions import ActionResult, flatten_arguments, run_action
 from linkyard.services.connect import (
-    ConnectFailed,
     ConnectPage,
     FinishedFlow,
     StartedFlow,
@@ -45,7 +44,6 @@ from linkyard.services.projects import (
 __all__ = [
     "AccountPage",
     "ActionResult",
-    "ConnectFailed",
     "ConnectPage",
     "FinishedFlow",
     "NewApiKey",

@@ -23,9 +23,15 @@ from linkyard.domain import (
     ProviderAccount,
     TokenSet,
 )
-from linkyard.errors import LinkyardError, NotFound, OAuthFlowError, ProviderError, ValidationFailed
+from linkyard.errors import (
+    ConnectFailed,
+    LinkyardError,
+    NotFound,
+    ProviderError,
+    ProviderOAuthError,
+    ValidationFailed,
+)
 from linkyard.oauth.endpoints import ProviderEndpoints
-from linkyard.oauth.errors import ProviderOAuthError
 from linkyard.oauth.flow import (
     BindingCookie,
     CallbackParams,
@@ -38,25 +44,6 @@ from linkyard.services.platform import Platform
 from linkyard.store.oauth_states import STATE_TTL
 
 logger = logging.getLogger(__name__)
-
-
-class ConnectFailed(OAuthFlowError):
-    """The flow stopped; `reason` says why in one word, `provider_description` is what the provider said (to be
-    escaped before it is shown). `state_consumed` tells whether the callback used its state up (then the
-    browser's binding cookie has served); a state refused before that stays usable."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        reason: str,
-        provider_description: str | None = None,
-    ) -> None:
-        super().__init__(message, reason=reason)
-        self.provider_description = provider_description
-        self.state_consumed = False
-        self.project_name: str | None = None
-        """The project that sent the person, when the failure came after its link was recognised."""
 
 
 _LINK_INVALID = "This link has expired or is not valid. Go back to the application and start again."

@@ -23,9 +23,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from linkyard import services
 from linkyard.connectors import get_connector
-from linkyard.errors import NotFound
+from linkyard.errors import ConnectFailed, NotFound
 from linkyard.oauth.flow import BINDING_COOKIE_PATH, binding_cookie_name, parse_callback
-from linkyard.services import ConnectFailed, Platform
+from linkyard.services import Platform
 
 _HERE = Path(__file__).parent
 PAGE_HEADERS = {
