@@ -285,3 +285,35 @@ def test_a_bad_connector_definition_is_refused(
 
 def test_the_connector_round_trips_through_its_dump(factorialhr: Connector) -> None:
     assert Connector.model_validate(factorialhr.model_dump()) == factorialhr
+
+
+def test_an_identity_action_outside_the_catalogue_is_refused(factorialhr: Connector) -> None:
+    data = factorialhr.model_dump()
+    data["identity"]["action"] = "factorialhr_get_me"
+    with pytest.raises(ValidationError, match="identity action factorialhr_get_me is not in the catalogue"):
+        Connector.model_validate(data)
+
+
+def test_the_identity_reads_who_linked_from_a_credential(factorialhr: Connector) -> None:
+    identity = factorialhr.identity
+    employee = {
+        "company_id": 7,
+        "employee_id": 42,
+        "login_email": "ana@acme.example",
+        "full_name": "Ana Ruiz",
+    }
+    company = {"company_id": "7", "employee_id": None, "email": "", "legal_name": "Acme Iberia SL"}
+
+    assert identity.facts(employee) == {
+        "company_id": "7",
+        "employee_id": "42",
+        "email": "ana@acme.example",
+        "name": "Ana Ruiz",
+    }
+    assert identity.facts(company) == {
+        "company_id": "7",
+        "employee_id": None,
+        "email": None,
+        "name": "Acme Iberia SL",
+    }
+    assert identity.facts({})["company_id"] is None

@@ -8,7 +8,7 @@ from linkyard.connectors.catalogue import (
     list_connectors,
     validate_profile_selection,
 )
-from linkyard.connectors.model import Action, Connector, OAuth2, Scope, TokenTypeOption
+from linkyard.connectors.model import Action, Connector, Identity, OAuth2, Scope, TokenTypeOption
 from linkyard.connectors.pagination import FactorialCursor, NoPagination, decode_next, encode_next
 from linkyard.connectors.parameters import Parameter
 
@@ -17,6 +17,7 @@ __all__ = [
     "CallContext",
     "Connector",
     "FactorialCursor",
+    "Identity",
     "NoPagination",
     "OAuth2",
     "Parameter",

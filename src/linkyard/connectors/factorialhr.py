@@ -559,5 +559,14 @@ def factorialhr() -> Connector:
             "categories": ["hris", "ats"],
             "api_version": API_VERSION,
             "actions": _actions(),
+            # `api_public/credentials` names the token's owner: an employee for a user token, the company for a
+            # company token (then only `company_id` and the company's name are set).
+            "identity": {
+                "action": "factorialhr_get_credentials",
+                "company_id": ["company_id"],
+                "employee_id": ["employee_id"],
+                "email": ["login_email", "email"],
+                "name": ["full_name", "name", "legal_name"],
+            },
         }
     )

@@ -124,6 +124,34 @@ class OAuth2(_Frozen):
     client_auth: Literal["body", "basic"] = "body"
 
 
+class Identity(_Frozen):
+    """How to learn who linked an account: the action that answers with the token's owner, and the fields of
+    its answer that hold each fact (the first one present wins)."""
+
+    action: str
+    company_id: tuple[str, ...] = Field(min_length=1)
+    employee_id: tuple[str, ...] = ()
+    email: tuple[str, ...] = ()
+    name: tuple[str, ...] = ()
+
+    def facts(self, answer: Mapping[str, Any]) -> dict[str, str | None]:
+        """Each fact as text, or None where the answer has none of its fields (`company_id` included)."""
+
+        def first(names: tuple[str, ...]) -> str | None:
+            for name in names:
+                value = answer.get(name)
+                if value not in (None, ""):
+                    return str(value)
+            return None
+
+        return {
+            "company_id": first(self.company_id),
+            "employee_id": first(self.employee_id),
+            "email": first(self.email),
+            "name": first(self.name),
+        }
+
+
 # One member today; another auth mode is another member of this union, discriminated by `mode`.
 Auth = Annotated[OAuth2, Field(discriminator="mode")]
 
@@ -141,6 +169,7 @@ class Connector(_Frozen):
     categories: tuple[str, ...] = ()
     api_version: str
     actions: tuple[Action, ...]
+    identity: Identity
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -159,6 +188,10 @@ class Connector(_Frozen):
                 raise ValueError(f"{action.id}: unknown required scopes {sorted(unknown)}")
             if not action.path.startswith(prefix):
                 raise ValueError(f"{action.id}: paths start with {prefix}")
+        if self.identity.action not in ids:
+            raise ValueError(
+                f"{self.key}: the identity action {self.identity.action} is not in the catalogue"
+            )
         if len({t.name for t in self.token_types}) != len(self.token_types) or not self.token_types:
             raise ValueError(f"{self.key}: token types must be distinct and at least one")
         return self

@@ -339,7 +339,7 @@ class TokenKeeper:
         """A token that cannot be refreshed (a company token) got a 401: one confirmation call decides."""
         profile, endpoints = await self._profile(project_id, entry.profile_id)
         connector = get_connector(profile.connector)
-        probe = connector.find_action(f"{connector.key}_get_credentials")
+        probe = connector.find_action(connector.identity.action)
         async with self._store.credentials.lock(project_id, account_id) as held:
             current = held.token
             if current is None:

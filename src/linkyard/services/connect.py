@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass, field, replace
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from linkyard.connectors import Connector, build_request, extract_result, get_connector
@@ -278,8 +277,9 @@ def _stored_endpoints(connector: Connector, state: OAuthState) -> ProviderEndpoi
 async def _who_linked(
     platform: Platform, connector: Connector, endpoints: ProviderEndpoints, token: TokenSet
 ) -> ProviderAccount:
-    """Ask the provider who the new token belongs to (Factorial: `api_public/credentials`)."""
-    action = connector.action(f"{connector.key}_get_credentials")
+    """Ask the provider who the new token belongs to (the connector's identity action: Factorial's
+    `api_public/credentials`)."""
+    action = connector.action(connector.identity.action)
     request = build_request(action, {})
     response = await platform.provider.request(
         endpoints.base_url, request.method, request.path, access_token=token.access_token, query=request.query
@@ -292,27 +292,13 @@ async def _who_linked(
         payload = response.json()
     except ValueError:
         raise ProviderError(f"{connector.name} answered with something that is not JSON") from None
-    credential, _ = extract_result(action, payload)
-    if not isinstance(credential, dict) or credential.get("company_id") in (None, ""):
+    answer, _ = extract_result(action, payload)
+    facts = connector.identity.facts(answer) if isinstance(answer, dict) else {}
+    company_id = facts.get("company_id")
+    if company_id is None:
         raise ProviderError(f"{connector.name} did not say which company linked the account")
-    return provider_account_of(credential)
-
-
-def provider_account_of(credential: dict[str, Any]) -> ProviderAccount:
-    """Who linked, from a Factorial credential: the employee for a user token, the company for a company token."""
-
-    def text(*names: str) -> str | None:
-        for name in names:
-            value = credential.get(name)
-            if value not in (None, ""):
-                return str(value)
-        return None
-
     return ProviderAccount(
-        company_id=str(credential["company_id"]),
-        employee_id=text("employee_id"),
-        email=text("login_email", "email"),
-        name=text("full_name", "name", "legal_name"),
+        company_id=company_id, employee_id=facts["employee_id"], email=facts["email"], name=facts["name"]
     )
 
 
