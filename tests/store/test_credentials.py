@@ -271,3 +271,25 @@ async def test_postgresql_locks_one_account_not_the_whole_database(
         worker.credentials.lock(other.project.id, other.account.id) as held,
     ):
         assert held.token is not None
+
+
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+async def test_idle_lists_old_refreshable_user_tokens_of_active_accounts_across_projects_page_by_page(
+    store: Store, clock: ManualClock
+) -> None:
+    old = [await make_tenant(store, clock, name=f"Old {n}", owner=f"org-{n}") for n in range(3)]
+    suspended = await make_tenant(store, clock, name="Suspended", owner="org-s")
+    await store.accounts.set_status(suspended.project.id, suspended.account.id, "suspended")
+    wiped = await make_tenant(store, clock, name="Wiped", owner="org-w")
+    await store.credentials.wipe(wiped.project.id, wiped.account.id)
+    clock.advance(timedelta(days=6))
+    fresh = await make_tenant(store, clock, name="Fresh", owner="org-f")
+    cutoff = clock() - timedelta(days=5)
+
+    first = await store.credentials.idle(cutoff, limit=2)
+    rest = await store.credentials.idle(cutoff, after=first[-1], limit=2)
+
+    expected = sorted((tenant.project.id, tenant.account.id) for tenant in old)
+    assert first + rest == expected
+    assert (fresh.project.id, fresh.account.id) not in first + rest
+    assert await store.credentials.idle(cutoff, after=rest[-1], limit=2) == []

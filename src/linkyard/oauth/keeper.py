@@ -138,30 +138,25 @@ class TokenKeeper:
         Safe to run from several workers at once: each candidate is re-checked under its row lock.
         """
         refreshed = 0
-        for project in await self._store.projects.list_all():
-            offset = 0
-            while True:
-                page = await self._store.accounts.list(
-                    project.id, status="active", offset=offset, limit=_PAGE
-                )
-                for account in page:
-                    if account.token_type != "user":  # noqa: S105 - a token kind, not a secret
+        after: tuple[str, str] | None = None
+        while True:
+            cutoff = self._clock() - horizon
+            candidates = await self._store.credentials.idle(cutoff, after=after, limit=_PAGE)
+            for key in candidates:
+                try:
+                    token = await self._store.credentials.get(*key)
+                    if token is None or not _idle(token, cutoff):
                         continue
-                    key = (project.id, account.id)
-                    try:
-                        token = await self._store.credentials.get(*key)
-                        if token is None or not _idle(token, self._clock() - horizon):
-                            continue
-                        entry = _Entry("active", account.integration_id, token, self._clock())
-                        refreshed += await self._flights.run(
-                            (*key, "idle"),
-                            partial(self._refresh_idle, project.id, account.id, entry, horizon),
-                        )
-                    except LinkyardError as exc:
-                        logger.warning("idle refresh of account %s failed: %s", account.id, exc.code)
-                if len(page) < _PAGE:
-                    break
-                offset += _PAGE
+                    account = await self._store.accounts.get(*key)
+                    entry = _Entry("active", account.integration_id, token, self._clock())
+                    refreshed += await self._flights.run(
+                        (*key, "idle"), partial(self._refresh_idle, *key, entry, horizon)
+                    )
+                except LinkyardError as exc:
+                    logger.warning("idle refresh of account %s failed: %s", key[1], exc.code)
+            if len(candidates) < _PAGE:
+                break
+            after = candidates[-1]
         return refreshed
 
     async def unlink(self, project_id: str, account_id: str) -> bool:

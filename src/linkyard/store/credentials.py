@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from linkyard.domain import AccountStatus, Clock, TokenFacts, TokenSet
@@ -157,6 +158,32 @@ class CredentialRepository:
         if row is None:
             raise NotFound("account not found")
         return token_from_row(self._keyring, row._mapping)
+
+    async def idle(
+        self, cutoff: datetime, *, after: tuple[str, str] | None = None, limit: int = 100
+    ) -> list[tuple[str, str]]:
+        """`(project, account)` of active accounts whose refreshable user token was last issued at or before
+        `cutoff`, in every project, in key order after `after`: the idle refresher's candidates (it re-checks
+        each under its lock). Nothing is decrypted."""
+        issued = func.coalesce(credentials.c.issued_at, credentials.c.expires_at)
+        statement = (
+            select(credentials.c.project_id, credentials.c.account_id)
+            .join(accounts, accounts.c.id == credentials.c.account_id)
+            .where(
+                accounts.c.status == "active",
+                credentials.c.token_type == "user",  # noqa: S105 - a token kind, not a secret
+                credentials.c.wiped_at.is_(None),
+                credentials.c.refresh_token_encrypted.is_not(None),
+                issued <= cutoff,
+            )
+            .order_by(credentials.c.project_id, credentials.c.account_id)
+            .limit(limit)
+        )
+        if after is not None:
+            statement = statement.where(tuple_(credentials.c.project_id, credentials.c.account_id) > after)
+        async with self._db.read() as conn:
+            rows = (await conn.execute(statement)).all()
+        return [(row.project_id, row.account_id) for row in rows]
 
     async def facts(self, project_id: str, account_ids: Sequence[str]) -> dict[str, TokenFacts]:
         """Expiry and issue time of some accounts' tokens, without decrypting anything."""
