@@ -4,6 +4,7 @@ suspend / resume, edit the label, unlink after a confirmation)."""
 from __future__ import annotations
 
 import json
+from typing import Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
@@ -114,23 +115,28 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
         await services.update_account(view.platform, view.project, account_id, label=label or None)
         return ui.redirect(detail_url(view, account_id), notice="account_updated")
 
-    @routes.post("/projects/{project_id}/accounts/{account_id}/suspend", include_in_schema=False)
-    @ui.page
-    async def account_suspend(request: Request, project_id: str, account_id: str) -> Response:
+    async def set_status(
+        request: Request,
+        project_id: str,
+        account_id: str,
+        status: Literal["active", "suspended"],
+        notice: str,
+    ) -> Response:
         view = await ui.view(request, project_id)
         assert view.project is not None
         await ui.form(view)
-        await services.update_account(view.platform, view.project, account_id, status="suspended")
-        return ui.redirect(detail_url(view, account_id), notice="account_suspended")
+        await services.update_account(view.platform, view.project, account_id, status=status)
+        return ui.redirect(detail_url(view, account_id), notice=notice)
+
+    @routes.post("/projects/{project_id}/accounts/{account_id}/suspend", include_in_schema=False)
+    @ui.page
+    async def account_suspend(request: Request, project_id: str, account_id: str) -> Response:
+        return await set_status(request, project_id, account_id, "suspended", "account_suspended")
 
     @routes.post("/projects/{project_id}/accounts/{account_id}/resume", include_in_schema=False)
     @ui.page
     async def account_resume(request: Request, project_id: str, account_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
-        await ui.form(view)
-        await services.update_account(view.platform, view.project, account_id, status="active")
-        return ui.redirect(detail_url(view, account_id), notice="account_resumed")
+        return await set_status(request, project_id, account_id, "active", "account_resumed")
 
     @routes.post("/projects/{project_id}/accounts/{account_id}/relink", include_in_schema=False)
     @ui.page
