@@ -26,6 +26,9 @@ UNSCOPED = {
     "connect_sessions.find_by_token": "the session token decides the project",
     "oauth_states.consume": "the state decides the project",
     "oauth_states.purge": "housekeeping; returns no rows",
+    "dashboard_sessions.end": "a dashboard session's own id; the table holds no project data",
+    "dashboard_sessions.has_ended": "a dashboard session's own id; answers yes or no",
+    "dashboard_sessions.purge": "housekeeping; returns no rows",
     "credentials.idle": "the idle refresher's candidates across projects (ids only; each re-read in its project)",
 }
 
@@ -157,6 +160,7 @@ def _public_methods(store: Store) -> set[str]:
     for repository in ("projects", "api_keys", "connector_profiles", "connect_sessions", "oauth_states"):
         names |= _methods_of(repository, getattr(store, repository))
     names |= _methods_of("accounts", store.accounts) | _methods_of("credentials", store.credentials)
+    names |= _methods_of("dashboard_sessions", store.dashboard_sessions)
     return names
 
 

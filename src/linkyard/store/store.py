@@ -12,6 +12,7 @@ from linkyard.store.canaries import check_key_ring
 from linkyard.store.connect_sessions import ConnectSessionRepository
 from linkyard.store.credentials import CredentialRepository
 from linkyard.store.crypto import KeyRing
+from linkyard.store.dashboard_sessions import DashboardSessionRepository
 from linkyard.store.database import Database, create_serving_engine, sqlite_file
 from linkyard.store.migrate import upgrade_database
 from linkyard.store.oauth_states import OAuthStateRepository
@@ -40,6 +41,7 @@ class Store:
         self.oauth_states = OAuthStateRepository(database, keyring, clock)
         self.accounts = CachedAccountRepository(database, keyring, clock, self.read_caches)
         self.credentials = CredentialRepository(database, keyring, clock)
+        self.dashboard_sessions = DashboardSessionRepository(database, clock)
 
     @property
     def backend(self) -> str:

@@ -209,6 +209,17 @@ oauth_states = Table(
     Index(None, "expires_at"),
 )
 
+# Dashboard sessions live in a sealed cookie; these are the ones signed out before they expired, so that a copy
+# of the cookie is refused by every worker. A row is kept only until the session would have expired anyway.
+ended_dashboard_sessions = Table(
+    "ended_dashboard_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("ended_at", UtcDateTime(), nullable=False),
+    Index(None, "expires_at"),
+)
+
 key_canaries = Table(
     "key_canaries",
     metadata,
