@@ -126,6 +126,21 @@ def basic(key: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
 
 
+FORM_TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+async def dashboard_sign_in(
+    browser: httpx.AsyncClient, token: str, next: str = "/", headers: dict[str, str] | None = None
+) -> httpx.Response:
+    """Sign in to the dashboard as a person does: open the sign-in page (which gives this browser the form's
+    token and its cookie), then submit the form with `token` (the admin token or an API key)."""
+    page = await browser.get("/sign-in")
+    found = FORM_TOKEN.search(page.text)
+    assert found is not None, page.text
+    form = {"csrf": html.unescape(found.group(1)), "token": token, "next": next}
+    return await browser.post("/sign-in", data=form, headers=headers)
+
+
 @dataclass
 class Tenant:
     """A project, its raw API key and the auth headers that carry it."""

@@ -16,7 +16,7 @@ import httpx
 from fastapi.routing import APIRoute
 from starlette.routing import Route
 
-from tests.api.conftest import ON_BOTH_BACKENDS, Harness, Tenant
+from tests.api.conftest import ON_BOTH_BACKENDS, Harness, Tenant, dashboard_sign_in
 
 pytestmark = ON_BOTH_BACKENDS
 
@@ -222,7 +222,7 @@ _DASHBOARD_IDS = {"{profile_id}": "a_profile", "{account_id}": "a_account"}
 async def _dashboard_as_b(harness: Harness, s: Setup) -> tuple[httpx.AsyncClient, str]:
     """A browser signed in to the dashboard with project B's API key, and its CSRF token."""
     browser = harness.browser()
-    signed_in = await browser.post("/sign-in", data={"token": s.b.key, "next": "/"})
+    signed_in = await dashboard_sign_in(browser, s.b.key)
     assert signed_in.status_code == 303, signed_in.text
     page = await browser.get(f"/projects/{s.b.project_id}/api-keys")
     found = _CSRF.search(page.text)

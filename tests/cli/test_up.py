@@ -51,7 +51,10 @@ def start_sandbox(cwd: Path, port: int, processes: list[Process]) -> tuple[Proce
 
 def signs_in(api: str, token: str) -> bool:
     """Whether the dashboard's sign-in form takes `token` (it answers with a session cookie and a redirect)."""
-    answer = httpx.post(f"{api}/sign-in", data={"token": token, "next": "/"})
+    with httpx.Client(base_url=api) as browser:
+        form_token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/sign-in").text)
+        assert form_token is not None
+        answer = browser.post("/sign-in", data={"csrf": form_token.group(1), "token": token, "next": "/"})
     return answer.status_code == 303 and "linkyard_dashboard=" in answer.headers.get("set-cookie", "")
 
 

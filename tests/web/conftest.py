@@ -25,6 +25,7 @@ from tests.api.conftest import (
     app,
     backend,
     clock,
+    dashboard_sign_in,
     emulator,
     factorial,
     harness,
@@ -39,6 +40,7 @@ __all__ = [
     "app",
     "backend",
     "clock",
+    "dashboard_sign_in",
     "database_url",
     "emulator",
     "factorial",
@@ -93,7 +95,7 @@ class Dashboard:
 async def sign_in(harness: Harness, token: str = ADMIN_TOKEN) -> Dashboard:
     """Sign in through the sign-in form with the admin token (default) or an API key."""
     browser = harness.browser()
-    answer = await browser.post("/sign-in", data={"token": token, "next": "/"})
+    answer = await dashboard_sign_in(browser, token)
     assert answer.status_code == 303, answer.text
     page = await browser.get("/projects")
     found = _CSRF.search(page.text)

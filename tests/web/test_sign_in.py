@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from linkyard.web.dashboard.ui import SESSION_COOKIE
-from tests.web.conftest import ADMIN_TOKEN, Harness, page_text, sign_in
+from tests.web.conftest import ADMIN_TOKEN, Harness, dashboard_sign_in, page_text, sign_in
 
 
 async def test_a_page_sends_a_stranger_to_sign_in_and_back(harness: Harness) -> None:
@@ -14,9 +14,7 @@ async def test_a_page_sends_a_stranger_to_sign_in_and_back(harness: Harness) -> 
     answer = await browser.get(f"/projects/{tenant.project_id}/api-keys")
     assert answer.status_code == 303
     assert answer.headers["location"] == f"/sign-in?next=%2Fprojects%2F{tenant.project_id}%2Fapi-keys"
-    signed_in = await browser.post(
-        "/sign-in", data={"token": tenant.key, "next": f"/projects/{tenant.project_id}/api-keys"}
-    )
+    signed_in = await dashboard_sign_in(browser, tenant.key, next=f"/projects/{tenant.project_id}/api-keys")
     assert signed_in.status_code == 303
     assert signed_in.headers["location"] == f"/projects/{tenant.project_id}/api-keys"
     page = await browser.get(signed_in.headers["location"])
@@ -27,9 +25,8 @@ async def test_a_page_sends_a_stranger_to_sign_in_and_back(harness: Harness) -> 
 async def test_the_session_cookie_is_httponly_samesite_and_holds_no_credential(harness: Harness) -> None:
     tenant = await harness.tenant("Acme HR")
     browser = harness.browser()
-    answer = await browser.post("/sign-in", data={"token": tenant.key})
-    cookie = answer.headers["set-cookie"]
-    assert cookie.startswith(f"{SESSION_COOKIE}=")
+    answer = await dashboard_sign_in(browser, tenant.key)
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith(f"{SESSION_COOKIE}="))
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie
     assert tenant.key not in cookie
@@ -39,17 +36,16 @@ async def test_the_session_cookie_is_httponly_samesite_and_holds_no_credential(h
 async def test_a_wrong_token_is_refused_with_the_form_again(harness: Harness) -> None:
     browser = harness.browser()
     for token in ("", "nope", "lk_" + "x" * 43, ADMIN_TOKEN + "x", "x" * 5000):
-        answer = await browser.post("/sign-in", data={"token": token})
+        answer = await dashboard_sign_in(browser, token)
         assert answer.status_code in (400, 401), token
-        assert "set-cookie" not in answer.headers
+        assert SESSION_COOKIE not in answer.headers.get("set-cookie", "")
         assert "Admin token or API key" in page_text(answer.text)
         assert token[:40] not in answer.text or not token
 
 
 async def test_sign_in_never_sends_a_person_to_another_site(harness: Harness) -> None:
-    browser = harness.browser()
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"):
-        answer = await browser.post("/sign-in", data={"token": ADMIN_TOKEN, "next": target})
+        answer = await dashboard_sign_in(harness.browser(), ADMIN_TOKEN, next=target)
         assert answer.status_code == 303
         assert answer.headers["location"] == "/", target
 

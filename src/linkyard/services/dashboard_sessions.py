@@ -1,10 +1,14 @@
 """Dashboard sign-in: who may open the dashboard (the operator's admin token, or a project's API key), sealed
-into a session the browser keeps, and the CSRF token of that session's forms.
+into a session the browser keeps, the CSRF token of that session's forms, and the sign-in form's own token.
 
 A session is sealed with the store's key ring (AES-256-GCM, bound to its purpose), so every worker can open it
 and nobody can read or forge it. It holds no credential: an API key session names its key, which must still be
 live on every request (revoking the key signs the dashboard out), and an admin session carries a fingerprint of
 the admin token, so that changing the token signs every admin out.
+
+Before any session exists, the sign-in form carries a token sealed to a random value in a cookie of the same
+browser (login CSRF): another site can neither read the token nor set the cookie, so it cannot sign a person
+in to its own project.
 """
 
 from __future__ import annotations
@@ -23,9 +27,13 @@ from linkyard.errors import DecryptionFailed, NotFound, Unauthenticated
 from linkyard.services.platform import Platform
 
 SESSION_LIFETIME = timedelta(hours=12)
+# Long enough to fetch a token from a password manager; a stale form is answered with a fresh one.
+SIGN_IN_FORM_LIFETIME = timedelta(hours=1)
 _SESSION_CONTEXT = "dashboard|session"
 _DRAFT_CONTEXT = "dashboard|draft|"
+_SIGN_IN_CONTEXT = "dashboard|sign-in|"
 MAX_TOKEN_LENGTH = 512
+MAX_BINDING_LENGTH = 64
 
 SessionKind = Literal["admin", "api_key"]
 
@@ -170,3 +178,33 @@ def open_draft_secret(platform: Platform, session: DashboardSession, sealed: str
         return platform.store.keyring.decrypt(sealed, _DRAFT_CONTEXT + session.csrf)
     except DecryptionFailed:
         return None
+
+
+def new_sign_in_binding() -> str:
+    """The random value of a browser's sign-in cookie, to which its sign-in forms' tokens are sealed."""
+    return secrets.token_urlsafe(32)
+
+
+def usable_binding(value: str | None) -> str | None:
+    """A sign-in cookie's value worth keeping (so a second open tab's form still works), else None."""
+    if not value or len(value) > MAX_BINDING_LENGTH or not value.isascii():
+        return None
+    return value if all(ch.isalnum() or ch in "-_" for ch in value) else None
+
+
+def seal_sign_in_form(platform: Platform, binding: str) -> str:
+    """The sign-in form's token: its expiry, sealed to the browser's sign-in cookie."""
+    expires_at = platform.clock() + SIGN_IN_FORM_LIFETIME
+    return platform.store.keyring.encrypt(expires_at.isoformat(), _SIGN_IN_CONTEXT + binding)
+
+
+def sign_in_form_matches(platform: Platform, binding: str | None, token: str | None) -> bool:
+    """Whether a submitted sign-in form came from a page this dashboard gave this very browser, lately."""
+    binding = usable_binding(binding)
+    if binding is None or not token or len(token) > 512:
+        return False
+    try:
+        expires_at = datetime.fromisoformat(platform.store.keyring.decrypt(token, _SIGN_IN_CONTEXT + binding))
+    except (DecryptionFailed, ValueError):
+        return False
+    return expires_at.tzinfo is not None and expires_at > platform.clock()

@@ -65,6 +65,14 @@ def parse_origin(text: str) -> Origin:
     return origin
 
 
+def is_origin_of(origin: str, url: str) -> bool:
+    """Whether a browser's `Origin` header names the origin of `url` (such as the platform's public URL)."""
+    try:
+        return parse_origin(origin) == _origin_of(url)
+    except _Refused:
+        return False
+
+
 def validate_allowed_origins(values: Iterable[str], *, field: str = "allowed_origins") -> tuple[str, ...]:
     """Normalised origins (`https://app.example.com`), or a 422 naming each bad entry by position."""
     origins: list[str] = []

@@ -1,5 +1,6 @@
-"""What every dashboard page shares: the signed-in view, rendering, forms with their CSRF check, and the error
-pages (an error becomes a page here, never the API's JSON envelope).
+"""What every dashboard page shares: the signed-in view, rendering, forms with their CSRF checks (the session's
+token, and the browser's word on where a form was sent from), and the error pages (an error becomes a page here,
+never the API's JSON envelope).
 
 A handler reads:
 
@@ -29,13 +30,18 @@ from linkyard.errors import BadRequest, Forbidden, LinkyardError, NotFound, Unau
 from linkyard.services import Platform
 from linkyard.services.dashboard_sessions import (
     DashboardSession,
+    csrf_matches,
     open_project,
     open_session,
     visible_projects,
 )
+from linkyard.services.origins import is_origin_of
 from linkyard.web.dashboard.notices import notice_text
 
 SESSION_COOKIE = "linkyard_dashboard"
+# The sign-in form's browser binding: sent with the sign-in page's own requests only.
+SIGN_IN_COOKIE = "linkyard_sign_in"
+SIGN_IN_COOKIE_PATH = "/sign-in"
 MAX_FORM_FIELDS = 200
 MAX_FORM_BYTES = 256 * 1024
 _TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -108,10 +114,11 @@ class Ui:
         return View(request=request, platform=platform, session=session, projects=projects, project=project)
 
     async def form(self, view: View) -> FormData:
-        """The submitted form, once its CSRF token matched the session's (a stale or forged form is refused)."""
-        from linkyard.services.dashboard_sessions import csrf_matches
-
+        """The submitted form, once it came from this dashboard's own pages and its CSRF token matched the
+        session's (a stale or forged form is refused)."""
         request = view.request
+        if sent_from_another_site(request, view.platform.settings.public_url):
+            raise Forbidden(CROSS_SITE_MESSAGE)
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
             raise BadRequest("The form is too large")
@@ -169,6 +176,31 @@ class Ui:
 
     def error_page(self, request: Any, status: int, title: str, message: str) -> HTMLResponse:
         return self.render(None, "dashboard/error.html", status=status, title=title, message=message)
+
+
+CROSS_SITE_MESSAGE = (
+    "This form was sent from another site, not from this dashboard's own page, so nothing was changed. "
+    "If you meant to do this, open the dashboard at its address and try again."
+)
+
+
+def sent_from_another_site(request: Request, public_url: str) -> bool:
+    """Whether the browser says a form was posted from anywhere but this dashboard's own pages.
+
+    `Sec-Fetch-Site` is the browser's own word (another port or subdomain is `same-site`: refused too); `Origin`
+    must be the configured public URL's, never the request's `Host`. Chromium posts a page's own form with
+    `Origin: null` under some referrer policies, believed only with `Sec-Fetch-Site: same-origin`. Tools that
+    send neither header pass: a browser always sends one, and the forms' tokens still have to match.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site.strip().lower() not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    if origin.strip() == "null":
+        return site is None
+    return not is_origin_of(origin.strip(), public_url)
 
 
 def _local_path(request: Request) -> str:

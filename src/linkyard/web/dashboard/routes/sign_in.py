@@ -1,4 +1,9 @@
-"""Signing in and out: `/sign-in` takes the admin token or an API key; `/` sends a person where they belong."""
+"""Signing in and out: `/sign-in` takes the admin token or an API key; `/` sends a person where they belong.
+
+The sign-in form is refused when the browser says it was posted from another site, and when its token is not
+the one this dashboard sealed to the browser's sign-in cookie (login CSRF: another site must not sign a person
+in to its own project).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,78 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from linkyard.errors import Unauthenticated
-from linkyard.services.dashboard_sessions import SESSION_LIFETIME, seal_session, sign_in
-from linkyard.web.dashboard.ui import PAGE_HEADERS, SESSION_COOKIE, Ui, form_text, safe_next
+from linkyard.services.dashboard_sessions import (
+    SESSION_LIFETIME,
+    SIGN_IN_FORM_LIFETIME,
+    new_sign_in_binding,
+    seal_session,
+    seal_sign_in_form,
+    sign_in,
+    sign_in_form_matches,
+    usable_binding,
+)
+from linkyard.web.dashboard.notices import notice_text
+from linkyard.web.dashboard.ui import (
+    PAGE_HEADERS,
+    SESSION_COOKIE,
+    SIGN_IN_COOKIE,
+    SIGN_IN_COOKIE_PATH,
+    Ui,
+    form_text,
+    safe_next,
+    sent_from_another_site,
+)
 
 MAX_SIGN_IN_BYTES = 8 * 1024
+# Notices the sign-in page shows: after signing out, and after revoking the key one was signed in with.
+SIGN_IN_NOTICES = frozenset({"signed_out", "api_key_revoked"})
+
+NOT_RECOGNISED_MESSAGE = (
+    "That is neither the admin token nor a live API key of a project. Check it and try again."
+)
+STALE_FORM_MESSAGE = "This sign-in form has expired or was not opened in this browser. Sign in again here."
+
+
+def _cross_site_error(public_url: str) -> str:
+    return (
+        "This sign-in was sent from another site, so it was refused: someone may be trying to sign you in to "
+        f"their project. To sign in, use the form at {public_url}/sign-in."
+    )
 
 
 def add_routes(routes: APIRouter, ui: Ui) -> None:
+
+    def sign_in_page(
+        request: Request,
+        *,
+        status: int = 200,
+        next_url: str = "/",
+        error: str | None = None,
+        notice: str | None = None,
+    ) -> Response:
+        """The sign-in form with a fresh token, sealed to the browser's sign-in cookie (kept if it has one)."""
+        platform = ui.platform(request)
+        binding = usable_binding(request.cookies.get(SIGN_IN_COOKIE)) or new_sign_in_binding()
+        response = ui.render(
+            None,
+            "dashboard/sign_in.html",
+            status=status,
+            next=next_url,
+            error=error,
+            notice=notice_text(notice) if notice in SIGN_IN_NOTICES else None,
+            csrf=seal_sign_in_form(platform, binding),
+        )
+        # Strict: no other site's page, not even a link, makes the browser send it; only this form needs it.
+        response.set_cookie(
+            SIGN_IN_COOKIE,
+            binding,
+            max_age=int(SIGN_IN_FORM_LIFETIME.total_seconds()),
+            path=SIGN_IN_COOKIE_PATH,
+            secure=platform.settings.public_url.startswith("https://"),
+            httponly=True,
+            samesite="strict",
+        )
+        return response
 
     @routes.get("/", include_in_schema=False)
     @ui.page
@@ -25,33 +95,33 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
         return ui.redirect("/projects")
 
     @routes.get("/sign-in", include_in_schema=False)
-    async def sign_in_page(
-        request: Request, next: Annotated[str | None, Query(max_length=2000)] = None
+    async def sign_in_form(
+        request: Request,
+        next: Annotated[str | None, Query(max_length=2000)] = None,
+        notice: Annotated[str | None, Query(max_length=64)] = None,
     ) -> Response:
         if await ui.session(request) is not None:
             return ui.redirect(safe_next(next))
-        return ui.render(None, "dashboard/sign_in.html", next=safe_next(next), error=None)
+        return sign_in_page(request, next_url=safe_next(next), notice=notice)
 
     @routes.post("/sign-in", include_in_schema=False)
     async def sign_in_submit(request: Request) -> Response:
-        # No CSRF token exists before a session does; SameSite cookies and the form's own secret (an attacker
-        # who has the token need not forge a form) make a forged sign-in harmless.
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_SIGN_IN_BYTES):
-            return ui.render(None, "dashboard/sign_in.html", status=400, next="/", error="That is too long.")
+            return sign_in_page(request, status=400, error="That is too long.")
+        platform = ui.platform(request)
+        if sent_from_another_site(request, platform.settings.public_url):
+            return sign_in_page(request, status=403, error=_cross_site_error(platform.settings.public_url))
         form = await request.form(max_files=0, max_fields=10)
         next_url = safe_next(form_text(form, "next"))
-        platform = ui.platform(request)
+        if not sign_in_form_matches(
+            platform, request.cookies.get(SIGN_IN_COOKIE), form_text(form, "csrf", limit=1024)
+        ):
+            return sign_in_page(request, status=403, next_url=next_url, error=STALE_FORM_MESSAGE)
         try:
             session = await sign_in(platform, form_text(form, "token", limit=4096))
         except Unauthenticated:
-            return ui.render(
-                None,
-                "dashboard/sign_in.html",
-                status=401,
-                next=next_url,
-                error="That is neither the admin token nor a live API key of a project. Check it and try again.",
-            )
+            return sign_in_page(request, status=401, next_url=next_url, error=NOT_RECOGNISED_MESSAGE)
         response = RedirectResponse(next_url, status_code=303, headers=PAGE_HEADERS)
         response.set_cookie(
             SESSION_COOKIE,
@@ -62,6 +132,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
             httponly=True,
             samesite="lax",
         )
+        response.delete_cookie(SIGN_IN_COOKIE, path=SIGN_IN_COOKIE_PATH)
         return response
 
     @routes.post("/sign-out", include_in_schema=False)
