@@ -4,7 +4,8 @@ into a session the browser keeps, the CSRF token of that session's forms, and th
 A session is sealed with the store's key ring (AES-256-GCM, bound to its purpose), so every worker can open it
 and nobody can read or forge it. It holds no credential: an API key session names its key, which must still be
 live on every request (revoking the key signs the dashboard out), and an admin session carries a fingerprint of
-the admin token, so that changing the token signs every admin out.
+the admin token, so that changing the token signs every admin out. Signing out records the session's id in the
+database, so a copy of the cookie is refused by every worker until it would have expired anyway.
 
 Before any session exists, the sign-in form carries a token sealed to a random value in a cookie of the same
 browser (login CSRF): another site can neither read the token nor set the cookie, so it cannot sign a person
@@ -42,6 +43,7 @@ SessionKind = Literal["admin", "api_key"]
 class DashboardSession:
     """A signed-in browser: the admin (every project) or one project through one of its API keys."""
 
+    id: str
     kind: SessionKind
     project_id: str | None
     key_id: str | None
@@ -73,11 +75,13 @@ async def sign_in(platform: Platform, token: str) -> DashboardSession:
     """A session for the admin token or a live API key; `Unauthenticated` for anything else."""
     token = token.strip()
     now = platform.clock()
+    session_id = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     admin = _admin_token(platform)
     if token and len(token) <= MAX_TOKEN_LENGTH:
         if admin is not None and hmac.compare_digest(token.encode("utf-8"), admin.encode("utf-8")):
             return DashboardSession(
+                id=session_id,
                 kind="admin",
                 project_id=None,
                 key_id=None,
@@ -88,6 +92,7 @@ async def sign_in(platform: Platform, token: str) -> DashboardSession:
         key = await platform.store.api_keys.find_key(token)
         if key is not None:
             return DashboardSession(
+                id=session_id,
                 kind="api_key",
                 project_id=key.project_id,
                 key_id=key.id,
@@ -99,6 +104,7 @@ async def sign_in(platform: Platform, token: str) -> DashboardSession:
 
 def seal_session(platform: Platform, session: DashboardSession) -> str:
     payload = {
+        "id": session.id,
         "kind": session.kind,
         "project_id": session.project_id,
         "key_id": session.key_id,
@@ -110,12 +116,13 @@ def seal_session(platform: Platform, session: DashboardSession) -> str:
 
 
 async def open_session(platform: Platform, sealed: str | None) -> DashboardSession | None:
-    """The session a browser holds, if it is genuine, unexpired and its credential still valid."""
+    """The session a browser holds, if it is genuine, unexpired, not signed out and its credential still valid."""
     if not sealed or len(sealed) > 4096:
         return None
     try:
         payload = orjson.loads(platform.store.keyring.decrypt(sealed, _SESSION_CONTEXT))
         session = DashboardSession(
+            id=payload["id"],
             kind=payload["kind"],
             project_id=payload["project_id"],
             key_id=payload["key_id"],
@@ -125,20 +132,29 @@ async def open_session(platform: Platform, sealed: str | None) -> DashboardSessi
         )
     except (DecryptionFailed, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
-    if session.expires_at <= platform.clock():
+    if not isinstance(session.id, str) or not session.id or session.expires_at <= platform.clock():
         return None
     if session.is_admin:
         admin = _admin_token(platform)
         if admin is None or session.admin_fingerprint != _fingerprint(admin):
             return None
-        return session
-    if session.project_id is None or session.key_id is None:
+    else:
+        if session.project_id is None or session.key_id is None:
+            return None
+        try:
+            key = await platform.store.api_keys.get(session.project_id, session.key_id)
+        except NotFound:
+            return None
+        if key.revoked:
+            return None
+    if await platform.store.dashboard_sessions.has_ended(session.id):
         return None
-    try:
-        key = await platform.store.api_keys.get(session.project_id, session.key_id)
-    except NotFound:
-        return None
-    return None if key.revoked else session
+    return session
+
+
+async def sign_out(platform: Platform, session: DashboardSession) -> None:
+    """End the session for every worker: its cookie, wherever it was copied to, opens no session again."""
+    await platform.store.dashboard_sessions.end(session.id, expires_at=session.expires_at)
 
 
 def csrf_matches(session: DashboardSession, submitted: str | None) -> bool:

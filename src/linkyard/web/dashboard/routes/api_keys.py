@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request, Response
 
 from linkyard import services
 from linkyard.errors import ValidationFailed
-from linkyard.web.dashboard.ui import Ui, View, field_errors, form_text
+from linkyard.services.dashboard_sessions import sign_out
+from linkyard.web.dashboard.ui import SESSION_COOKIE, Ui, View, field_errors, form_text
 
 
 def add_routes(routes: APIRouter, ui: Ui) -> None:
@@ -65,5 +66,9 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
         await ui.form(view)
         await services.revoke_api_key(view.platform.store, project_id, key_id)
         if view.session.key_id == key_id:
-            return ui.redirect("/sign-in", notice="api_key_revoked")
+            # The session stood on this key: it ends here, for every worker, and the sign-in page says why.
+            await sign_out(view.platform, view.session)
+            response = ui.redirect("/sign-in", notice="api_key_revoked")
+            response.delete_cookie(SESSION_COOKIE, path="/")
+            return response
         return ui.redirect(f"/projects/{project_id}/api-keys", notice="api_key_revoked")

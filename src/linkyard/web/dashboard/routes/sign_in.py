@@ -2,7 +2,7 @@
 
 The sign-in form is refused when the browser says it was posted from another site, and when its token is not
 the one this dashboard sealed to the browser's sign-in cookie (login CSRF: another site must not sign a person
-in to its own project).
+in to its own project). Signing out ends the session for every worker, not only in this browser.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from linkyard.services.dashboard_sessions import (
     seal_sign_in_form,
     sign_in,
     sign_in_form_matches,
+    sign_out,
     usable_binding,
 )
 from linkyard.web.dashboard.notices import notice_text
@@ -137,9 +138,10 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
 
     @routes.post("/sign-out", include_in_schema=False)
     @ui.page
-    async def sign_out(request: Request) -> Response:
+    async def sign_out_submit(request: Request) -> Response:
         view = await ui.view(request)
         await ui.form(view)
+        await sign_out(view.platform, view.session)
         response = ui.redirect("/sign-in", notice="signed_out")
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
