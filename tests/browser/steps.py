@@ -50,7 +50,17 @@ def sign_in(page: Page, sandbox: Sandbox, shots: Shots) -> None:
     if re.search(r"/projects/?$", page.url):
         page.get_by_role("link", name="Demo", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Demo")).to_be_visible()
+    # Whose dashboard this is stays in view (a person signed in to someone else's project would notice).
+    expect(page.get_by_text("Signed in as Admin — all projects")).to_be_visible()
     look(page, shots, "project overview")
+
+
+def sign_out(page: Page, shots: Shots) -> None:
+    """Press Sign out: the sign-in page says so, and the dashboard asks for a token again."""
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/sign-in\?notice=signed_out$"))
+    expect(page.get_by_role("status")).to_have_text("You are signed out.")
+    look(page, shots, "signed out")
 
 
 def open_section(page: Page, name: str) -> None:

@@ -20,6 +20,7 @@ from tests.browser.steps import (
     look,
     scope_box,
     sign_in,
+    sign_out,
     start_profile_wizard,
 )
 
@@ -76,3 +77,9 @@ def test_an_action_needing_an_unselected_scope_is_explained_inline_and_the_form_
     expect(page.get_by_text(form.label).first).to_be_visible()
     expect(page.locator(".inline-explain:visible")).to_have_count(0)
     look(page, shots, "profile created")
+
+    # Done: signing out ends the session; the dashboard's pages ask for a token again.
+    sign_out(page, shots)
+    page.go_back()
+    page.reload()
+    expect(page).to_have_url(re.compile(r"/sign-in\?next="))
