@@ -26,6 +26,7 @@ UNSCOPED = {
     "connect_sessions.find_by_token": "the session token decides the project",
     "oauth_states.consume": "the state decides the project",
     "oauth_states.purge": "housekeeping; returns no rows",
+    "connect_sessions.purge": "housekeeping; returns no rows",
     "credentials.idle": "the idle refresher's candidates across projects (ids only; each re-read in its project)",
 }
 
