@@ -25,7 +25,8 @@ def run_once(
 ) -> None:
     """Delete used and expired OAuth states and long-expired connect sessions, once.
 
-    Connect sessions go LINKYARD_CONNECT_SESSION_RETENTION_DAYS after they expire. Safe while serving and next to the servers' own sweeps: every row is deleted once, in short transactions.
+    Connect sessions go LINKYARD_CONNECT_SESSION_RETENTION_DAYS after they expire. Safe while serving and
+    next to the servers' own sweeps: every row is deleted once, in short transactions.
     """
     from linkyard.services.housekeeping import retention_of, sweep_storage
 
