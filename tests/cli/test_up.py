@@ -99,7 +99,8 @@ def test_up_sandbox_serves_a_demo_project_with_a_key_and_a_connect_link_that_ope
     assert process.interrupt() == 0
     assert not port_is_open(port + 1), "Ctrl-C must stop the emulator too"
 
-    # A restart reuses the development key and the Demo project; the earlier key keeps working.
+    # A restart reuses the development key and the Demo project, and rotates the API key: the new one sees the
+    # account linked before, the earlier one is refused, and the project has one live sandbox key.
     _, again = start_sandbox(clean_env, port, processes)
     assert (
         json.loads((clean_env / ".linkyard" / "sandbox.json").read_text())["project_id"]
@@ -108,8 +109,22 @@ def test_up_sandbox_serves_a_demo_project_with_a_key_and_a_connect_link_that_ope
     assert again["api_key"] != printed["api_key"]
     assert again["admin_token"] != printed["admin_token"]
     assert signs_in(api, again["admin_token"]) and not signs_in(api, printed["admin_token"])
-    accounts = httpx.get(f"{api}/accounts", auth=(printed["api_key"], ""))
+    accounts = httpx.get(f"{api}/accounts", auth=(again["api_key"], ""))
     assert [a["id"] for a in accounts.json()] == [journey["account"]["id"]]
+    assert httpx.get(f"{api}/accounts", auth=(printed["api_key"], "")).status_code == 401
+    keys = subprocess.run(
+        [sys.executable, "-m", "linkyard.cli", "api-keys", "list", "--json"],
+        cwd=clean_env,
+        env=child_env(
+            LINKYARD_ENCRYPTION_KEYS=dev_key.read_text().strip(), LINKYARD_PROJECT=saved["project_id"]
+        ),
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_TIMEOUT,
+    )
+    assert keys.returncode == 0, keys.stderr
+    live = [key for key in json.loads(keys.stdout) if key["name"] == "sandbox" and key["revoked_at"] is None]
+    assert len(live) == 1 and again["api_key"].startswith(live[0]["prefix"])
 
 
 @pytest.mark.slow
