@@ -15,7 +15,15 @@ from linkyard.errors import ConfigError
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DATABASE_URL", "PUBLIC_URL", "ENCRYPTION_KEYS", "SANDBOX_FACTORIALHR_URL", "LOG_LEVEL"):
+    for name in (
+        "DATABASE_URL",
+        "PUBLIC_URL",
+        "ENCRYPTION_KEYS",
+        "SANDBOX_FACTORIALHR_URL",
+        "LOG_LEVEL",
+        "HOUSEKEEPING_INTERVAL_SECONDS",
+        "CONNECT_SESSION_RETENTION_DAYS",
+    ):
         monkeypatch.delenv(f"LINKYARD_{name}", raising=False)
 
 
@@ -116,6 +124,20 @@ def test_encryption_keys_stay_out_of_reprs_and_errors() -> None:
         load_settings(encryption_keys="k1:c2VjcmV0LWtleS1tYXRlcmlhbA==", log_level="chatty")
     assert "c2VjcmV0" not in str(caught.value) and "chatty" not in str(caught.value)
     assert "log_level" in str(caught.value)
+
+
+def test_housekeeping_runs_every_10_minutes_and_keeps_ended_sessions_30_days_unless_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    defaults = load_settings()
+    assert (defaults.housekeeping_interval_seconds, defaults.connect_session_retention_days) == (600.0, 30)
+    monkeypatch.setenv("LINKYARD_HOUSEKEEPING_INTERVAL_SECONDS", "0")
+    monkeypatch.setenv("LINKYARD_CONNECT_SESSION_RETENTION_DAYS", "7")
+    chosen = load_settings()
+    assert (chosen.housekeeping_interval_seconds, chosen.connect_session_retention_days) == (0.0, 7)
+    for name in ("housekeeping_interval_seconds", "connect_session_retention_days"):
+        with pytest.raises(ConfigError, match=name):
+            load_settings(**{name: -1})
 
 
 def test_unknown_settings_are_refused() -> None:

@@ -15,6 +15,8 @@ from linkyard.errors import ConfigError
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 MIN_ADMIN_TOKEN_LENGTH = 24
+DATA_DIR = ".linkyard"
+"""Linkyard's own folder in the working directory (the default SQLite database, the sandbox's files): 0700."""
 _SQLITE_SCHEMES = {"sqlite", "sqlite+aiosqlite", "sqlite+pysqlite"}
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg_async"}
 
@@ -53,7 +55,7 @@ def resolve_database_url(url: str) -> DatabaseUrls:
 
 
 def _default_database_url() -> str:
-    return f"sqlite:///{Path.cwd() / '.linkyard' / 'linkyard.db'}"
+    return f"sqlite:///{Path.cwd() / DATA_DIR / 'linkyard.db'}"
 
 
 def _http_url(value: str, field: str) -> str:
@@ -77,6 +79,12 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     admin_token: SecretStr | None = None
     """Signs the operator in to the dashboard with every project in reach (`linkyard up` makes one if unset)."""
+    housekeeping_interval_seconds: float = Field(default=600.0, ge=0)
+    """How often each worker deletes used and expired OAuth states and old connect sessions (± 20%); 0 turns
+    the background sweep off (then run `linkyard housekeeping run` on a schedule of your own)."""
+    connect_session_retention_days: int = Field(default=30, ge=0)
+    """How long a connect session (its status, the account it linked or why it failed) is kept after it
+    expires, for operators looking into a link, before housekeeping deletes it."""
 
     @field_validator("database_url")
     @classmethod

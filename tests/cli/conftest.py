@@ -103,7 +103,8 @@ def port_pair() -> int:
 class Process:
     """A `linkyard` child process whose output is collected as it comes (so pipes never fill)."""
 
-    def __init__(self, args: list[str], *, cwd: Path, env: dict[str, str]) -> None:
+    def __init__(self, args: list[str], *, cwd: Path, env: dict[str, str], umask: int = -1) -> None:
+        """`umask` is the child's (-1: ours)."""
         self.args = args
         self.stdout: list[str] = []
         self.stderr: list[str] = []
@@ -116,6 +117,7 @@ class Process:
             text=True,
             # Its own process group: stopping it reaches its emulator and workers even if it dies first.
             start_new_session=True,
+            umask=umask,
         )
         self._readers = [
             threading.Thread(target=self._collect, args=(self.popen.stdout, self.stdout), daemon=True),

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from linkyard.store import generate_key_entry
 from tests.cli.conftest import Cli, Process, child_env, port_pair
 
 STARTUP_TIMEOUT = 60.0
@@ -102,7 +103,8 @@ def test_up_sandbox_serves_a_demo_project_with_a_key_and_a_connect_link_that_ope
     assert process.interrupt() == 0
     assert not port_is_open(port + 1), "Ctrl-C must stop the emulator too"
 
-    # A restart reuses the development key and the Demo project; the earlier key keeps working.
+    # A restart reuses the development key and the Demo project, and rotates the API key: the new one sees the
+    # account linked before, the earlier one is refused, and the project has one live sandbox key.
     _, again = start_sandbox(clean_env, port, processes)
     assert (
         json.loads((clean_env / ".linkyard" / "sandbox.json").read_text())["project_id"]
@@ -111,8 +113,45 @@ def test_up_sandbox_serves_a_demo_project_with_a_key_and_a_connect_link_that_ope
     assert again["api_key"] != printed["api_key"]
     assert again["admin_token"] != printed["admin_token"]
     assert signs_in(api, again["admin_token"]) and not signs_in(api, printed["admin_token"])
-    accounts = httpx.get(f"{api}/accounts", auth=(printed["api_key"], ""))
+    accounts = httpx.get(f"{api}/accounts", auth=(again["api_key"], ""))
     assert [a["id"] for a in accounts.json()] == [journey["account"]["id"]]
+    assert httpx.get(f"{api}/accounts", auth=(printed["api_key"], "")).status_code == 401
+    keys = subprocess.run(
+        [sys.executable, "-m", "linkyard.cli", "api-keys", "list", "--json"],
+        cwd=clean_env,
+        env=child_env(
+            LINKYARD_ENCRYPTION_KEYS=dev_key.read_text().strip(), LINKYARD_PROJECT=saved["project_id"]
+        ),
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_TIMEOUT,
+    )
+    assert keys.returncode == 0, keys.stderr
+    live = [key for key in json.loads(keys.stdout) if key["name"] == "sandbox" and key["revoked_at"] is None]
+    assert len(live) == 1 and again["api_key"].startswith(live[0]["prefix"])
+
+
+@pytest.mark.slow
+def test_up_sandbox_keeps_every_file_under_dot_linkyard_private_under_a_permissive_umask(
+    clean_env: Path, processes: list[Process]
+) -> None:
+    folder = clean_env / ".linkyard"
+    folder.mkdir(mode=0o755)  # as an earlier version left it, with a key file anyone could read
+    folder.chmod(0o755)
+    (folder / "dev.key").write_text(generate_key_entry("dev") + "\n")
+    (folder / "dev.key").chmod(0o644)
+    port = port_pair()
+    process = Process(["up", "--sandbox", "--port", str(port)], cwd=clean_env, env=child_env(), umask=0o002)
+    processes.append(process)
+    process.wait_for("Connect link:", STARTUP_TIMEOUT)
+    process.wait_until_serving(f"http://127.0.0.1:{port}/healthz", STARTUP_TIMEOUT)
+
+    # While it serves, so the database's write-ahead log and shared-memory files exist.
+    modes = {path.name: oct(stat.S_IMODE(path.stat().st_mode)) for path in folder.iterdir()}
+    assert oct(stat.S_IMODE(folder.stat().st_mode)) == "0o700"
+    assert set(modes) == {"dev.key", "sandbox.json", "linkyard.db", "linkyard.db-wal", "linkyard.db-shm"}
+    assert modes == {name: "0o600" for name in modes}
+    assert "private to their owner" in "".join(process.stderr)
 
 
 @pytest.mark.slow

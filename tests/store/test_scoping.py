@@ -29,6 +29,7 @@ UNSCOPED = {
     "dashboard_sessions.end": "a dashboard session's own id; the table holds no project data",
     "dashboard_sessions.has_ended": "a dashboard session's own id; answers yes or no",
     "dashboard_sessions.purge": "housekeeping; returns no rows",
+    "connect_sessions.purge": "housekeeping; returns no rows",
     "credentials.idle": "the idle refresher's candidates across projects (ids only; each re-read in its project)",
 }
 

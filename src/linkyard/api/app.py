@@ -18,7 +18,7 @@ from linkyard.config import Settings
 from linkyard.connectors.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from linkyard.domain import Clock, utc_now
 from linkyard.oauth import Refresher, quiet_http_loggers
-from linkyard.services import open_platform
+from linkyard.services import Housekeeper, open_platform
 from linkyard.store import Store
 from linkyard.web import add_connect_routes, add_dashboard_routes
 
@@ -36,9 +36,11 @@ def create_app(
 
     The lifespan opens the store when none is given (`open_store` migrates the database and refuses to start
     without a valid encryption key) and closes it again; it builds the one provider client and the token
-    keeper, and runs the keeper's background refresher. `provider_transport` replaces the network (tests put
-    the Factorial emulator behind `httpx.ASGITransport`); `clock` defaults to the store's, else the real one;
-    `retry_policy` governs resending in `POST /actions/rpc` (tests give one with a fake clock and sleep).
+    keeper, and runs two background jobs: the keeper's refresher, and the housekeeper (`app.state.housekeeper`)
+    that deletes used OAuth states and old connect sessions every `housekeeping_interval_seconds`.
+    `provider_transport` replaces the network (tests put the Factorial emulator behind `httpx.ASGITransport`);
+    `clock` defaults to the store's, else the real one; `retry_policy` governs resending in
+    `POST /actions/rpc` (tests give one with a fake clock and sleep).
     """
     chosen_clock: Clock = clock or (store.clock if store is not None else utc_now)
     mcp = McpEndpoint(chosen_clock)
@@ -50,7 +52,9 @@ def create_app(
             settings, store=store, clock=chosen_clock, provider_transport=provider_transport
         ) as platform:
             app.state.platform = platform
-            async with Refresher(platform.keeper), mcp.run():
+            housekeeper = Housekeeper.from_settings(platform.store, settings)
+            app.state.housekeeper = housekeeper
+            async with Refresher(platform.keeper), housekeeper, mcp.run():
                 yield
 
     app = FastAPI(

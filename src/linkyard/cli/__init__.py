@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from linkyard.cli import accounts, actions, api_keys, demo, emulator, keys, profiles, projects, tools, up
+from linkyard.cli import (
+    accounts,
+    actions,
+    api_keys,
+    demo,
+    emulator,
+    housekeeping,
+    keys,
+    profiles,
+    projects,
+    tools,
+    up,
+)
 
 app = typer.Typer(
     help="Linkyard: link your customers' HR systems.",
@@ -26,6 +38,7 @@ app.add_typer(profiles.app, name="profiles")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(actions.app, name="actions")
 app.add_typer(tools.app, name="tools")
+app.add_typer(housekeeping.app, name="housekeeping")
 
 
 def main() -> None:

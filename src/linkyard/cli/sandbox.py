@@ -2,7 +2,9 @@
 the sandbox connector profile that uses it, and a connect session ready to open.
 
 Idempotent across restarts: the project named "Demo" and its profile labelled "Sandbox" are reused (the profile
-gets the new emulator application's client, since the emulator forgets everything when it stops).
+gets the new emulator application's client, since the emulator forgets everything when it stops). The API key is
+rotated: each start prints a new one (only digests are stored, so an old key cannot be shown again) and revokes
+the previous ones, so that exactly one sandbox key is live however often the sandbox restarts.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from linkyard.cli.sandbox_files import SandboxInfo
 if TYPE_CHECKING:
     from linkyard.domain import ConnectorProfile, Project
     from linkyard.services.platform import Platform
+    from linkyard.store import Store
 
 PROJECT_NAME = "Demo"
 PROFILE_LABEL = "Sandbox"
+KEY_NAME = "sandbox"
 CONNECTOR = "factorialhr"
 APPLICATION_NAME = "Linkyard sandbox"
 DEMO_OWNER_ID = "demo-user"
@@ -59,16 +63,16 @@ async def emulator_admin_email(client: httpx.AsyncClient, emulator_url: str) -> 
 async def prepare_sandbox(platform: Platform, *, api_url: str, emulator_url: str) -> SandboxInfo:
     """Set up (or refresh) the demo project, its sandbox profile and a connect session; return what to print."""
     from linkyard.services.connect_sessions import create_connect_session
-    from linkyard.services.projects import create_api_key, create_project
+    from linkyard.services.projects import create_project
     from linkyard.services.views import connect_link
 
     store = platform.store
     project = next((p for p in await store.projects.list_all() if p.name == PROJECT_NAME), None)
     if project is None:
-        created = await create_project(store, PROJECT_NAME, key_name="sandbox")
+        created = await create_project(store, PROJECT_NAME, key_name=KEY_NAME)
         project, api_key = created.project, created.api_key.raw
     else:
-        api_key = (await create_api_key(store, project.id, "sandbox")).raw
+        api_key = await _rotate_sandbox_key(store, project)
     async with httpx.AsyncClient(timeout=10.0, trust_env=False) as client:
         application = await create_emulator_application(
             client,
@@ -98,6 +102,21 @@ async def prepare_sandbox(platform: Platform, *, api_url: str, emulator_url: str
         admin_email=admin_email,
         redirect_uri=platform.settings.redirect_uri(CONNECTOR),
     )
+
+
+async def _rotate_sandbox_key(store: Store, project: Project) -> str:
+    """A new sandbox key for the demo project, and every earlier live one revoked; the new raw key.
+
+    Made before the old ones are revoked: a start cut short in between leaves two live keys, which the next
+    start reduces to one, never none. Keys the developer made themselves (other names) are left alone.
+    """
+    from linkyard.services.projects import create_api_key, list_api_keys, revoke_api_key
+
+    new = await create_api_key(store, project.id, KEY_NAME)
+    for key in await list_api_keys(store, project.id):
+        if key.name == KEY_NAME and key.revoked_at is None and key.id != new.key.id:
+            await revoke_api_key(store, project.id, key.id)
+    return new.raw
 
 
 async def _sandbox_profile(

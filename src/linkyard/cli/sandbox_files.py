@@ -7,7 +7,10 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-SANDBOX_DIR = Path(".linkyard")
+from linkyard.config import DATA_DIR
+from linkyard.store.files import PRIVATE_FILE, private_folder, report_tightened, tighten_file
+
+SANDBOX_DIR = Path(DATA_DIR)
 DEV_KEY_FILE = "dev.key"
 STATE_FILE = "sandbox.json"
 
@@ -30,14 +33,16 @@ class SandboxInfo:
 
 
 def ensure_dev_key(directory: Path = SANDBOX_DIR) -> tuple[str, bool]:
-    """The development key entry in `directory/dev.key`, created (0600) when missing; `(entry, created)`."""
+    """The development key entry in `directory/dev.key`, created (0600, its folder 0700) when missing;
+    `(entry, created)`. A key file or folder open to other users is made private (with one log line)."""
     from linkyard.store import generate_key_entry
 
     path = directory / DEV_KEY_FILE
-    directory.mkdir(parents=True, exist_ok=True)
+    report_tightened([directory] if private_folder(directory) else [])
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE)
     except FileExistsError:
+        report_tightened([path] if tighten_file(path) else [])
         return path.read_text(encoding="ascii").strip(), False
     entry = generate_key_entry("dev")
     with os.fdopen(descriptor, "w", encoding="ascii") as file:
@@ -46,10 +51,11 @@ def ensure_dev_key(directory: Path = SANDBOX_DIR) -> tuple[str, bool]:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Replace `path` atomically with a file only its owner can read."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Replace `path` atomically with a file only its owner can read (in a folder only its owner can open)."""
+    report_tightened([path.parent] if private_folder(path.parent) else [])
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    temporary.unlink(missing_ok=True)  # left by a run that died mid-write, perhaps with another mode
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.write(text)
     os.replace(temporary, path)

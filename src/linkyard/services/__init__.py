@@ -22,6 +22,7 @@ from linkyard.services.connect_sessions import (
     authenticate_connect_session,
     create_connect_session,
 )
+from linkyard.services.housekeeping import Housekeeper, Sweep, sweep_storage
 from linkyard.services.origins import check_return_url, validate_allowed_origins
 from linkyard.services.platform import Platform, open_platform, sandbox_url
 from linkyard.services.profiles import (
@@ -46,11 +47,13 @@ __all__ = [
     "ActionResult",
     "ConnectPage",
     "FinishedFlow",
+    "Housekeeper",
     "NewApiKey",
     "NewConnectSession",
     "NewProject",
     "Platform",
     "StartedFlow",
+    "Sweep",
     "account_profile",
     "authenticate_connect_session",
     "check_return_url",
@@ -72,6 +75,7 @@ __all__ = [
     "run_action",
     "sandbox_url",
     "start_connect",
+    "sweep_storage",
     "unlink_account",
     "update_account",
     "update_profile",

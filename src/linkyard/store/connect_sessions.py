@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -16,6 +16,7 @@ from linkyard.store.tables import accounts, connect_sessions, connector_profiles
 
 SESSION_TOKEN_PREFIX = "lkcs_"  # noqa: S105 - a prefix, not a secret
 DEFAULT_TTL = timedelta(minutes=30)
+PURGE_BATCH_SIZE = 500
 
 
 def session_from_row(m: Mapping[Any, Any]) -> ConnectSession:
@@ -132,6 +133,13 @@ class ConnectSessionRepository:
     async def fail(self, project_id: str, session_id: str, failure_code: str) -> ConnectSession:
         """Mark the session failed with a machine code (never the provider's raw text)."""
         return await self._finish(project_id, session_id, status="failed", failure_code=failure_code)
+
+    async def purge(self, *, expired_before: datetime, batch_size: int = PURGE_BATCH_SIZE) -> int:
+        """Delete the sessions (any status, any project) that expired before `expired_before`, in batches,
+        with their OAuth states; returns how many (housekeeping keeps ended sessions for a retention period)."""
+        return await self._db.delete_in_batches(
+            connect_sessions, connect_sessions.c.expires_at < expired_before, batch_size=batch_size
+        )
 
     async def _finish(self, project_id: str, session_id: str, **values: Any) -> ConnectSession:
         statement = (

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Engine, NullPool, create_engine, event, make_url
+from sqlalchemy import ColumnElement, Engine, NullPool, Table, create_engine, delete, event, make_url, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -109,6 +109,27 @@ class Database:
                     await connection.execution_options(linkyard_begin="IMMEDIATE")
                 async with connection.begin():
                     yield connection
+
+    async def delete_in_batches(
+        self, table: Table, condition: ColumnElement[bool], *, batch_size: int
+    ) -> int:
+        """Delete the rows of `table` that meet `condition`, `batch_size` rows per transaction; how many.
+
+        Short transactions: a large backlog never holds the write lock (SQLite) or many row locks (PostgreSQL)
+        for long. Safe when other processes run the same delete: on PostgreSQL each batch skips the rows another
+        has locked (it deletes them), on SQLite the write lock takes turns; a row is deleted once either way.
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be positive")
+        key = next(iter(table.primary_key.columns))
+        batch = select(key).where(condition).limit(batch_size).with_for_update(skip_locked=True)
+        deleted = 0
+        while True:
+            async with self.write() as conn:
+                result = await conn.execute(delete(table).where(key.in_(batch)))
+            deleted += int(result.rowcount)
+            if result.rowcount < batch_size:
+                return deleted
 
     async def dispose(self) -> None:
         await self.engine.dispose()

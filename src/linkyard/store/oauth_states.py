@@ -1,12 +1,12 @@
-"""OAuth state repository: digests of 256-bit states, bound to a browser, consumed atomically once."""
+"""OAuth state repository: digests of 256-bit states, bound to a browser, used once, a few live per session."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Delete, delete, insert, or_, select, update
 
 from linkyard.domain import Clock, OAuthState, new_id
 from linkyard.errors import NotFound
@@ -16,6 +16,9 @@ from linkyard.store.digests import digest, new_secret
 from linkyard.store.tables import CODE_VERIFIER, connect_sessions, oauth_states
 
 STATE_TTL = timedelta(minutes=10)
+MAX_LIVE_STATES_PER_SESSION = 10
+"""Flows one connect link may have in progress; starting another drops the oldest (see `create`)."""
+PURGE_BATCH_SIZE = 500
 
 
 class OAuthStateRepository:
@@ -43,6 +46,13 @@ class OAuthStateRepository:
 
         `browser_binding` is the random value of the HttpOnly cookie set with the redirect; only a callback
         that presents it can consume the state. The PKCE verifier is stored encrypted.
+
+        A session keeps at most `MAX_LIVE_STATES_PER_SESSION` live states: this one and the newest others. The
+        oldest live ones, and every used or expired one, are deleted here, so repeated starts of one link
+        (a user pressing Connect again, or someone scripting it) cannot grow the table. The newest flow is the
+        one the user is looking at, so it is the one kept; refusing new starts instead would let whoever holds
+        the link lock its owner out. The session row is locked first (PostgreSQL; SQLite's write transaction
+        is exclusive already), so concurrent starts count one after another and the bound holds.
         """
         now = self._clock()
         state = new_secret("")
@@ -50,13 +60,14 @@ class OAuthStateRepository:
         async with self._db.write() as conn:
             session = (
                 await conn.execute(
-                    select(connect_sessions.c.profile_id, connect_sessions.c.connector).where(
-                        connect_sessions.c.id == session_id, connect_sessions.c.project_id == project_id
-                    )
+                    select(connect_sessions.c.profile_id, connect_sessions.c.connector)
+                    .where(connect_sessions.c.id == session_id, connect_sessions.c.project_id == project_id)
+                    .with_for_update(key_share=True)
                 )
             ).first()
             if session is None:
                 raise NotFound("connect session not found")
+            await conn.execute(_evict_for_new_state(session_id, now))
             values: dict[str, Any] = {
                 "id": state_id,
                 "project_id": project_id,
@@ -104,14 +115,9 @@ class OAuthStateRepository:
             row = (await conn.execute(statement)).first()
         return None if row is None else self._from_row(row._mapping)
 
-    async def purge(self) -> int:
-        """Delete expired and consumed states; returns how many (housekeeping, any project)."""
-        statement = delete(oauth_states).where(
-            or_(oauth_states.c.expires_at <= self._clock(), oauth_states.c.consumed_at.is_not(None))
-        )
-        async with self._db.write() as conn:
-            result = await conn.execute(statement)
-        return int(result.rowcount)
+    async def purge(self, *, batch_size: int = PURGE_BATCH_SIZE) -> int:
+        """Delete expired and consumed states, in batches; returns how many (housekeeping, any project)."""
+        return await self._db.delete_in_batches(oauth_states, _dead(self._clock()), batch_size=batch_size)
 
     def _from_row(self, m: Mapping[Any, Any]) -> OAuthState:
         return OAuthState(
@@ -130,3 +136,21 @@ class OAuthStateRepository:
             expires_at=m["expires_at"],
             created_at=m["created_at"],
         )
+
+
+def _dead(now: datetime) -> ColumnElement[bool]:
+    """A state no callback can use any more."""
+    return or_(oauth_states.c.expires_at <= now, oauth_states.c.consumed_at.is_not(None))
+
+
+def _evict_for_new_state(session_id: str, now: datetime) -> Delete:
+    """Make room for one more live state in a session: keep only its newest live states but one."""
+    kept = (
+        select(oauth_states.c.id)
+        .where(oauth_states.c.session_id == session_id, ~_dead(now))
+        .order_by(oauth_states.c.created_at.desc(), oauth_states.c.id.desc())
+        .limit(MAX_LIVE_STATES_PER_SESSION - 1)
+    )
+    return delete(oauth_states).where(
+        oauth_states.c.session_id == session_id, or_(_dead(now), oauth_states.c.id.not_in(kept))
+    )

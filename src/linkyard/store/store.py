@@ -14,6 +14,7 @@ from linkyard.store.credentials import CredentialRepository
 from linkyard.store.crypto import KeyRing
 from linkyard.store.dashboard_sessions import DashboardSessionRepository
 from linkyard.store.database import Database, create_serving_engine, sqlite_file
+from linkyard.store.files import prepare_sqlite_files
 from linkyard.store.migrate import upgrade_database
 from linkyard.store.oauth_states import OAuthStateRepository
 from linkyard.store.read_cache import (
@@ -67,7 +68,8 @@ async def open_store(
     """Open the database of `source` (settings or a URL): migrate it, check the key ring, return the store.
 
     Without `keyring`, it is parsed from `settings.encryption_keys`; no key at all is a `KeyRingError`, and so
-    is a key ring that cannot read the secrets already stored.
+    is a key ring that cannot read the secrets already stored. A SQLite database and its companions are made
+    private to their owner (0600, and 0700 for a folder created for it).
     """
     if isinstance(source, Settings):
         urls = source.database
@@ -79,7 +81,7 @@ async def open_store(
         raise KeyRingError("no encryption key configured: set LINKYARD_ENCRYPTION_KEYS")
     path = sqlite_file(urls)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        prepare_sqlite_files(path)  # 0600 before SQLite first opens it (and its WAL copies the mode)
     await asyncio.to_thread(upgrade_database, urls)
     database = Database(create_serving_engine(urls), urls.backend)
     try:

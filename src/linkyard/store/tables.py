@@ -186,6 +186,7 @@ connect_sessions = Table(
     Column("expires_at", UtcDateTime(), nullable=False),
     *_timestamps(),
     Index(None, "project_id"),
+    Index(None, "expires_at"),  # housekeeping deletes by it
 )
 
 oauth_states = Table(
@@ -207,6 +208,7 @@ oauth_states = Table(
     Column("consumed_at", UtcDateTime(), nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Index(None, "expires_at"),
+    Index(None, "session_id"),  # the per-session cap, and deleting a session's states with it
 )
 
 # Dashboard sessions live in a sealed cookie; these are the ones signed out before they expired, so that a copy
