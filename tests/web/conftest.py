@@ -30,6 +30,7 @@ from tests.api.conftest import (
     harness,
     keyring,
     store,
+    upstream,
 )
 from tests.store.conftest import database_url
 
@@ -45,6 +46,7 @@ __all__ = [
     "harness",
     "keyring",
     "store",
+    "upstream",
 ]
 
 ADMIN_TOKEN = "admin-token-of-the-dashboard-tests-0123456789"
