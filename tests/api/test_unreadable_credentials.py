@@ -31,15 +31,9 @@ async def linked_user(harness: Harness) -> tuple[Tenant, dict[str, Any]]:
     return tenant, account
 
 
-def warnings_about(caplog: pytest.LogCaptureFixture, account_id: str) -> list[logging.LogRecord]:
-    """Linkyard's WARNING-and-above records that speak of the account (or of any failed request)."""
-    return [
-        record
-        for record in caplog.records
-        if record.name.startswith("linkyard")
-        and record.levelno >= logging.WARNING
-        and (account_id in record.getMessage() or "request failed" in record.getMessage())
-    ]
+def warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """Every WARNING-and-above record, from any logger (a 500 would add an ERROR line per call)."""
+    return [record for record in caplog.records if record.levelno >= logging.WARNING]
 
 
 @pytest.mark.parametrize("how", CORRUPTIONS)
@@ -51,7 +45,7 @@ async def test_an_action_on_unreadable_credentials_is_412_and_the_account_goes_t
     await corrupt(harness.store, tenant.project_id, account["id"], how)
     harness.advance(STALE)
     before = (await harness.stats())["api_requests"]
-    caplog.set_level(logging.INFO, logger="linkyard")
+    caplog.set_level(logging.INFO)
 
     first = await harness.rpc(tenant, account["id"], CREDENTIALS)
 
@@ -63,9 +57,10 @@ async def test_an_action_on_unreadable_credentials_is_412_and_the_account_goes_t
     assert shown["status"] == "error"
     [reason] = shown["status_reasons"]
     assert reason["code"] == REASON and "Link the account again" in reason["description"]
-    [logged] = warnings_about(caplog, account["id"])
-    assert logged.levelno == logging.WARNING and logged.exc_info is None
-    assert REASON in logged.getMessage() or "cannot be decrypted" in logged.getMessage()
+    [logged] = warnings(caplog)
+    assert logged.levelno == logging.WARNING and logged.exc_info is None and logged.stack_info is None
+    assert account["id"] in logged.getMessage() and REASON in logged.getMessage()
+    assert "v1." not in logged.getMessage()  # no ciphertext, let alone a token
 
     second = await harness.rpc(tenant, account["id"], CREDENTIALS)
     harness.advance(STALE)  # and once the caches have expired: the database says `error`
@@ -74,7 +69,7 @@ async def test_an_action_on_unreadable_credentials_is_412_and_the_account_goes_t
     for later in (second, third):
         assert later.status_code == 412, later.text
         assert later.json()["statusCode"] == 412 and REASON in later.text
-    assert len(warnings_about(caplog, account["id"])) == 1  # one line, not one per call
+    assert warnings(caplog) == [logged]  # one line, not one per call
     assert (await harness.stats())["api_requests"] == before  # Factorial was never called with garbage
     assert (await harness.stats())["token_requests"].get("refresh_token", 0) == 0
 
