@@ -14,7 +14,8 @@ a value the caller submitted.
     ├── NotFound                       404  not_found
     ├── Conflict                       409  conflict
     ├── PreconditionFailed             412  account_not_active
-    │   └── CredentialsWiped           412  credentials_wiped
+    │   ├── CredentialsWiped           412  credentials_wiped
+    │   └── CredentialsUnreadable      412  credentials_unreadable
     ├── ValidationFailed               422  validation_failed        (.errors: [{field, message}])
     ├── RateLimited                    429  rate_limited             (.retry_after)
     ├── ProviderError                  502  provider_error           (.provider_errors)
@@ -148,6 +149,13 @@ class CredentialsWiped(PreconditionFailed):
     """The account's credentials were wiped (unlinked) while the caller was using them."""
 
     code = "credentials_wiped"
+
+
+class CredentialsUnreadable(PreconditionFailed):
+    """The account's stored credentials do not decrypt (tampered, moved, or sealed under a key the key ring no
+    longer has): the account is in `error` and needs a re-link."""
+
+    code = "credentials_unreadable"
 
 
 class ValidationFailed(LinkyardError):

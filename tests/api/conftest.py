@@ -19,6 +19,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from linkyard.api import create_app
 from linkyard.config import Settings
@@ -87,11 +88,17 @@ async def store(settings: Settings, keyring: KeyRing, clock: ManualClock) -> Asy
 
 
 @pytest.fixture
+def upstream(emulator: Starlette) -> ASGIApp:
+    """What the platform's calls to Factorial reach: the emulator (a test module may put something in front)."""
+    return emulator
+
+
+@pytest.fixture
 async def app(
-    settings: Settings, store: Store, clock: ManualClock, emulator: Starlette
+    settings: Settings, store: Store, clock: ManualClock, upstream: ASGIApp
 ) -> AsyncIterator[FastAPI]:
     platform = create_app(
-        settings, store=store, clock=clock, provider_transport=httpx.ASGITransport(app=emulator)
+        settings, store=store, clock=clock, provider_transport=httpx.ASGITransport(app=upstream)
     )
     async with platform.router.lifespan_context(platform):
         yield platform

@@ -1,16 +1,37 @@
-"""`/accounts`: a top-level array with filters, read, change, meta, and unlink (revoke, then wipe regardless)."""
+"""`/accounts`: a top-level array with filters, read, change, meta, and unlink (revoke, then wipe regardless, and
+for good even when a refresh is in flight)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
+from starlette.applications import Starlette
 
+from linkyard.connectors import get_connector
 from linkyard.errors import NotFound
+from linkyard.store.tables import accounts, credentials
 from tests.api.conftest import ON_BOTH_BACKENDS, Harness, Tenant
+from tests.held_answers import AnswerHold
+from tests.oauth.conftest import lock_requests
 
 pytestmark = ON_BOTH_BACKENDS
+WAIT = 30.0
+"""A bound on waiting for an event that comes within milliseconds; reached only when something is broken."""
+
+
+@pytest.fixture
+def hold(emulator: Starlette) -> AnswerHold:
+    return AnswerHold(emulator)
+
+
+@pytest.fixture
+def upstream(hold: AnswerHold) -> AnswerHold:
+    """The platform reaches Factorial through `hold`, which passes everything until a test arms it."""
+    return hold
 
 
 async def _two_accounts(harness: Harness) -> tuple[Tenant, dict[str, Any], dict[str, Any]]:
@@ -118,3 +139,37 @@ async def test_unlinking_wipes_the_credentials_even_when_revocation_fails(harnes
     assert (await harness.stats())["revocations"] == 0
     with pytest.raises(NotFound):
         await harness.store.credentials.get(tenant.project_id, first["id"])
+
+
+async def test_an_unlink_racing_a_refresh_never_brings_the_credentials_back(
+    harness: Harness, hold: AnswerHold
+) -> None:
+    tenant = await harness.tenant()
+    await harness.profile(tenant)
+    _, account = await harness.link(tenant, await harness.basic_user_email())
+    harness.advance(timedelta(hours=2))  # the access token expired: the next call refreshes it
+    hold.arm("POST", "/oauth/token")
+
+    call = asyncio.create_task(harness.rpc(tenant, account["id"], "factorialhr_get_credentials"))
+    # Factorial rotated the tokens; the refresh holds the row lock and has not stored them yet.
+    await asyncio.wait_for(hold.answered.wait(), WAIT)
+    with lock_requests(harness.store) as requested:
+        unlink = asyncio.create_task(harness.api.delete(f"/accounts/{account['id']}", headers=tenant.auth))
+        await asyncio.wait_for(requested.wait(), WAIT)  # the unlink now waits for that lock
+    hold.release()
+    deleted, answered = await asyncio.wait_for(asyncio.gather(unlink, call), WAIT)
+
+    assert deleted.status_code == 200, deleted.text
+    # The call used the refreshed token before or after the revocation: an answer either way, never a 500.
+    assert answered.status_code in (200, 404, 412), answered.text
+    assert (await harness.api.get(f"/accounts/{account['id']}", headers=tenant.auth)).status_code == 404
+    async with harness.store.database.engine.connect() as conn:
+        for table, column in ((credentials, credentials.c.account_id), (accounts, accounts.c.id)):
+            left = await conn.scalar(select(func.count()).select_from(table).where(column == account["id"]))
+            assert left == 0, table.name
+    stats = await harness.stats()
+    assert stats["token_requests"]["refresh_token"] == 1 and stats["revocations"] == 1
+    rotated = hold.body["access_token"]  # what the refresh stored just before the unlink wiped it
+    path = get_connector("factorialhr").action("factorialhr_get_credentials").path
+    after = await harness.factorial.get(path, headers={"authorization": f"Bearer {rotated}"})
+    assert after.status_code == 401  # the live grant was revoked at Factorial, not a stale one

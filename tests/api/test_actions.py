@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from linkyard.connectors import get_connector
 from tests.api.conftest import ON_BOTH_BACKENDS, Harness
 
 pytestmark = ON_BOTH_BACKENDS
@@ -146,9 +147,11 @@ async def test_a_revoked_company_token_puts_the_account_in_error_and_later_calls
     company = await harness.company()
     revoked = await harness.factorial.post("/_emulator/revoke", json={"company_id": company["id"]})
     assert revoked.status_code == 200
+    upstream = await _api_requests(harness)
 
     response = await harness.rpc(tenant, account["id"], CREDENTIALS)
     assert response.status_code == 412
+    assert await _api_requests(harness) == upstream + 2  # the call, and one confirmation before `error`
     after = (await harness.api.get(f"/accounts/{account['id']}", headers=tenant.auth)).json()
     assert after["status"] == "error"
     assert after["status_reasons"][0]["code"] == "token_revoked"
@@ -166,4 +169,29 @@ async def test_a_revoked_company_token_puts_the_account_in_error_and_later_calls
     assert resumed.status_code == 409
     _, relinked = await harness.link(tenant, await harness.admin_email(), account_id=account["id"])
     assert relinked["status"] == "active" and relinked["status_reasons"] == []
+    assert (await harness.rpc(tenant, account["id"], CREDENTIALS)).status_code == 200
+
+
+async def test_one_401_on_a_company_token_is_confirmed_and_the_call_succeeds_on_the_active_account(
+    harness: Harness,
+) -> None:
+    tenant = await harness.tenant()
+    await harness.profile(tenant, token_type="company")
+    _, account = await harness.link(tenant, await harness.admin_email())
+    employees = get_connector("factorialhr").action("factorialhr_list_employees").path
+    fault = await harness.factorial.post(
+        "/_emulator/faults", json={"method": "GET", "path": employees, "status": 401, "times": 1}
+    )
+    assert fault.status_code == 201
+    upstream = await _api_requests(harness)
+
+    response = await harness.rpc(tenant, account["id"], "factorialhr_list_employees")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]
+    # The 401, one confirmation call that succeeded, and the call sent once more.
+    assert await _api_requests(harness) == upstream + 3
+    shown = (await harness.api.get(f"/accounts/{account['id']}", headers=tenant.auth)).json()
+    assert shown["status"] == "active" and shown["status_reasons"] == []
+    assert (await harness.stats())["token_requests"].get("refresh_token", 0) == 0
     assert (await harness.rpc(tenant, account["id"], CREDENTIALS)).status_code == 200

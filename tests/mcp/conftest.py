@@ -30,6 +30,7 @@ from tests.api.conftest import (
     keyring,
     settings,
     store,
+    upstream,
 )
 from tests.live_server import free_port
 
@@ -44,6 +45,7 @@ __all__ = [
     "keyring",
     "settings",
     "store",
+    "upstream",
 ]
 
 ACCOUNT_HEADER = "x-account-id"

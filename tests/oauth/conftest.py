@@ -3,6 +3,7 @@ test's clock, a provider client, token keepers, and an account linked the way th
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import secrets
@@ -33,9 +34,28 @@ from linkyard.oauth import ProviderClient, ProviderEndpoints, TokenKeeper, endpo
 from linkyard.store import KeyRing, Store
 
 # The store tests' database fixtures: a SQLite file per test, a PostgreSQL schema per test when configured.
-from tests.store.conftest import BACKENDS, PG_URL, OpenStore, backend, database_url, keyring, open_stores
+from tests.store.conftest import (
+    BACKENDS,
+    CORRUPTIONS,
+    PG_URL,
+    OpenStore,
+    backend,
+    corrupt,
+    database_url,
+    keyring,
+    open_stores,
+)
 
-__all__ = ["BACKENDS", "PG_URL", "backend", "database_url", "keyring", "open_stores"]
+__all__ = [
+    "BACKENDS",
+    "CORRUPTIONS",
+    "PG_URL",
+    "backend",
+    "corrupt",
+    "database_url",
+    "keyring",
+    "open_stores",
+]
 
 BASE = "http://factorial.test"
 REDIRECT_URI = "http://127.0.0.1:8000/connect/oauth2/factorialhr/callback"
@@ -268,6 +288,26 @@ def counted_statements(store: Store) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@contextmanager
+def lock_requests(store: Store) -> Iterator[asyncio.Event]:
+    """Set once `store` asks the database for a write lock (`BEGIN IMMEDIATE` on SQLite, `SELECT ... FOR UPDATE`
+    on PostgreSQL): from then on that caller waits for whoever holds the lock, whatever the scheduling."""
+    requested = asyncio.Event()
+
+    def watch(*args: Any) -> None:
+        statement = str(args[2])
+        if statement.startswith("BEGIN IMMEDIATE") or "FOR UPDATE" in statement:
+            requested.set()
+
+    # SQLAlchemy's asyncio layer runs these hooks in the event loop's thread: setting the event is safe.
+    engine = store.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        yield requested
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
 
 
 def expire(clock: ManualClock, token: TokenSet, *, after: timedelta = timedelta(seconds=1)) -> None:

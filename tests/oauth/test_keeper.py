@@ -4,17 +4,37 @@ transient refresh failures, company tokens, 401 confirmation, unlink, and the ca
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
 import httpx
 import pytest
+from sqlalchemy import select, update
 from starlette.applications import Starlette
 
 from linkyard.domain import ManualClock
-from linkyard.errors import CredentialsWiped, NotFound, PreconditionFailed, TokenRefreshError
+from linkyard.errors import (
+    CredentialsUnreadable,
+    CredentialsWiped,
+    NotFound,
+    PreconditionFailed,
+    TokenRefreshError,
+)
 from linkyard.oauth import ProviderClient, TokenKeeper
 from linkyard.store import Store
-from tests.oauth.conftest import BASE, Control, LinkAccount, Linked, MakeKeeper, counted_statements, expire
+from linkyard.store.tables import credentials
+from tests.oauth.conftest import (
+    BASE,
+    CORRUPTIONS,
+    Control,
+    LinkAccount,
+    Linked,
+    MakeKeeper,
+    corrupt,
+    counted_statements,
+    expire,
+    lock_requests,
+)
 
 
 async def test_a_valid_token_is_served_from_memory_without_the_database_or_the_provider(
@@ -378,3 +398,103 @@ async def test_unlink_during_a_refresh_revokes_the_rotated_grant(
 
     assert await control.call(rotated) == 401  # the live token was revoked, not a stale one
     assert await control.refreshes() == 1
+
+
+# --- credentials that do not decrypt (security.md item 24) --------------------------------------------------
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name.startswith("linkyard") and r.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize("how", CORRUPTIONS)
+async def test_unreadable_credentials_put_the_account_in_error_once_across_workers(
+    make_keeper: MakeKeeper,
+    store: Store,
+    linked: Linked,
+    control: Control,
+    caplog: pytest.LogCaptureFixture,
+    how: str,
+) -> None:
+    workers = [await make_keeper(), await make_keeper()]  # two processes, each with its own engine
+    bystander = await make_keeper()  # a third one that has not called yet
+    await corrupt(store, *linked.key, how)
+    caplog.set_level(logging.WARNING, logger="linkyard")
+
+    outcomes = await asyncio.gather(
+        *(worker.access_token(*linked.key) for worker in workers for _ in range(10)), return_exceptions=True
+    )
+
+    assert all(isinstance(outcome, PreconditionFailed) for outcome in outcomes), outcomes
+    assert any(isinstance(outcome, CredentialsUnreadable) for outcome in outcomes)
+    account = await store.accounts.get(*linked.key)
+    assert account.status == "error"
+    [reason] = account.status_reasons
+    assert reason.code == "credentials_unreadable" and "Link the account again" in reason.description
+    [line] = _warnings(caplog)
+    assert linked.account.id in line.getMessage() and line.exc_info is None
+    for worker in (*workers, bystander):
+        with pytest.raises(PreconditionFailed, match="credentials_unreadable"):
+            await worker.access_token(*linked.key)
+    assert len(_warnings(caplog)) == 1
+    stats = await control.stats()
+    assert stats["api_requests"] == 1 and not stats["token_requests"].get("refresh_token")  # the link's only
+
+
+async def test_credentials_relinked_while_an_unreadable_read_waited_for_the_lock_are_used(
+    keeper: TokenKeeper, store: Store, worker_store: Store, linked: Linked
+) -> None:
+    sealed = await _sealed_access_token(store, linked)
+    await corrupt(store, *linked.key, "tampered")
+
+    with lock_requests(store) as requested:
+        async with worker_store.database.write() as conn:  # a re-link's transaction, holding the row
+            await conn.execute(
+                select(credentials).where(credentials.c.account_id == linked.account.id).with_for_update()
+            )
+            call = asyncio.create_task(keeper.access_token(*linked.key))
+            await asyncio.wait_for(
+                requested.wait(), timeout=30
+            )  # the read failed; the keeper waits for the lock
+            await conn.execute(
+                update(credentials)
+                .where(credentials.c.account_id == linked.account.id)
+                .values(access_token_encrypted=sealed, generation=credentials.c.generation + 1)
+            )
+
+    assert await call == linked.token.access_token
+    assert (await store.accounts.get(*linked.key)).status == "active"
+
+
+async def test_the_idle_refresher_puts_unreadable_credentials_in_error_once_and_goes_on(
+    keeper: TokenKeeper,
+    store: Store,
+    link: LinkAccount,
+    control: Control,
+    clock: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broken = await link(owner="broken")
+    healthy = await link(owner="healthy")
+    await corrupt(store, *broken.key, "unknown_key")
+    clock.advance(timedelta(days=6))
+    caplog.set_level(logging.WARNING, logger="linkyard")
+
+    assert await keeper.refresh_idle(horizon=timedelta(days=5)) == 1  # the healthy one
+    assert await keeper.refresh_idle(horizon=timedelta(days=5)) == 0
+
+    account = await store.accounts.get(*broken.key)
+    assert account.status == "error" and account.status_reasons[0].code == "credentials_unreadable"
+    assert (await store.accounts.get(*healthy.key)).status == "active"
+    [line] = _warnings(caplog)
+    assert broken.account.id in line.getMessage()
+    assert await control.refreshes() == 1
+
+
+async def _sealed_access_token(store: Store, linked: Linked) -> str:
+    async with store.database.engine.connect() as conn:
+        sealed = await conn.scalar(
+            select(credentials.c.access_token_encrypted).where(credentials.c.account_id == linked.account.id)
+        )
+    assert isinstance(sealed, str)
+    return sealed

@@ -16,10 +16,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text, update
 
 from linkyard.domain import Account, ConnectorProfile, ManualClock, Project, ProviderAccount, TokenSet
 from linkyard.store import KeyRing, Store, generate_key_entry, open_store
+from linkyard.store.tables import ACCESS_TOKEN, credentials
 
 PG_URL = os.environ.get("LINKYARD_TEST_DATABASE_URL")
 
@@ -171,3 +172,38 @@ async def make_tenant(store: Store, clock: ManualClock, name: str = "Acme", owne
 @pytest.fixture
 async def tenant(store: Store, clock: ManualClock) -> Tenant:
     return await make_tenant(store, clock)
+
+
+CORRUPTIONS = [
+    pytest.param("tampered", id="tampered"),
+    pytest.param("moved", id="moved-from-another-column"),
+    pytest.param("unknown_key", id="key-not-in-the-ring"),
+]
+"""Ways a stored access token stops decrypting: a changed byte, a ciphertext moved from another column (the
+refresh token's: a user token is needed), a ciphertext sealed under a key the key ring does not have."""
+
+
+async def corrupt(store: Store, project_id: str, account_id: str, how: str) -> None:
+    """Change an account's stored access token in the database directly, as a bad restore or a lost key would."""
+    async with store.database.engine.begin() as conn:
+        row = (
+            await conn.execute(
+                select(credentials.c.access_token_encrypted, credentials.c.refresh_token_encrypted).where(
+                    credentials.c.account_id == account_id, credentials.c.project_id == project_id
+                )
+            )
+        ).one()
+        sealed = row.access_token_encrypted
+        if how == "tampered":
+            value = sealed[:-8] + ("A" if sealed[-8] != "A" else "B") + sealed[-7:]
+        elif how == "moved":
+            value = row.refresh_token_encrypted  # a valid ciphertext, bound to another column
+        else:
+            stranger = KeyRing.parse(generate_key_entry("k9"))
+            value = stranger.encrypt("at-sealed-elsewhere", ACCESS_TOKEN.context(project_id, account_id))
+        assert value is not None and value != sealed
+        await conn.execute(
+            update(credentials)
+            .where(credentials.c.account_id == account_id, credentials.c.project_id == project_id)
+            .values(access_token_encrypted=value)
+        )

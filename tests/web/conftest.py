@@ -31,6 +31,7 @@ from tests.api.conftest import (
     harness,
     keyring,
     store,
+    upstream,
 )
 from tests.store.conftest import database_url
 
@@ -47,6 +48,7 @@ __all__ = [
     "harness",
     "keyring",
     "store",
+    "upstream",
 ]
 
 ADMIN_TOKEN = "admin-token-of-the-dashboard-tests-0123456789"

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.api.conftest import ALL_SCOPES
+from tests.store.conftest import corrupt
 from tests.web.conftest import Harness, Tenant, field_value, form_fields, page_text, sign_in
 
 CREDENTIALS = "factorialhr_get_credentials"
@@ -107,6 +108,32 @@ async def test_an_account_whose_token_factorial_revoked_shows_error_with_the_rea
     stale = await dashboard.submit(f"{base}/{account['id']}/resume")  # only a suspended account resumes
     assert stale.status_code == 409
     assert "only a suspended account can be resumed" in page_text(stale.text)
+
+
+async def test_credentials_that_cannot_be_decrypted_show_as_the_reason_and_the_account_can_be_unlinked(
+    harness: Harness,
+) -> None:
+    tenant = await harness.tenant()
+    await harness.profile(tenant)
+    _, account = await harness.link(tenant, await harness.basic_user_email())
+    await corrupt(harness.store, tenant.project_id, account["id"], "tampered")
+    dashboard = await sign_in(harness, tenant.key)
+    here = f"/projects/{tenant.project_id}/accounts/{account['id']}"
+
+    run = await dashboard.submit(
+        f"/projects/{tenant.project_id}/playground", {"account": account["id"], "action": CREDENTIALS}
+    )
+    detail = await dashboard.get(here)
+
+    assert run.status_code == 412
+    assert "412 Precondition Failed" in page_text(run.text) and "credentials_unreadable" in run.text
+    assert detail.status_code == 200
+    text = page_text(detail.text)
+    assert "needs a re-link" in text and "stored credentials cannot be decrypted" in text
+    unlinked = await dashboard.submit(f"{here}/unlink")
+    assert unlinked.status_code == 303
+    assert (await dashboard.get(here)).status_code == 404
+    assert (await harness.api.get(f"/accounts/{account['id']}", headers=tenant.auth)).status_code == 404
 
 
 async def test_re_link_makes_a_connect_link_that_updates_the_same_account(harness: Harness) -> None:

@@ -11,6 +11,10 @@ How one refresh per expiry is guaranteed (security items 10-14):
 A transient failure (5xx, timeout) is not: while the current token has not expired yet, callers keep getting
 it and the refresh is tried again once the cache entry is re-validated.
 
+Credentials that do not decrypt (tampered, moved from their row, sealed under a key the key ring no longer
+has) are terminal too (security item 24): re-read under the lock, then the account goes to `error`
+(`credentials_unreadable`), logged once by the worker that moved it there, and every call answers 412.
+
 Caching: decrypted tokens and the account's status are kept in memory per (project, account) and re-read from
 the database at least every `revalidate_after` (5 s by default). So the hot path costs no database access, and
 an account unlinked, suspended or put in error by another process keeps working here for at most that long
@@ -21,16 +25,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TypeVar
 
 from linkyard.connectors import get_connector
 from linkyard.domain import AccountStatus, Clock, ConnectorProfile, TokenSet
 from linkyard.domain.token import REFRESH_LEAD
 from linkyard.errors import (
+    CredentialsUnreadable,
     CredentialsWiped,
+    DecryptionFailed,
     LinkyardError,
     NotFound,
     PreconditionFailed,
@@ -42,14 +49,18 @@ from linkyard.errors import (
 from linkyard.oauth.client import ProviderClient
 from linkyard.oauth.endpoints import ProviderEndpoints, endpoints_for
 from linkyard.oauth.reasons import (
+    CREDENTIALS_UNREADABLE,
     REFRESH_FAILED,
     TOKEN_REVOKED,
+    UNREADABLE_REASON,
     client_rejected_error,
+    inactive_error,
     invalid_grant_reason,
     no_renewal_reason,
     revoked_reason,
     terminal_error,
     transient_error,
+    unreadable_error,
 )
 from linkyard.oauth.singleflight import SingleFlight
 from linkyard.store import Store
@@ -62,6 +73,7 @@ IDLE_HORIZON = timedelta(days=5)
 _PAGE = 100
 
 Staleness = Callable[[TokenSet, datetime], bool]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +86,8 @@ class _Entry:
     checked_at: datetime
     refresh_failed: bool = False
     """A refresh ahead of expiry failed transiently: serve the still valid token until the entry is stale."""
+    reason: str | None = None
+    """Why the account is not active (its status reason's code), for the 412."""
 
 
 class TokenKeeper:
@@ -104,7 +118,8 @@ class TokenKeeper:
         """A usable access token of an active account, refreshed first if it is about to expire.
 
         Raises `PreconditionFailed` (412) for an account that is not active, `CredentialsWiped` (412) once
-        unlinked, `TokenRefreshError` (terminal: 412, the account is now `error`; transient: 502, or 408 on a
+        unlinked, `CredentialsUnreadable` (412, the account is now `error`) when its credentials do not
+        decrypt, `TokenRefreshError` (terminal: 412, the account is now `error`; transient: 502, or 408 on a
         timeout) and `NotFound` for an account that does not exist in the project.
         """
         entry = self._cache.get((project_id, account_id))
@@ -115,7 +130,8 @@ class TokenKeeper:
                 if not token.needs_refresh(now, self._lead) or (entry.refresh_failed and _valid(token, now)):
                     return token.access_token
         return await self._flights.run(
-            (project_id, account_id, "due"), lambda: self._obtain(project_id, account_id)
+            (project_id, account_id, "due"),
+            lambda: self._readably(project_id, account_id, partial(self._obtain, project_id, account_id)),
         )
 
     async def report_unauthorized(self, project_id: str, account_id: str, rejected_token: str) -> str | None:
@@ -129,7 +145,9 @@ class TokenKeeper:
         digest = hashlib.sha256(rejected_token.encode()).hexdigest()
         return await self._flights.run(
             (project_id, account_id, f"401:{digest}"),
-            lambda: self._confirm(project_id, account_id, rejected_token),
+            lambda: self._readably(
+                project_id, account_id, partial(self._confirm, project_id, account_id, rejected_token)
+            ),
         )
 
     async def refresh_idle(self, *, horizon: timedelta = IDLE_HORIZON) -> int:
@@ -144,14 +162,11 @@ class TokenKeeper:
             candidates = await self._store.credentials.idle(cutoff, after=after, limit=_PAGE)
             for key in candidates:
                 try:
-                    token = await self._store.credentials.get(*key)
-                    if token is None or not _idle(token, cutoff):
-                        continue
-                    account = await self._store.accounts.get(*key)
-                    entry = _Entry("active", account.integration_id, token, self._clock())
-                    refreshed += await self._flights.run(
-                        (*key, "idle"), partial(self._refresh_idle, *key, entry, horizon)
+                    refreshed += await self._readably(
+                        *key, partial(self._refresh_if_idle, *key, cutoff, horizon)
                     )
+                except CredentialsUnreadable:
+                    continue  # the account is in error now, and that was logged
                 except LinkyardError as exc:
                     logger.warning("idle refresh of account %s failed: %s", key[1], exc.code)
             if len(candidates) < _PAGE:
@@ -239,6 +254,19 @@ class TokenKeeper:
             raise
         return fresh.access_token
 
+    async def _refresh_if_idle(
+        self, project_id: str, account_id: str, cutoff: datetime, horizon: timedelta
+    ) -> int:
+        token = await self._store.credentials.get(project_id, account_id)
+        if token is None or not _idle(token, cutoff):
+            return 0
+        account = await self._store.accounts.get(project_id, account_id)
+        entry = _Entry("active", account.integration_id, token, self._clock())
+        return await self._flights.run(
+            (project_id, account_id, "idle"),
+            partial(self._refresh_idle, project_id, account_id, entry, horizon),
+        )
+
     async def _refresh_idle(self, project_id: str, account_id: str, entry: _Entry, horizon: timedelta) -> int:
         _, refreshed = await self._refresh(
             project_id,
@@ -296,7 +324,7 @@ class TokenKeeper:
             self._remember(project_id, account_id, "active", entry.profile_id, outcome)
             return outcome, refreshed
         if outcome is None:
-            self._remember(project_id, account_id, "error", entry.profile_id, current)
+            self._remember(project_id, account_id, "error", entry.profile_id, current, reason=REFRESH_FAILED)
             raise terminal_error(profile)
         return await self._give_up(project_id, account_id, entry, profile, generation, outcome), False
 
@@ -325,7 +353,7 @@ class TokenKeeper:
                 raise transient_error(refused)
             return current
         logger.warning("account %s refused a token refresh (invalid_grant); it is now in error", account_id)
-        self._remember(project_id, account_id, "error", entry.profile_id, current)
+        self._remember(project_id, account_id, "error", entry.profile_id, current, reason=REFRESH_FAILED)
         raise terminal_error(profile, refused) from refused
 
     async def _confirm_without_refresh(
@@ -357,8 +385,48 @@ class TokenKeeper:
         if status != 401:
             return rejected  # the token works: the 401 was a fluke, retry once
         logger.warning("account %s: the provider rejected its token twice; it is now in error", account_id)
-        self._remember(project_id, account_id, "error", entry.profile_id, current)
+        self._remember(project_id, account_id, "error", entry.profile_id, current, reason=TOKEN_REVOKED)
         return None
+
+    # --- credentials that do not decrypt ---------------------------------------------------------------
+
+    async def _readably(self, project_id: str, account_id: str, work: Callable[[], Awaitable[T]]) -> T:
+        """`work`, with credentials that fail to decrypt answered as `CredentialsUnreadable` (412), not a 500.
+
+        Credentials found readable again under the lock were replaced meanwhile (a re-link): `work` runs once
+        more with them.
+        """
+        try:
+            return await work()
+        except DecryptionFailed:
+            await self._mark_unreadable(project_id, account_id)
+        return await work()
+
+    async def _mark_unreadable(self, project_id: str, account_id: str) -> None:
+        """Re-read the credentials under the row lock; if they still do not decrypt, put the account in `error`
+        (`credentials_unreadable`) and raise `CredentialsUnreadable`. Only the worker that moves the account out
+        of `active` logs it, in one line: the next calls fail fast on the status and log nothing."""
+        async with self._store.credentials.lock(project_id, account_id) as held:
+            try:
+                held.token  # noqa: B018 - decrypting is the check
+            except DecryptionFailed:
+                marked = await held.set_account_status(
+                    "error",
+                    reason_code=CREDENTIALS_UNREADABLE,
+                    description=UNREADABLE_REASON,
+                    only_from="active",
+                )
+            else:
+                return
+        self.forget(project_id, account_id)  # the next call reads the status (`error`) and stops there
+        if marked:
+            logger.warning(
+                "account %s: its stored credentials cannot be decrypted (%s); it is now in error until it is "
+                "linked again",
+                account_id,
+                CREDENTIALS_UNREADABLE,
+            )
+        raise unreadable_error()
 
     # --- reading and caching ---------------------------------------------------------------------------
 
@@ -372,8 +440,15 @@ class TokenKeeper:
         except NotFound:
             self.forget(project_id, account_id)
             raise
+        reason = account.status_reasons[0].code if account.status_reasons else None
         return self._remember(
-            project_id, account_id, account.status, account.integration_id, token, checked_at=checked_at
+            project_id,
+            account_id,
+            account.status,
+            account.integration_id,
+            token,
+            checked_at=checked_at,
+            reason=reason,
         )
 
     def _remember(
@@ -386,9 +461,10 @@ class TokenKeeper:
         *,
         checked_at: datetime | None = None,
         refresh_failed: bool = False,
+        reason: str | None = None,
     ) -> _Entry:
         key = (project_id, account_id)
-        entry = _Entry(status, profile_id, token, checked_at or self._clock(), refresh_failed)
+        entry = _Entry(status, profile_id, token, checked_at or self._clock(), refresh_failed, reason)
         self._cache.pop(key, None)
         if len(self._cache) >= self._max_cached:
             self._cache.pop(next(iter(self._cache)))  # the least recently stored
@@ -418,9 +494,7 @@ class TokenKeeper:
 
 def _usable(entry: _Entry) -> TokenSet:
     if entry.status != "active":
-        raise PreconditionFailed(
-            f"The account is not active ({entry.status}): it needs attention or a re-link"
-        )
+        raise inactive_error(entry.status, entry.reason)
     if entry.token is None:
         raise CredentialsWiped("The account was unlinked; its credentials are gone")
     return entry.token

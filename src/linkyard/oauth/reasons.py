@@ -1,13 +1,21 @@
-"""What a failed refresh tells the API caller (errors) and the integrator (status reasons), in plain words."""
+"""What a broken account tells the API caller (errors) and the integrator (status reasons), in plain words."""
 
 from __future__ import annotations
 
 from linkyard.connectors import get_connector
-from linkyard.domain import ConnectorProfile
-from linkyard.errors import ProviderError, ProviderOAuthError, ProviderTimeout, TokenRefreshError
+from linkyard.domain import AccountStatus, ConnectorProfile
+from linkyard.errors import (
+    CredentialsUnreadable,
+    PreconditionFailed,
+    ProviderError,
+    ProviderOAuthError,
+    ProviderTimeout,
+    TokenRefreshError,
+)
 
 REFRESH_FAILED = "refresh_failed"
 TOKEN_REVOKED = "token_revoked"  # noqa: S105 - a status reason code, not a secret
+CREDENTIALS_UNREADABLE = "credentials_unreadable"
 
 _INVALID_GRANT = (
     "{provider} refused to refresh the access token (invalid_grant): the authorization was revoked or has "
@@ -17,6 +25,10 @@ _NO_RENEWAL = (
     "The access token expired and {provider} issued no refresh token to renew it. Link the account again."
 )
 _REVOKED = "{provider} rejected the company token twice (401): it was revoked. Link the account again."
+UNREADABLE_REASON = (
+    "The account's stored credentials cannot be decrypted: they were altered, or sealed with an encryption key "
+    "that is no longer configured. Link the account again."
+)
 
 
 def invalid_grant_reason(profile: ConnectorProfile) -> str:
@@ -29,6 +41,19 @@ def no_renewal_reason(profile: ConnectorProfile) -> str:
 
 def revoked_reason(profile: ConnectorProfile) -> str:
     return _REVOKED.format(provider=provider_name(profile))
+
+
+def unreadable_error() -> CredentialsUnreadable:
+    """412: the account's credentials do not decrypt; it is now in `error` and needs a re-link."""
+    return CredentialsUnreadable(
+        "The account's stored credentials cannot be decrypted (credentials_unreadable): link the account again"
+    )
+
+
+def inactive_error(status: AccountStatus, reason_code: str | None = None) -> PreconditionFailed:
+    """412 for a call on an account that is not active, naming its status and why (its status reason)."""
+    why = f" (reason: {reason_code})" if reason_code else ""
+    return PreconditionFailed(f"The account is not active ({status}): it needs attention or a re-link{why}")
 
 
 def provider_name(profile: ConnectorProfile) -> str:

@@ -33,6 +33,7 @@ from linkyard.errors import (
     ProviderError,
     ValidationFailed,
 )
+from linkyard.oauth.reasons import inactive_error
 from linkyard.services.execution import Call, send_call
 from linkyard.services.platform import Platform
 
@@ -113,9 +114,8 @@ async def run_action(
     if profile.disabled:
         raise PreconditionFailed("The account's connector profile is disabled")
     if account.status != "active":
-        raise PreconditionFailed(
-            f"The account is not active ({account.status}): it needs attention or a re-link"
-        )
+        reason = account.status_reasons[0].code if account.status_reasons else None
+        raise inactive_error(account.status, reason)
     context = CallContext(company_id=account.provider_account.company_id, now=platform.clock())
     request = build_request(action, arguments, context=context)
     try:

@@ -122,15 +122,25 @@ class HeldCredentials:
         return wiped
 
     async def set_account_status(
-        self, status: AccountStatus, *, reason_code: str | None = None, description: str = ""
-    ) -> None:
-        """Change the account's status in the same transaction (e.g. `error` after `invalid_grant`)."""
+        self,
+        status: AccountStatus,
+        *,
+        reason_code: str | None = None,
+        description: str = "",
+        only_from: AccountStatus | None = None,
+    ) -> bool:
+        """Change the account's status in the same transaction (e.g. `error` after `invalid_grant`); with
+        `only_from`, only an account in that status changes. Whether it changed."""
         self._check_open()
-        await self._conn.execute(
-            update(accounts)
-            .where(accounts.c.id == self.account_id, accounts.c.project_id == self.project_id)
-            .values(status_values(status, reason_code, description, self._clock()))
+        statement = update(accounts).where(
+            accounts.c.id == self.account_id, accounts.c.project_id == self.project_id
         )
+        if only_from is not None:
+            statement = statement.where(accounts.c.status == only_from)
+        result = await self._conn.execute(
+            statement.values(status_values(status, reason_code, description, self._clock()))
+        )
+        return bool(result.rowcount == 1)
 
     def _scope(self) -> tuple[Any, ...]:
         return (credentials.c.account_id == self.account_id, credentials.c.project_id == self.project_id)
