@@ -13,6 +13,7 @@ parsed. Depth is bounded below what any parser or encoder down the line copes wi
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
@@ -34,6 +35,7 @@ ADMIN_TOKEN = "admin-token-of-the-hostile-body-sweep-0123456789"
 ACTION = "factorialhr_list_employees"
 ENVELOPE_KEYS = {"statusCode", "message", "timestamp", "code"}
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
+_FORM_TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -177,7 +179,7 @@ async def _sweep_setup(harness: Harness) -> Sweep:
     _, account = await harness.link(tenant, await harness.basic_user_email())
     keys = await harness.store.api_keys.list(tenant.project_id)
     dashboard = harness.browser()
-    signed_in = await dashboard.post("/sign-in", data={"token": ADMIN_TOKEN, "next": "/"})
+    signed_in = await _sign_in(dashboard, ADMIN_TOKEN)
     assert signed_in.status_code == 303, signed_in.text
     ids = {
         "project_id": tenant.project_id,
@@ -188,6 +190,17 @@ async def _sweep_setup(harness: Harness) -> Sweep:
         "key": "factorialhr",
     }
     return Sweep(tenant, ids, dashboard, [])
+
+
+async def _sign_in(browser: httpx.AsyncClient, token: str) -> httpx.Response:
+    """Sign in as a person does: open the sign-in page, then submit its form with `token` (and the form's own
+    token, where the page has one: the dashboard's guard against login CSRF)."""
+    page = await browser.get("/sign-in")
+    form = {"token": token, "next": "/"}
+    found = _FORM_TOKEN.search(page.text)
+    if found is not None:
+        form["csrf"] = html.unescape(found.group(1))
+    return await browser.post("/sign-in", data=form)
 
 
 def _headers(case: Case, sweep: Sweep, *, with_key: bool) -> dict[str, str]:
