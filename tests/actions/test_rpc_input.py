@@ -1,6 +1,7 @@
 """`POST /actions/rpc` reads its input by hand (no FastAPI body model at request time), and answers bad input
 exactly as the body model and header parameter did: the same statuses, fields and messages, in the same order
-of checks (malformed JSON, then the API key, then the header and the body), and the route stays documented."""
+of checks as every other route (the API key before the body is read, then malformed JSON, then the header and
+the body), and the route stays documented."""
 
 from __future__ import annotations
 
@@ -33,8 +34,15 @@ async def _post(harness: Harness, linked: Linked, content: bytes, headers: dict[
     )
 
 
-async def test_malformed_json_is_400_even_before_the_key_is_checked(harness: Harness) -> None:
+async def test_malformed_json_without_a_key_is_401_the_body_unread(harness: Harness) -> None:
+    """The key is checked first (security property 20): an anonymous caller makes the platform parse nothing."""
     response = await harness.api.post("/actions/rpc", content=b'{"action": ', headers=JSON)
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+async def test_malformed_json_with_a_key_is_400(harness: Harness, linked: Linked) -> None:
+    response = await _post(harness, linked, b'{"action": ', JSON)
     assert response.status_code == 400
     assert response.json()["code"] == "bad_request"
     assert response.json()["message"] == "The request body is not valid JSON"

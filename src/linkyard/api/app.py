@@ -9,6 +9,7 @@ import httpx
 from fastapi import FastAPI
 
 from linkyard import __version__
+from linkyard.api.bodies import KeyFirstRoute
 from linkyard.api.errors import install_error_handlers
 from linkyard.api.mcp import McpEndpoint
 from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, RequestLog
@@ -65,6 +66,8 @@ def create_app(
         redoc_url=None,
     )
     app.state.retry_policy = retry_policy
+    # Every route checks the API key before it reads a body, and bounds a JSON body (`KeyFirstRoute`).
+    app.router.route_class = KeyFirstRoute
     # Routes are added to the app's own router (not included from sub-routers), so that `app.routes` lists
     # every route: the tenant-isolation test walks it.
     add_api_routes(app.router)

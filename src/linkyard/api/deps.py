@@ -19,6 +19,7 @@ _CREDENTIAL_PARAMS = frozenset(
 )
 _KEY_PREFIX = "lk_"
 _MIN_KEY_LENGTH = 40
+_PROJECT = "linkyard.project"  # the request scope's key for the authenticated project
 
 
 async def get_platform(request: Request) -> Platform:
@@ -67,13 +68,19 @@ async def authenticated_project(request: Request) -> Project:
     The lookup is served from the store's read cache (keys found in the last 5 s; a revocation through this
     process evicts at once, one elsewhere is seen within 5 s). The platform is taken from the app, not as a
     sub-dependency: FastAPI's dependency solving is the largest cost of a request after the provider's answer.
+    The project is kept in the request's scope: a route that checks the key before reading its body
+    (`KeyFirstRoute`) and the route's dependency then look it up once.
     """
+    known: Project | None = request.scope.get(_PROJECT)
+    if known is not None:
+        return known
     refuse_credentials_in_query(request)
     key = api_key_of(request.headers.get("authorization"))
     platform = await get_platform(request)
     project = await platform.store.api_keys.find_project_by_key(key) if key else None
     if project is None:
         raise Unauthenticated("A valid API key is required (Authorization: Basic base64(<api_key>:))")
+    request.scope[_PROJECT] = project
     return project
 
 

@@ -7,6 +7,9 @@ per request, so the FastAPI route resolves it first (the project of the API key,
 the `param-style`) and hands it to the handlers in the request's ASGI scope, which the SDK passes along as the
 request context. A missing key is 401 and another project's account 404, in the platform's error envelope,
 before any MCP message is read; `GET` and `DELETE` are 405 (stateless: no stream to open, no session to end).
+The route then reads the body and checks it within the API's bounds (`parse_json`) before the SDK parses it:
+the SDK answers malformed JSON with a parse error, but a body nested too deep or not decodable with a 500
+and a traceback in the log.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ from mcp.shared.exceptions import McpError
 from starlette.types import Receive, Scope, Send
 
 from linkyard import __version__, services
+from linkyard.api.bodies import declares_json, parse_json
 from linkyard.api.deps import PlatformDep, ProjectDep
 from linkyard.api.errors import error_response
+from linkyard.api.middleware import replay
 from linkyard.domain import Clock, Project
 from linkyard.errors import BadRequest, LinkyardError
 from linkyard.services import Platform
@@ -129,6 +134,7 @@ class McpEndpoint:
     """The MCP server, the session manager that serves it (`run()` belongs in the app's lifespan), the route."""
 
     def __init__(self, clock: Clock, *, page_size: int = TOOLS_PAGE_SIZE) -> None:
+        self.clock = clock
         self.server = build_server(clock, page_size=page_size)
         self._sessions: StreamableHTTPSessionManager | None = None
 
@@ -166,6 +172,7 @@ class McpEndpoint:
 
         @routes.post("/mcp", response_class=Response)
         async def mcp(
+            request: Request,
             project: ProjectDep,
             platform: PlatformDep,
             param_style: Annotated[ParamStyle, Query(alias="param-style")] = DEFAULT_PARAM_STYLE,
@@ -177,20 +184,45 @@ class McpEndpoint:
             account = await services.get_account(platform, project, account_id)
             if endpoint._sessions is None:
                 raise RuntimeError("the MCP session manager is not running (app lifespan not started)")
-            return _Exchange(endpoint._sessions, McpCaller(platform, project, account.id, param_style))
+            body = await request.body()
+            if body and declares_json(request.headers.get("content-type")):
+                try:
+                    parse_json(body)
+                except BadRequest as unreadable:
+                    return _parse_error(unreadable, endpoint.clock)
+            return _Exchange(endpoint._sessions, McpCaller(platform, project, account.id, param_style), body)
 
 
 class _Exchange(Response):
-    """Hands the request to the SDK's session manager, which writes the answer itself."""
+    """Hands the request, with the body the route already read, to the SDK's session manager, which writes the
+    answer itself."""
 
-    def __init__(self, sessions: StreamableHTTPSessionManager, caller: McpCaller) -> None:
+    def __init__(self, sessions: StreamableHTTPSessionManager, caller: McpCaller, body: bytes) -> None:
         super().__init__()
         self.sessions = sessions
         self.caller = caller
+        self.request_body = body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[_CALLER] = self.caller
-        await self.sessions.handle_request(scope, receive, send)
+        await self.sessions.handle_request(scope, replay(self.request_body, receive), send)
+
+
+def _parse_error(exc: BadRequest, clock: Clock) -> Response:
+    """What the SDK answers a body it cannot parse (400, a JSON-RPC parse error), for the bodies it would fail
+    on instead (nested too deep, not decodable): the platform's envelope rides in the error's `data`."""
+    envelope = orjson.loads(bytes(error_response(exc, clock).body))
+    answer = types.JSONRPCError(
+        jsonrpc="2.0",
+        id="server-error",  # the SDK's id for an error that belongs to no request
+        error=types.ErrorData(code=types.PARSE_ERROR, message=f"Parse error: {exc.message}", data=envelope),
+    )
+    return Response(
+        answer.model_dump_json(by_alias=True, exclude_none=True),
+        status_code=400,
+        media_type="application/json",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _quiet_sdk_logger() -> None:

@@ -59,17 +59,7 @@ class BodySizeLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replay(b"".join(chunks), receive), send)
 
     async def _refuse(self, send: Send, status: int, message: str) -> None:
         code = "payload_too_large" if status == 413 else "bad_request"
@@ -120,6 +110,21 @@ class RequestLog:
                 status["code"],
                 (time.perf_counter() - started) * 1000,
             )
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands an app the body someone already read, then whatever `receive` has next (the
+    client's disconnect)."""
+    replayed = False
+
+    async def replaying() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replaying
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -3,7 +3,6 @@ linked account: what `stackone-ai`'s `tool.execute` sends)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from linkyard import services
+from linkyard.api.bodies import declares_json, parse_json
 from linkyard.api.deps import PlatformDep, ProjectDep, authenticated_project
 from linkyard.connectors.retry import RetryPolicy
 from linkyard.errors import BadRequest, ValidationFailed
@@ -112,36 +112,20 @@ def read_call(payload: Any, account_header: str | None) -> ActionCall:
 
 
 def json_body(raw: bytes, content_type: str | None) -> Any:
-    """A body declared JSON (`application/json`, `application/*+json`) parsed; any other body as it is.
-
-    Malformed JSON raises the `json_invalid` validation error (answered 400). The standard library parses, as
-    FastAPI did: orjson would save a microsecond or two on a call's small body, but reads an integer beyond
-    64 bits as a float, silently changing the value.
-    """
-    if not raw or not _declares_json(content_type):
+    """A body declared JSON (`application/json`, `application/*+json`) parsed within bounds (`parse_json`:
+    malformed, too deep or not decodable is a 400); any other body as it is."""
+    if not raw or not declares_json(content_type):
         return raw
-    try:
-        return json.loads(raw)
-    except ValueError as exc:
-        position = exc.pos if isinstance(exc, json.JSONDecodeError) else 0
-        raise RequestValidationError(
-            [{"type": "json_invalid", "loc": ("body", position), "msg": "JSON decode error"}]
-        ) from None
-
-
-def _declares_json(content_type: str | None) -> bool:
-    if not content_type:
-        return False
-    main, _, sub = content_type.partition(";")[0].strip().lower().partition("/")
-    return main == "application" and (sub == "json" or sub.endswith("+json"))
+    return parse_json(raw)
 
 
 async def run_rpc(request: Request) -> Response:
-    """`POST /actions/rpc`, refusing in FastAPI's order: malformed JSON (400), then a missing or bad API key
-    (401, or 400 for a key in the URL), then the header and the body (422), then the call itself."""
+    """`POST /actions/rpc`, refusing in the order every key-first route does (`KeyFirstRoute`): a missing or
+    bad API key (401, or 400 for a key in the URL) before the body is read, then malformed JSON (400), then
+    the header and the body (422), then the call itself."""
     headers = request.headers
-    payload = json_body(await request.body(), headers.get("content-type"))
     project = await authenticated_project(request)
+    payload = json_body(await request.body(), headers.get("content-type"))
     account_header = headers.get("x-account-id")
     call = read_call(payload, account_header)
     account_id = account_id_of(account_header, call.headers)
