@@ -29,6 +29,9 @@ PREFIX = "/_emulator"
 DEFAULT_SEED = 42
 DEFAULT_EMPLOYEES = 100
 MAX_EMPLOYEES = 100_000
+# Bounds that keep the world's arithmetic (datetimes, JSON's 64-bit integers) valid whatever a caller sends.
+MAX_SECONDS = 100 * 366 * 86400  # a century: any token lifetime or clock jump a test could want
+MAX_INT = 2**63 - 1
 
 Body = TypeVar("Body", bound=BaseModel)
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -75,15 +78,19 @@ def _method(value: str) -> str:
     return value.upper()
 
 
+Seed = Annotated[int, Field(ge=0, le=MAX_INT)]
+Seconds = Annotated[int, Field(ge=1, le=MAX_SECONDS)]
+
+
 class ResetBody(_Body):
-    seed: int | None = None
+    seed: Seed | None = None
     employees: int | None = Field(default=None, ge=1, le=MAX_EMPLOYEES)
 
 
 class CompanyBody(_Body):
     name: str = Field(min_length=1, max_length=200)
     employees: int = Field(ge=1, le=MAX_EMPLOYEES)
-    seed: int | None = None
+    seed: Seed | None = None
 
 
 class ApplicationBody(_Body):
@@ -99,7 +106,7 @@ class ApiKeyBody(_Body):
 
 
 class ClockBody(_Body):
-    advance_seconds: float = Field(ge=0)
+    advance_seconds: float = Field(ge=0, le=MAX_SECONDS)
 
 
 class RevokeBody(_Body):
@@ -110,26 +117,26 @@ class RevokeBody(_Body):
 class SettingsBody(_Body):
     """A partial update of `state.Settings`: only the keys sent change (`null` where a setting allows it)."""
 
-    access_token_ttl: int = Field(default=3600, ge=1)
-    refresh_token_ttl: int = Field(default=604800, ge=1)
-    code_ttl: int = Field(default=600, ge=1)
+    access_token_ttl: Seconds = 3600
+    refresh_token_ttl: Seconds = 604800
+    code_ttl: Seconds = 600
     rotation: Rotation = "strict"
     pkce: PkceMode = "optional"
     latency_ms: int = Field(default=0, ge=0, le=600_000)
     token_latency_ms: int = Field(default=0, ge=0, le=600_000)
-    rate_limit_post_per_minute: int | None = Field(default=200, ge=1)
-    rate_limit_get_per_minute: int | None = Field(default=None, ge=1)
-    webhook_max_attempts: int = Field(default=20, ge=1)
-    webhook_retry_base_seconds: float = Field(default=60.0, ge=0)
-    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    rate_limit_post_per_minute: int | None = Field(default=200, ge=1, le=MAX_INT)
+    rate_limit_get_per_minute: int | None = Field(default=None, ge=1, le=MAX_INT)
+    webhook_max_attempts: int = Field(default=20, ge=1, le=1000)
+    webhook_retry_base_seconds: float = Field(default=60.0, ge=0, le=MAX_SECONDS)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=3600)
 
 
 class FaultBody(_Body):
     method: Annotated[str, AfterValidator(_method)] = Field(min_length=1)
     path: str = Field(min_length=1)
     status: int | None = Field(default=None, ge=100, le=599)
-    times: int = Field(default=1, ge=1)
-    retry_after: int | None = Field(default=None, ge=0)
+    times: int = Field(default=1, ge=1, le=MAX_INT)
+    retry_after: int | None = Field(default=None, ge=0, le=MAX_SECONDS)
     delay_ms: int = Field(default=0, ge=0, le=600_000)
     body: Any = None
 
