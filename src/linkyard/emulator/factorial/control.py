@@ -1,6 +1,7 @@
 """The control API under `/_emulator/`: what tests and benchmarks use to set the emulator up and observe it.
 
-Not part of Factorial. JSON in, JSON out. Every request body is validated in full before anything changes: a
+Not part of Factorial, and powerful (it mints API keys and shows client secrets): `control_access` decides who
+may call it. JSON in, JSON out. Every request body is validated in full before anything changes: a
 body that is not JSON gets 400, a wrong field, type or value 422, an unknown company 404, always as
 `{"errors": {"<field>": ["<message>", ...]}}` (`base` for the body as a whole) and with the world untouched.
 """
@@ -20,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from .control_access import ControlAccess
 from .seed import describe_company, seed_company, seed_world
 from .state import ApiKey, Fault, PkceMode, Rotation, World, timestamp
 from .tokens import SCOPES, create_application, revoke_company_tokens, revoke_token
@@ -158,8 +160,11 @@ async def _parse(request: Request, model: type[Body]) -> Body:
         raise ControlError(400 if invalid_json else 422, _validation_errors(exc)) from None
 
 
-def _handled(endpoint: Endpoint) -> Endpoint:
+def _handled(endpoint: Endpoint, access: ControlAccess) -> Endpoint:
     async def wrapper(request: Request) -> Response:
+        refusal = access.refusal(request)
+        if refusal is not None:
+            return refusal
         try:
             return await endpoint(request)
         except ControlError as exc:
@@ -189,13 +194,20 @@ def new_api_key(world: World, company_id: int) -> str:
 
 
 def control_routes(
-    world: World, webhooks: WebhookDispatcher, *, seed: int | None = None, employees: int | None = None
+    world: World,
+    webhooks: WebhookDispatcher,
+    *,
+    seed: int | None = None,
+    employees: int | None = None,
+    token: str | None = None,
 ) -> list[BaseRoute]:
     """The `/_emulator/` routes.
 
     `seed` and `employees` are what `reset` restores by default: pass the ones the world was seeded with. Without
-    them the seed falls back to 42 and the employee count to the size of the company seeded so far.
+    them the seed falls back to 42 and the employee count to the size of the company seeded so far. With a
+    `token`, every call needs it as a bearer token (401 otherwise); without one, only loopback callers get in.
     """
+    access = ControlAccess(token)
     first = next(iter(world.companies.values()), None)
     default_seed = DEFAULT_SEED if seed is None else seed
     if employees is not None:
@@ -321,7 +333,7 @@ def control_routes(
         return JSONResponse(world.stats.as_json())
 
     def route(path: str, endpoint: Endpoint, method: str) -> Route:
-        return Route(f"{PREFIX}/{path}", _handled(endpoint), methods=[method])
+        return Route(f"{PREFIX}/{path}", _handled(endpoint, access), methods=[method])
 
     return [
         route("reset", reset, "POST"),
