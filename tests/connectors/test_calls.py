@@ -94,6 +94,20 @@ def test_path_parameters_are_quoted() -> None:
     assert caught.value.errors == [{"field": "name", "message": "must not be empty"}]
 
 
+def test_numbers_too_long_to_write_are_refused_not_crashed_on(factorialhr: Connector) -> None:
+    # int("1" * 5000) and str(10**5000) both raise ValueError in Python (the 4,300-digit limit).
+    huge = 10**5000
+    assert problems(factorialhr, "factorialhr_get_team", {"id": huge}) == [
+        {"field": "id", "message": "is too long"}
+    ]
+    assert problems(factorialhr, "factorialhr_list_employees", {"team_ids": [7, huge]}) == [
+        {"field": "team_ids", "message": "is too long"}
+    ]
+    assert problems(factorialhr, "factorialhr_list_employees", {"page_size": "1" * 5000}) == [
+        {"field": "page_size", "message": "must be between 1 and 100"}
+    ]
+
+
 @pytest.mark.parametrize("hostile", ["1/../../oauth/token?x=1", "1" * 5000, "-1", "7 ", "٣", "0x1f"])
 def test_a_factorial_id_is_digits_or_refused(factorialhr: Connector, hostile: str) -> None:
     assert problems(factorialhr, "factorialhr_get_team", {"id": hostile}) == [

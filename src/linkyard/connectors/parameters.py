@@ -161,7 +161,7 @@ class Parameter(BaseModel):
 
     def _string(self, value: object) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # ids typed as numbers by a model or a script
+            value = self._digits(value)  # ids typed as numbers by a model or a script
         if not isinstance(value, str):
             raise self._fail("must be a string")
         if self.location == "path" and value.strip() in ("", ".", ".."):
@@ -170,6 +170,12 @@ class Parameter(BaseModel):
         if self.format is not None:
             value = self._formatted(value.strip())
         return value
+
+    def _digits(self, number: int) -> str:
+        try:
+            return str(number)
+        except ValueError:  # more digits than str() writes (4,300): longer than any string here may be
+            raise self._fail("is too long") from None
 
     def _check_plain(self, value: str) -> None:
         """Values that travel in the URL, and values of a fixed form, carry no control characters (free text in
@@ -250,7 +256,7 @@ class Parameter(BaseModel):
         out: list[str] = []
         for item in items:
             if isinstance(item, int) and not isinstance(item, bool):
-                item = str(item)
+                item = self._digits(item)
             if not isinstance(item, str):
                 raise self._fail("must be a list of strings (or one comma-separated string)")
             self._check_plain(item)
