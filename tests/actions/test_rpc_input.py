@@ -131,12 +131,22 @@ async def test_any_json_content_type_is_read(harness: Harness, linked: Linked, c
 async def test_a_large_integer_reaches_the_provider_unchanged(
     harness: Harness, linked: Linked, wire: Wire
 ) -> None:
-    huge = 2**70  # beyond 64 bits: a JSON parser that reads it as a float would change it
+    huge = 2**62 + 1  # beyond 2^53: a JSON parser that reads it as a float would change it
     response = await _post(
         harness, linked, b'{"action": "%s", "path": {"id": %d}}' % (GET_EMPLOYEE.encode(), huge), JSON
     )
     assert response.status_code == 404, response.text  # the provider's own 404, passed on
     assert wire.attempts[-1][1].endswith(f"/employees/employees/{huge}")
+    sent = len(wire.attempts)
+    # Beyond 64 bits it names no Factorial object: refused before anything is sent.
+    response = await _post(
+        harness, linked, b'{"action": "%s", "path": {"id": %d}}' % (GET_EMPLOYEE.encode(), 2**70), JSON
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        {"field": "id", "message": "must be an id: a string of 1 to 19 digits"}
+    ]
+    assert len(wire.attempts) == sent
 
 
 async def test_the_route_is_documented_with_its_body_and_header(harness: Harness) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from linkyard.connectors import (
+    Action,
     CallContext,
     Connector,
     PreparedRequest,
@@ -74,11 +75,43 @@ def test_none_counts_as_absent(factorialhr: Connector) -> None:
     assert request.query == (("limit", "25"),)
 
 
-def test_path_parameters_are_quoted(factorialhr: Connector) -> None:
-    request = build(factorialhr, "factorialhr_get_team", {"id": "1/../../oauth/token?x=1"})
-    assert request.path == f"{V}/teams/teams/1%2F..%2F..%2Foauth%2Ftoken%3Fx%3D1"
-    assert problems(factorialhr, "factorialhr_get_team", {"id": ".."}) == [
-        {"field": "id", "message": "must not be empty"}
+def test_path_parameters_are_quoted() -> None:
+    # An action whose path parameter is any text (Factorial's are ids, refused before this: see below).
+    free = Action.model_validate(
+        {
+            "id": "factorialhr_get_thing",
+            "label": "Get thing",
+            "description": "Get a thing.",
+            "method": "GET",
+            "path": f"{V}/things/things/{{name}}",
+            "parameters": [{"name": "name", "location": "path", "description": "Name.", "required": True}],
+        }
+    )
+    request = build_request(free, {"name": "1/../../oauth/token?x=1"})
+    assert request.path == f"{V}/things/things/1%2F..%2F..%2Foauth%2Ftoken%3Fx%3D1"
+    with pytest.raises(ValidationFailed) as caught:
+        build_request(free, {"name": ".."})
+    assert caught.value.errors == [{"field": "name", "message": "must not be empty"}]
+
+
+def test_numbers_too_long_to_write_are_refused_not_crashed_on(factorialhr: Connector) -> None:
+    # int("1" * 5000) and str(10**5000) both raise ValueError in Python (the 4,300-digit limit).
+    huge = 10**5000
+    assert problems(factorialhr, "factorialhr_get_team", {"id": huge}) == [
+        {"field": "id", "message": "is too long"}
+    ]
+    assert problems(factorialhr, "factorialhr_list_employees", {"team_ids": [7, huge]}) == [
+        {"field": "team_ids", "message": "is too long"}
+    ]
+    assert problems(factorialhr, "factorialhr_list_employees", {"page_size": "1" * 5000}) == [
+        {"field": "page_size", "message": "must be between 1 and 100"}
+    ]
+
+
+@pytest.mark.parametrize("hostile", ["1/../../oauth/token?x=1", "1" * 5000, "-1", "7 ", "٣", "0x1f"])
+def test_a_factorial_id_is_digits_or_refused(factorialhr: Connector, hostile: str) -> None:
+    assert problems(factorialhr, "factorialhr_get_team", {"id": hostile}) == [
+        {"field": "id", "message": "must be an id: a string of 1 to 19 digits"}
     ]
 
 

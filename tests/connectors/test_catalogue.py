@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonschema
 import pytest
 from pydantic import ValidationError
 
@@ -86,7 +87,19 @@ SPEC_ACTIONS = {
     ),
 }
 
-SCHEMA_KEYS = {"type", "description", "enum", "items", "format"}
+SCHEMA_KEYS = {
+    "type",
+    "description",
+    "enum",
+    "items",
+    "format",
+    "pattern",
+    "maxLength",
+    "maxItems",
+    "minimum",
+    "maximum",
+}
+ITEM_KEYS = {"type", "enum", "pattern", "maxLength"}
 
 
 def test_the_catalogue_lists_factorial(factorialhr: Connector) -> None:
@@ -155,7 +168,24 @@ def test_input_schemas_are_flat(factorialhr: Connector) -> None:
             assert prop["type"] in ("string", "integer", "number", "boolean", "array")
             assert prop["description"]
             if prop["type"] == "array":
-                assert set(prop["items"]) <= {"type", "enum"} and prop["items"]["type"] == "string"
+                assert set(prop["items"]) <= ITEM_KEYS and prop["items"]["type"] == "string"
+
+
+def test_every_argument_is_bounded_in_its_schema(factorialhr: Connector) -> None:
+    # What MCP clients and `GET /actions` show is what `build_request` enforces: no string, list or number
+    # without a bound, and ids with Factorial's form.
+    for action in factorialhr.actions:
+        jsonschema.Draft202012Validator.check_schema(action.input_schema())
+        for name, prop in action.input_schema()["properties"].items():
+            text = prop["items"] if prop["type"] == "array" else prop
+            if prop["type"] == "array":
+                assert 1 <= prop["maxItems"] <= 100, (action.id, name)
+            if text["type"] == "string":
+                assert "enum" in text or 1 <= text["maxLength"] <= 2048, (action.id, name)
+            if prop["type"] in ("integer", "number"):
+                assert prop["minimum"] <= prop["maximum"], (action.id, name)
+            if name == "id" or name.endswith(("_id", "_ids")):
+                assert text["pattern"] == "^[0-9]{1,19}$" and text["maxLength"] == 19, (action.id, name)
 
 
 def test_lists_page_and_everything_else_does_not(factorialhr: Connector) -> None:
@@ -245,6 +275,44 @@ def _action(**changes: Any) -> dict[str, Any]:
             },
             "sends no body",
         ),
+        (
+            {
+                "path": "/api/2026-10-01/resources/things/things",
+                "method": "POST",
+                "parameters": [{"name": "count", "location": "body", "description": "N.", "type": "integer"}],
+            },
+            "declare a minimum and a maximum",
+        ),
+        (
+            {
+                "path": "/api/2026-10-01/resources/things/things",
+                "method": "POST",
+                "parameters": [
+                    {
+                        "name": "on",
+                        "location": "body",
+                        "description": "On.",
+                        "type": "boolean",
+                        "max_length": 4,
+                    }
+                ],
+            },
+            "max_length and pattern are for strings",
+        ),
+        (
+            {
+                "parameters": [
+                    {
+                        "name": "id",
+                        "location": "path",
+                        "description": "Id.",
+                        "required": True,
+                        "pattern": {"regex": "([0-9", "meaning": "an id"},
+                    }
+                ]
+            },
+            "unterminated character set",
+        ),
     ],
 )
 def test_a_bad_action_definition_is_refused(changes: dict[str, Any], complaint: str) -> None:
@@ -258,7 +326,14 @@ def test_a_page_size_of_its_own_collides_with_the_paginator() -> None:
             _action(
                 path="/api/2026-10-01/resources/things/things",
                 parameters=[
-                    {"name": "page_size", "location": "query", "description": "Mine.", "type": "integer"}
+                    {
+                        "name": "page_size",
+                        "location": "query",
+                        "description": "Mine.",
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 10,
+                    }
                 ],
                 pagination={"kind": "factorial_cursor"},
                 result="list",

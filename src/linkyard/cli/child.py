@@ -11,7 +11,9 @@ from types import TracebackType
 
 import httpx
 
+from linkyard.cli.emulator import CONTROL_TOKEN_VARIABLE
 from linkyard.cli.output import CommandFailed
+from linkyard.cli.sandbox import control_headers
 
 _STOP_TIMEOUT = 5.0
 
@@ -19,10 +21,11 @@ _STOP_TIMEOUT = 5.0
 class EmulatorProcess:
     """`linkyard emulator factorial` in a child process; a context manager that always stops it."""
 
-    def __init__(self, *, host: str, port: int, url: str) -> None:
+    def __init__(self, *, host: str, port: int, url: str, control_token: str | None = None) -> None:
         self.host = host
         self.port = port
         self.url = url
+        self.control_token = control_token
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -37,8 +40,15 @@ class EmulatorProcess:
             "--port",
             str(self.port),
         ]
+        # The token travels in the environment, not on the command line (`ps` shows that to every user); the
+        # child gets exactly this one, never a stale one from the parent's environment.
+        environment = {k: v for k, v in os.environ.items() if k != CONTROL_TOKEN_VARIABLE}
+        if self.control_token is not None:
+            environment[CONTROL_TOKEN_VARIABLE] = self.control_token
         # Its banner would repeat what `up` prints; its errors (stderr) stay visible.
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603 - our own command
+        self._process = subprocess.Popen(  # noqa: S603 - our own command
+            command, stdout=subprocess.DEVNULL, env=environment
+        )
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Block until the control API answers; fail when the child exits first (say, the port is taken)."""
@@ -51,7 +61,10 @@ class EmulatorProcess:
                         f"(is port {self.port} free? choose another with --port)"
                     )
                 try:
-                    if client.get(f"{self.url}/_emulator/settings").status_code == 200:
+                    answer = client.get(
+                        f"{self.url}/_emulator/settings", headers=control_headers(self.control_token)
+                    )
+                    if answer.status_code == 200:
                         return
                 except httpx.TransportError:
                     pass

@@ -20,6 +20,7 @@ import httpx
 import typer
 
 from linkyard.cli.connect_flow import follow_connect_link
+from linkyard.cli.emulator import CONTROL_TOKEN_VARIABLE
 from linkyard.cli.output import CommandFailed, console, print_json
 from linkyard.cli.runtime import json_option, run
 from linkyard.cli.sandbox import (
@@ -44,6 +45,7 @@ class Sandbox:
     emulator_url: str
     redirect_uri: str
     mode: str
+    emulator_control_token: str | None = None
 
     def __repr__(self) -> str:
         return f"Sandbox(api_url={self.api_url!r}, mode={self.mode!r})"
@@ -72,6 +74,12 @@ def demo(
     emulator_url: str | None = typer.Option(
         None, "--emulator-url", help="Its Factorial emulator (default: from .linkyard/sandbox.json)."
     ),
+    emulator_control_token: str | None = typer.Option(
+        None,
+        "--emulator-control-token",
+        envvar=CONTROL_TOKEN_VARIABLE,
+        help="The emulator's control API token, if it has one (default: from .linkyard/sandbox.json).",
+    ),
     in_process: bool = typer.Option(
         False, "--in-process", help="Run self-contained even when a sandbox is running."
     ),
@@ -83,7 +91,9 @@ def demo(
         async with AsyncExitStack() as stack:
             sandbox = None
             if not in_process:
-                sandbox = await _running_sandbox(stack, api_url, api_key, emulator_url)
+                sandbox = await _running_sandbox(
+                    stack, api_url, api_key, emulator_url, emulator_control_token
+                )
             if sandbox is None:
                 if not as_json:
                     console(stderr=True).print(
@@ -117,8 +127,11 @@ async def walk(sandbox: Sandbox) -> DemoResult:
         name=f"Linkyard demo {tag}",
         redirect_uri=sandbox.redirect_uri,
         scopes=sandbox_scopes(),
+        control_token=sandbox.emulator_control_token,
     )
-    admin_email = await emulator_admin_email(client, sandbox.emulator_url)
+    admin_email = await emulator_admin_email(
+        client, sandbox.emulator_url, control_token=sandbox.emulator_control_token
+    )
     api = _Api(client, sandbox.api_url, sandbox.api_key)
     profile = await api.call(
         "POST",
@@ -197,7 +210,11 @@ class _Api:
 
 
 async def _running_sandbox(
-    stack: AsyncExitStack, api_url: str | None, api_key: str | None, emulator_url: str | None
+    stack: AsyncExitStack,
+    api_url: str | None,
+    api_key: str | None,
+    emulator_url: str | None,
+    emulator_control_token: str | None,
 ) -> Sandbox | None:
     """The sandbox `linkyard up --sandbox` runs, if it answers; None to run self-contained."""
     from linkyard.cli.sandbox_files import load_sandbox_info
@@ -219,6 +236,9 @@ async def _running_sandbox(
     same = saved is not None and saved.api_url.rstrip("/") == api_url
     api_key = api_key or (saved.api_key if same and saved else None)
     emulator_url = emulator_url or (saved.emulator_url if same and saved else None)
+    emulator_control_token = emulator_control_token or (
+        saved.emulator_control_token if same and saved else None
+    )
     if not api_key or not emulator_url:
         raise CommandFailed("give --api-key and --emulator-url for a sandbox that `linkyard up` did not save")
     redirect_uri = saved.redirect_uri if same and saved else f"{api_url}/connect/oauth2/{CONNECTOR}/callback"
@@ -229,6 +249,7 @@ async def _running_sandbox(
         emulator_url=emulator_url.rstrip("/"),
         redirect_uri=redirect_uri,
         mode="running sandbox",
+        emulator_control_token=emulator_control_token,
     )
 
 

@@ -38,13 +38,25 @@ def sandbox_scopes() -> list[str]:
     return sorted({scope for action in connector.actions for scope in action.required_scopes})
 
 
+def control_headers(control_token: str | None) -> dict[str, str]:
+    """What the emulator's control API needs: its token as a bearer token, when it was started with one."""
+    return {"authorization": f"Bearer {control_token}"} if control_token else {}
+
+
 async def create_emulator_application(
-    client: httpx.AsyncClient, emulator_url: str, *, name: str, redirect_uri: str, scopes: list[str]
+    client: httpx.AsyncClient,
+    emulator_url: str,
+    *,
+    name: str,
+    redirect_uri: str,
+    scopes: list[str],
+    control_token: str | None = None,
 ) -> dict[str, Any]:
     """A confidential OAuth application in the emulator, through its control API (client id and secret)."""
     answer = await client.post(
         f"{emulator_url}/_emulator/oauth_applications",
         json={"name": name, "redirect_uris": [redirect_uri], "scopes": scopes, "confidential": True},
+        headers=control_headers(control_token),
     )
     if answer.status_code != 201:
         raise CommandFailed(f"the emulator refused the OAuth application (HTTP {answer.status_code})")
@@ -52,16 +64,24 @@ async def create_emulator_application(
     return application
 
 
-async def emulator_admin_email(client: httpx.AsyncClient, emulator_url: str) -> str:
+async def emulator_admin_email(
+    client: httpx.AsyncClient, emulator_url: str, *, control_token: str | None = None
+) -> str:
     """The login email of the seeded company's admin (who may consent, and see the applications pages)."""
-    answer = await client.get(f"{emulator_url}/_emulator/companies")
+    answer = await client.get(f"{emulator_url}/_emulator/companies", headers=control_headers(control_token))
     if answer.status_code != 200 or not answer.json():
         raise CommandFailed(f"the emulator did not list its companies (HTTP {answer.status_code})")
     return str(answer.json()[0]["admin"]["email"])
 
 
-async def prepare_sandbox(platform: Platform, *, api_url: str, emulator_url: str) -> SandboxInfo:
-    """Set up (or refresh) the demo project, its sandbox profile and a connect session; return what to print."""
+async def prepare_sandbox(
+    platform: Platform, *, api_url: str, emulator_url: str, emulator_control_token: str | None = None
+) -> SandboxInfo:
+    """Set up (or refresh) the demo project, its sandbox profile and a connect session; return what to print.
+
+    `emulator_control_token` is the token of the emulator's control API when it has one (when it listens on
+    more than loopback); it is saved with the rest for `linkyard demo`.
+    """
     from linkyard.services.connect_sessions import create_connect_session
     from linkyard.services.projects import create_project
     from linkyard.services.views import connect_link
@@ -80,8 +100,9 @@ async def prepare_sandbox(platform: Platform, *, api_url: str, emulator_url: str
             name=APPLICATION_NAME,
             redirect_uri=platform.settings.redirect_uri(CONNECTOR),
             scopes=sandbox_scopes(),
+            control_token=emulator_control_token,
         )
-        admin_email = await emulator_admin_email(client, emulator_url)
+        admin_email = await emulator_admin_email(client, emulator_url, control_token=emulator_control_token)
     profile = await _sandbox_profile(platform, project, application)
     session = await create_connect_session(
         platform,
@@ -101,6 +122,7 @@ async def prepare_sandbox(platform: Platform, *, api_url: str, emulator_url: str
         connect_link=connect_link(platform.settings, session.token),
         admin_email=admin_email,
         redirect_uri=platform.settings.redirect_uri(CONNECTOR),
+        emulator_control_token=emulator_control_token,
     )
 
 

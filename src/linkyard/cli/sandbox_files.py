@@ -27,6 +27,8 @@ class SandboxInfo:
     connect_link: str
     admin_email: str
     redirect_uri: str
+    emulator_control_token: str | None = None
+    """The token of the emulator's control API, when `up` gave it one (a non-loopback `--host`)."""
 
     def __repr__(self) -> str:
         return f"SandboxInfo(api_url={self.api_url!r}, project_id={self.project_id!r})"

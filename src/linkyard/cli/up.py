@@ -62,7 +62,11 @@ def up(
         if sandbox:
             from linkyard.cli.child import EmulatorProcess
 
-            emulator = stack.enter_context(EmulatorProcess(host=host, port=port + 1, url=emulator_url))
+            emulator = stack.enter_context(
+                EmulatorProcess(
+                    host=host, port=port + 1, url=emulator_url, control_token=_emulator_control_token(host)
+                )
+            )
             info = run(lambda: _prepare(api_url, emulator))
         else:
             run(lambda: _prepare(api_url, None))
@@ -84,6 +88,18 @@ def _stop_on_sigterm() -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, unwind)
+
+
+def _emulator_control_token(host: str) -> str | None:
+    """The emulator's control API token: the operator's, else a fresh one when the emulator listens on more than
+    loopback (its control API mints API keys and shows client secrets), else none, as on a developer's machine."""
+    from linkyard.cli.emulator import CONTROL_TOKEN_VARIABLE
+    from linkyard.emulator.factorial import is_loopback
+
+    configured = os.environ.get(CONTROL_TOKEN_VARIABLE, "").strip()
+    if configured:
+        return configured
+    return None if is_loopback(host) else secrets.token_urlsafe(32)
 
 
 def _use_sandbox_environment(emulator_url: str) -> None:
@@ -116,7 +132,12 @@ async def _prepare(api_url: str, emulator: EmulatorProcess | None) -> SandboxInf
         if emulator is None:
             return None
         await asyncio.to_thread(emulator.wait_ready)
-        info = await prepare_sandbox(platform, api_url=api_url, emulator_url=emulator.url)
+        info = await prepare_sandbox(
+            platform,
+            api_url=api_url,
+            emulator_url=emulator.url,
+            emulator_control_token=emulator.control_token,
+        )
     save_sandbox_info(info)
     return info
 
@@ -147,6 +168,8 @@ def _print_banner(
     line(
         f"  Emulator:     {escape(info.emulator_url)}  (Factorial HR; sign in as {escape(info.admin_email)})"
     )
+    if info.emulator_control_token:
+        line("  Emulator control API: bearer token required (in .linkyard/sandbox.json for `linkyard demo`)")
     line(f"  Connect link: [bold]{escape(info.connect_link)}[/]")
     line("Open the connect link in a browser to link the emulator's Factorial account, then call it:")
     line(f"  curl -u {escape(info.api_key)}: {escape(api_url)}/accounts")

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from linkyard.connectors.checks import schema_errors
 from linkyard.connectors.model import Action
 from linkyard.connectors.parameters import ArgumentError, Parameter
 from linkyard.errors import FieldError, ProviderError, ValidationFailed
@@ -45,9 +46,11 @@ def build_request(
 ) -> PreparedRequest:
     """Validate and coerce flat `arguments` (parameter name → value) and place each where the action says.
 
-    `None` counts as absent. Unknown names, missing required ones and bad values raise one `ValidationFailed`
-    whose `errors` name every culprit. Arrays go to the query as Rails arrays (`ids[]=1&ids[]=2`), booleans as
-    `true`/`false`; `page_size` and `next` become the provider's paging parameters.
+    `None` counts as absent. Values are coerced (`"5"` for an integer), then checked against the action's
+    input schema (`Action.input_validator`). Unknown names, missing required ones and bad values raise one
+    `ValidationFailed` whose `errors` name every culprit (never its value), before anything is sent. Arrays
+    go to the query as Rails arrays (`ids[]=1&ids[]=2`), booleans as `true`/`false`; `page_size` and `next`
+    become the provider's paging parameters.
     """
     if not isinstance(arguments, Mapping):
         raise ValidationFailed(
@@ -60,6 +63,7 @@ def build_request(
         if name not in known:
             errors.append({"field": _safe_name(name), "message": "is not an argument of this action"})
     values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
     context = context or CallContext()
     for parameter in action.all_parameters:
         raw = arguments.get(parameter.name)
@@ -67,12 +71,18 @@ def build_request(
             raw = context.value(parameter.from_context)
         if raw is None:
             if parameter.required:
-                errors.append({"field": parameter.name, "message": "is required"})
+                problems[parameter.name] = "is required"
             continue
         try:
             values[parameter.name] = parameter.coerce(raw)
         except ArgumentError as error:
-            errors.append({"field": error.field, "message": error.message})
+            problems[parameter.name] = error.message
+    # Coercion made the types right; the schema holds the bounds (ids, lengths, ranges, list sizes, enums).
+    for problem in schema_errors(action, values):
+        problems.setdefault(problem["field"], problem["message"])
+    errors += [
+        {"field": p.name, "message": problems[p.name]} for p in action.all_parameters if p.name in problems
+    ]
     paging: list[tuple[str, str]] = []
     if not errors:
         try:

@@ -41,20 +41,44 @@ SCOPES: tuple[tuple[str, str], ...] = (
 )
 
 
+# Factorial's ids are 64-bit integers (Rails bigint keys); from API 2026-07-01 they travel as strings of digits,
+# since they may exceed 2^53. Anything else can name no object, so it is refused before a request is sent.
+ID_DIGITS = 19
+ID_BOUNDS: dict[str, Any] = {
+    "pattern": {
+        "regex": f"^[0-9]{{1,{ID_DIGITS}}}$",
+        "meaning": f"an id: a string of 1 to {ID_DIGITS} digits",
+    },
+    "max_length": ID_DIGITS,
+}
+NOTE_LENGTH = 2000
+"""Free text a person writes (a note to the approver, a reason): a few paragraphs."""
+_COUNTRY = {"pattern": {"regex": "^[A-Za-z]{2}$", "meaning": "a two-letter country code"}, "max_length": 2}
+
+
 def _param(name: str, location: str, description: str, **extra: Any) -> dict[str, Any]:
     return {"name": name, "location": location, "description": description, **extra}
 
 
+def _id(name: str, location: str, description: str, **extra: Any) -> dict[str, Any]:
+    """An id argument, or with `type="array"` a list of ids."""
+    return _param(name, location, description, **ID_BOUNDS, **extra)
+
+
+def _note(name: str, location: str, description: str) -> dict[str, Any]:
+    return _param(name, location, description, max_length=NOTE_LENGTH)
+
+
 def _path_id(what: str) -> dict[str, Any]:
-    return _param("id", "path", f'The id of the {what} (a string of digits, e.g. "7").', required=True)
+    return _id("id", "path", f'The id of the {what} (a string of digits, e.g. "7").', required=True)
 
 
 def _ids(what: str) -> dict[str, Any]:
-    return _param("ids", "query", f"Only these {what} ids.", type="array")
+    return _id("ids", "query", f"Only these {what} ids.", type="array")
 
 
 def _employee_ids(what: str) -> dict[str, Any]:
-    return _param("employee_ids", "query", f"Only {what} of these employees (employee ids).", type="array")
+    return _id("employee_ids", "query", f"Only {what} of these employees (employee ids).", type="array")
 
 
 def _date(name: str, location: str, description: str, **extra: Any) -> dict[str, Any]:
@@ -62,7 +86,7 @@ def _date(name: str, location: str, description: str, **extra: Any) -> dict[str,
 
 
 def _company_id(what: str) -> dict[str, Any]:
-    return _param(
+    return _id(
         "company_id",
         "body",
         f"The company the {what} belongs to; defaults to the linked account's company.",
@@ -112,8 +136,8 @@ def _employee_fields() -> list[dict[str, Any]]:
     return [
         _date("birthday_on", "body", "Date of birth"),
         _param("gender", "body", "Gender as Factorial records it.", enum=["male", "female"]),
-        _param("nationality", "body", "Nationality as a two-letter country code (e.g. ES)."),
-        _param("country", "body", "Country of residence as a two-letter country code (e.g. FR)."),
+        _param("nationality", "body", "Nationality as a two-letter country code (e.g. ES).", **_COUNTRY),
+        _param("country", "body", "Country of residence as a two-letter country code (e.g. FR).", **_COUNTRY),
         _param("city", "body", "City of residence."),
         _param("postal_code", "body", "Postal code."),
         _param("phone_number", "body", "Phone number."),
@@ -122,10 +146,10 @@ def _employee_fields() -> list[dict[str, Any]]:
             "body",
             "The company's own identifier for the employee (e.g. payroll number).",
         ),
-        _param("manager_id", "body", "Employee id of the person's manager."),
-        _param("timeoff_manager_id", "body", "Employee id of the person who approves their time off."),
-        _param("legal_entity_id", "body", "Id of the legal entity that employs the person."),
-        _param("location_id", "body", "Id of the location (office) the person works at."),
+        _id("manager_id", "body", "Employee id of the person's manager."),
+        _id("timeoff_manager_id", "body", "Employee id of the person who approves their time off."),
+        _id("legal_entity_id", "body", "Id of the legal entity that employs the person."),
+        _id("location_id", "body", "Id of the location (office) the person works at."),
     ]
 
 
@@ -152,12 +176,16 @@ def _actions() -> list[dict[str, Any]]:
             "employees/employees",
             "employees",
             _ids("employee"),
-            _param("emails", "query", "Only employees with one of these work or login emails.", type="array"),
-            _param("team_ids", "query", "Only members of these teams (team ids).", type="array"),
             _param(
-                "location_ids", "query", "Only employees at these locations (location ids).", type="array"
+                "emails",
+                "query",
+                "Only employees with one of these work or login emails.",
+                type="array",
+                max_length=254,
             ),
-            _param(
+            _id("team_ids", "query", "Only members of these teams (team ids).", type="array"),
+            _id("location_ids", "query", "Only employees at these locations (location ids).", type="array"),
+            _id(
                 "legal_entity_ids",
                 "query",
                 "Only employees of these legal entities (legal entity ids).",
@@ -190,7 +218,7 @@ def _actions() -> list[dict[str, Any]]:
             _param("email", "body", "Work email; it becomes the login email.", required=True, format="email"),
             _company_id("employee"),
             *_employee_fields(),
-            _param("team_id", "body", "Id of a team to add the employee to."),
+            _id("team_id", "body", "Id of a team to add the employee to."),
             _date("contract_starts_on", "body", "First day of the contract; defaults to today"),
             _date("contract_effective_on", "body", "Date the first contract version takes effect"),
             _param("job_title", "body", "Job title on the first contract version."),
@@ -224,9 +252,9 @@ def _actions() -> list[dict[str, Any]]:
             "POST",
             "employees/employees/terminate",
             "employees",
-            _param("id", "body", "The id of the employee to terminate.", required=True),
+            _id("id", "body", "The id of the employee to terminate.", required=True),
             _date("terminated_on", "body", "Last day of employment", required=True),
-            _param("termination_reason", "body", "Why the employment ends, in words."),
+            _note("termination_reason", "body", "Why the employment ends, in words."),
             _param("termination_reason_type", "body", "Factorial's code for the kind of termination."),
         ),
         _list(
@@ -311,7 +339,7 @@ def _actions() -> list[dict[str, Any]]:
             "time_off",
             _ids("time-off request"),
             _employee_ids("requests"),
-            _param(
+            _id(
                 "leave_type_id", "query", "Only requests of these leave types (leave type ids).", type="array"
             ),
             _date("from", "query", "Only requests that end on or after this date"),
@@ -339,19 +367,17 @@ def _actions() -> list[dict[str, Any]]:
             "POST",
             "timeoff/leaves",
             "time_off",
-            _param("employee_id", "body", "The id of the employee taking time off.", required=True),
+            _id("employee_id", "body", "The id of the employee taking time off.", required=True),
             _date("start_on", "body", "First day off", required=True),
             _date("finish_on", "body", "Last day off; defaults to the first day"),
-            _param(
-                "leave_type_id", "body", "The leave type's id; defaults to the company's first leave type."
-            ),
+            _id("leave_type_id", "body", "The leave type's id; defaults to the company's first leave type."),
             _param(
                 "half_day",
                 "body",
                 "For a one-day request: take only the morning or the afternoon off.",
                 enum=["beginning_of_day", "end_of_day"],
             ),
-            _param("description", "body", "A note for the approver."),
+            _note("description", "body", "A note for the approver."),
         ),
         _call(
             "approve_time_off_request",
@@ -360,7 +386,7 @@ def _actions() -> list[dict[str, Any]]:
             "POST",
             "timeoff/leaves/approve",
             "time_off",
-            _param("id", "body", "The id of the time-off request to approve.", required=True),
+            _id("id", "body", "The id of the time-off request to approve.", required=True),
         ),
         _call(
             "reject_time_off_request",
@@ -369,8 +395,8 @@ def _actions() -> list[dict[str, Any]]:
             "POST",
             "timeoff/leaves/reject",
             "time_off",
-            _param("id", "body", "The id of the time-off request to reject.", required=True),
-            _param("reason", "body", "Why the request is rejected; the employee sees it."),
+            _id("id", "body", "The id of the time-off request to reject.", required=True),
+            _note("reason", "body", "Why the request is rejected; the employee sees it."),
         ),
         _call(
             "cancel_time_off_request",
@@ -411,7 +437,7 @@ def _actions() -> list[dict[str, Any]]:
             "POST",
             "attendance/shifts/clock_in",
             "time_tracking",
-            _param(
+            _id(
                 "employee_id",
                 "body",
                 "The employee clocking in; required with a company token, defaults to the signed-in employee.",
@@ -423,7 +449,7 @@ def _actions() -> list[dict[str, Any]]:
                 format="date-time",
                 from_context="now",
             ),
-            _param("observations", "body", "A note on the shift."),
+            _note("observations", "body", "A note on the shift."),
             _param(
                 "location_type",
                 "body",
@@ -438,7 +464,7 @@ def _actions() -> list[dict[str, Any]]:
             "POST",
             "attendance/shifts/clock_out",
             "time_tracking",
-            _param(
+            _id(
                 "employee_id",
                 "body",
                 "The employee clocking out; required with a company token, defaults to the signed-in employee.",
@@ -450,7 +476,7 @@ def _actions() -> list[dict[str, Any]]:
                 format="date-time",
                 from_context="now",
             ),
-            _param("observations", "body", "A note on the shift."),
+            _note("observations", "body", "A note on the shift."),
         ),
         # --- recruitment -----------------------------------------------------------------------------------
         _list(
@@ -474,8 +500,10 @@ def _actions() -> list[dict[str, Any]]:
             "ats/candidates",
             "recruitment",
             _ids("candidate"),
-            _param("emails", "query", "Only candidates with one of these emails.", type="array"),
             _param(
+                "emails", "query", "Only candidates with one of these emails.", type="array", max_length=254
+            ),
+            _id(
                 "job_posting_ids",
                 "query",
                 "Only candidates who applied to these job postings (job posting ids).",
@@ -494,7 +522,9 @@ def _actions() -> list[dict[str, Any]]:
             _company_id("candidate"),
             _param("email", "body", "Email.", format="email"),
             _param("phone_number", "body", "Phone number."),
-            _param("personal_url", "body", "A link to the candidate's profile or portfolio."),
+            _param(
+                "personal_url", "body", "A link to the candidate's profile or portfolio.", max_length=2048
+            ),
             _param("gender", "body", "Gender.", enum=["female", "male", "other", "unanswered"]),
             _param("talent_pool", "body", "true: keep the candidate in the talent pool.", type="boolean"),
             _param("source", "body", "Where the candidate came from (e.g. referral)."),
@@ -507,8 +537,8 @@ def _actions() -> list[dict[str, Any]]:
             "ats/applications",
             "recruitment",
             _ids("application"),
-            _param("ats_job_posting_id", "query", "Only applications to this job posting (its id)."),
-            _param(
+            _id("ats_job_posting_id", "query", "Only applications to this job posting (its id)."),
+            _id(
                 "ats_candidate_ids",
                 "query",
                 "Only applications of these candidates (candidate ids).",

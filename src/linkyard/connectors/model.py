@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal, Self
 
+from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from linkyard.connectors.pagination import NoPagination, Pagination
@@ -72,12 +73,20 @@ class Action(_Frozen):
 
     def input_schema(self) -> dict[str, Any]:
         """A flat JSON schema whose property names are the parameter names (StackOne's `to_openai()` keeps
-        only `type`, `description`, `enum` and one level of `items`, so nothing nests deeper)."""
+        only `type`, `description`, `enum` and one level of `items`, so nothing nests deeper). Every string,
+        array and number in it is bounded, and `build_request` checks arguments against it."""
         return {
             "type": "object",
             "properties": {p.name: p.json_schema() for p in self.all_parameters},
             "required": [p.name for p in self.all_parameters if p.required],
         }
+
+    @cached_property
+    def input_validator(self) -> Draft202012Validator:
+        """A JSON Schema validator of `input_schema()`, built once per action."""
+        schema = self.input_schema()
+        Draft202012Validator.check_schema(schema)
+        return Draft202012Validator(schema)
 
     def missing_scopes(self, granted: Iterable[str] | None) -> tuple[str, ...]:
         """Required scopes not in `granted`; `None` means unrestricted (Factorial granted the app's scopes)."""

@@ -79,6 +79,8 @@ class FactorialCursor(BaseModel):
                     f"How many items to return, from 1 to {self.max_page_size} "
                     f"(default {self.default_page_size})."
                 ),
+                minimum=1,
+                maximum=self.max_page_size,
             ),
             Parameter(
                 name="next",
@@ -87,13 +89,12 @@ class FactorialCursor(BaseModel):
                     "The `next` value of the previous page, to fetch the page after it; leave it out for "
                     "the first page and send the same filters again."
                 ),
+                max_length=MAX_CURSOR_LENGTH,
             ),
         )
 
     def query(self, action_id: str, arguments: Mapping[str, Any]) -> list[tuple[str, str]]:
-        page_size = arguments.get("page_size", self.default_page_size)
-        if not 1 <= page_size <= self.max_page_size:
-            raise ArgumentError("page_size", f"must be between 1 and {self.max_page_size}")
+        page_size = arguments.get("page_size", self.default_page_size)  # within bounds: the schema said so
         pairs = [("limit", str(page_size))]
         cursor = arguments.get("next")
         if cursor is not None:

@@ -1,22 +1,31 @@
-"""One argument of an action: where it goes, its flat JSON-schema type, and how a caller's value is coerced."""
+"""One argument of an action: where it goes, its flat JSON schema (type and bounds), and how a caller's value is
+coerced before the schema checks it (`linkyard.connectors.checks`)."""
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Location = Literal["path", "query", "body"]
 ParameterType = Literal["string", "integer", "number", "boolean", "array"]
 Format = Literal["date", "date-time", "email"]
 ContextValue = Literal["company_id", "now"]
 
+DEFAULT_MAX_LENGTH = 255
+"""The longest string a parameter takes unless it says otherwise: every string is bounded."""
+DEFAULT_MAX_ITEMS = 100
+"""The most items an array parameter takes unless it says otherwise (a page holds at most 100)."""
+FORMAT_MAX_LENGTH: Mapping[Format, int] = {"date": 10, "date-time": 40, "email": 254}
+
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
 
@@ -28,6 +37,26 @@ class ArgumentError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class TextPattern(BaseModel):
+    """A regular expression a string must match (the schema's `pattern`) and what it means in words: an error
+    says the words, never the expression or the value."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    regex: str = Field(min_length=1)
+    meaning: str = Field(min_length=1)
+    """Completes "must be ...", e.g. "an id: 1 to 19 digits"."""
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, regex: str) -> str:
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return regex
 
 
 class Parameter(BaseModel):
@@ -47,11 +76,32 @@ class Parameter(BaseModel):
     """A path parameter the provider also wants in the JSON body (Factorial's `PUT` repeats the `id`)."""
     from_context: ContextValue | None = None
     """Filled from the call's context (the linked company, the current time) when the caller leaves it out."""
+    max_length: int | None = Field(None, ge=1, le=100_000)
+    """The longest string (for an array, the longest item); by default what `format` allows, or 255."""
+    pattern: TextPattern | None = None
+    """What a string (for an array, each item) must look like, e.g. a provider's id."""
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    """Integers and numbers declare both: every number is bounded."""
+    max_items: int | None = Field(None, ge=1, le=10_000)
+    """The most items of an array; by default 100."""
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        textual = self.type in ("string", "array")
+        numeric = self.type in ("integer", "number")
         if self.location == "path" and not (self.required and self.type in ("string", "integer")):
             raise ValueError(f"path parameter {self.name} must be a required string or integer")
+        if (self.max_length is not None or self.pattern is not None) and not textual:
+            raise ValueError(f"{self.name}: max_length and pattern are for strings and arrays")
+        if numeric != (self.minimum is not None and self.maximum is not None):
+            raise ValueError(
+                f"{self.name}: integers and numbers declare a minimum and a maximum, nothing else"
+            )
+        if numeric and self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError(f"{self.name}: minimum is above maximum")
+        if self.max_items is not None and self.type != "array":
+            raise ValueError(f"{self.name}: max_items is for arrays")
         if self.also_in_body and self.location != "path":
             raise ValueError(f"{self.name}: also_in_body is for path parameters")
         if self.enum is not None and (not self.enum or self.type not in ("string", "array")):
@@ -63,18 +113,34 @@ class Parameter(BaseModel):
         return self
 
     def json_schema(self) -> dict[str, Any]:
-        """The property's schema: only keys that survive StackOne's `to_openai()` (plus `format`)."""
+        """The property's schema, one level deep: the `type`, `description`, `enum` and `items` that StackOne's
+        `to_openai()` keeps, then the bounds the platform enforces (`pattern`, `maxLength`, `maxItems`,
+        `minimum`, `maximum`), which clients that read full JSON schemas (MCP's) see too."""
         schema: dict[str, Any] = {"type": self.type, "description": self.description}
         if self.type == "array":
-            items: dict[str, Any] = {"type": "string"}
-            if self.enum is not None:
-                items["enum"] = list(self.enum)
-            schema["items"] = items
-        elif self.enum is not None:
-            schema["enum"] = list(self.enum)
+            schema["items"] = {"type": "string", **self._text_bounds()}
+            schema["maxItems"] = self.max_items or DEFAULT_MAX_ITEMS
+        elif self.type == "string":
+            schema.update(self._text_bounds())
+        elif self.minimum is not None and self.maximum is not None:
+            schema["minimum"] = self.minimum
+            schema["maximum"] = self.maximum
         if self.format is not None:
             schema["format"] = self.format
         return schema
+
+    def _text_bounds(self) -> dict[str, Any]:
+        """A string's bounds: a closed list of values needs no more; otherwise a pattern and a length."""
+        if self.enum is not None:
+            return {"enum": list(self.enum)}
+        bounds: dict[str, Any] = {}
+        if self.pattern is not None:
+            bounds["pattern"] = self.pattern.regex
+        default = (
+            FORMAT_MAX_LENGTH.get(self.format, DEFAULT_MAX_LENGTH) if self.format else DEFAULT_MAX_LENGTH
+        )
+        bounds["maxLength"] = self.max_length or default
+        return bounds
 
     def coerce(self, value: object) -> Any:
         """The JSON value to send for `value`: SDKs and language models send `"5"`, `"true"` or `"a,b"`."""
@@ -95,15 +161,28 @@ class Parameter(BaseModel):
 
     def _string(self, value: object) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # ids typed as numbers by a model or a script
+            value = self._digits(value)  # ids typed as numbers by a model or a script
         if not isinstance(value, str):
             raise self._fail("must be a string")
         if self.location == "path" and value.strip() in ("", ".", ".."):
             raise self._fail("must not be empty")
+        self._check_plain(value)
         if self.format is not None:
             value = self._formatted(value.strip())
-        self._check_enum(value)
         return value
+
+    def _digits(self, number: int) -> str:
+        try:
+            return str(number)
+        except ValueError:  # more digits than str() writes (4,300): longer than any string here may be
+            raise self._fail("is too long") from None
+
+    def _check_plain(self, value: str) -> None:
+        """Values that travel in the URL, and values of a fixed form, carry no control characters (free text in
+        a body may hold line breaks). This also keeps `"7\\n"` from an id: a pattern's `$` matches before a
+        final newline in Python."""
+        if (self.location != "body" or self.pattern is not None) and _CONTROL.search(value):
+            raise self._fail("must not contain control characters")
 
     def _formatted(self, value: str) -> str:
         if self.format == "date":
@@ -123,10 +202,6 @@ class Parameter(BaseModel):
             raise self._fail("must be an email address")
         return value
 
-    def _check_enum(self, value: str) -> None:
-        if self.enum is not None and value not in self.enum:
-            raise self._fail(f"must be one of: {', '.join(self.enum)}")
-
     def _integer(self, value: object) -> int:
         if isinstance(value, bool):
             raise self._fail("must be an integer")
@@ -135,7 +210,10 @@ class Parameter(BaseModel):
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, str) and _INTEGER.match(value.strip()):
-            return int(value.strip())
+            try:
+                return int(value.strip())
+            except ValueError:  # longer than int() converts (4,300 digits): far outside any range anyway
+                raise self._fail(f"must be between {self.minimum} and {self.maximum}") from None
         raise self._fail("must be an integer")
 
     def _number(self, value: object) -> int | float:
@@ -178,9 +256,9 @@ class Parameter(BaseModel):
         out: list[str] = []
         for item in items:
             if isinstance(item, int) and not isinstance(item, bool):
-                item = str(item)
+                item = self._digits(item)
             if not isinstance(item, str):
                 raise self._fail("must be a list of strings (or one comma-separated string)")
-            self._check_enum(item)
+            self._check_plain(item)
             out.append(item)
         return out

@@ -4,6 +4,7 @@ It imports nothing from the rest of Linkyard, so tests cannot pass because both 
 """
 
 from .app import create_app
+from .control_access import ControlExposed, is_loopback
 from .state import World
 
-__all__ = ["World", "create_app"]
+__all__ = ["ControlExposed", "World", "create_app", "is_loopback"]

@@ -1,6 +1,7 @@
 """The control API under `/_emulator/`: what tests and benchmarks use to set the emulator up and observe it.
 
-Not part of Factorial. JSON in, JSON out. Every request body is validated in full before anything changes: a
+Not part of Factorial, and powerful (it mints API keys and shows client secrets): `control_access` decides who
+may call it. JSON in, JSON out. Every request body is validated in full before anything changes: a
 body that is not JSON gets 400, a wrong field, type or value 422, an unknown company 404, always as
 `{"errors": {"<field>": ["<message>", ...]}}` (`base` for the body as a whole) and with the world untouched.
 """
@@ -20,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from .control_access import ControlAccess
 from .seed import describe_company, seed_company, seed_world
 from .state import ApiKey, Fault, PkceMode, Rotation, World, timestamp
 from .tokens import SCOPES, create_application, revoke_company_tokens, revoke_token
@@ -29,6 +31,9 @@ PREFIX = "/_emulator"
 DEFAULT_SEED = 42
 DEFAULT_EMPLOYEES = 100
 MAX_EMPLOYEES = 100_000
+# Bounds that keep the world's arithmetic (datetimes, JSON's 64-bit integers) valid whatever a caller sends.
+MAX_SECONDS = 100 * 366 * 86400  # a century: any token lifetime or clock jump a test could want
+MAX_INT = 2**63 - 1
 
 Body = TypeVar("Body", bound=BaseModel)
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -75,15 +80,19 @@ def _method(value: str) -> str:
     return value.upper()
 
 
+Seed = Annotated[int, Field(ge=0, le=MAX_INT)]
+Seconds = Annotated[int, Field(ge=1, le=MAX_SECONDS)]
+
+
 class ResetBody(_Body):
-    seed: int | None = None
+    seed: Seed | None = None
     employees: int | None = Field(default=None, ge=1, le=MAX_EMPLOYEES)
 
 
 class CompanyBody(_Body):
     name: str = Field(min_length=1, max_length=200)
     employees: int = Field(ge=1, le=MAX_EMPLOYEES)
-    seed: int | None = None
+    seed: Seed | None = None
 
 
 class ApplicationBody(_Body):
@@ -99,7 +108,7 @@ class ApiKeyBody(_Body):
 
 
 class ClockBody(_Body):
-    advance_seconds: float = Field(ge=0)
+    advance_seconds: float = Field(ge=0, le=MAX_SECONDS)
 
 
 class RevokeBody(_Body):
@@ -110,26 +119,26 @@ class RevokeBody(_Body):
 class SettingsBody(_Body):
     """A partial update of `state.Settings`: only the keys sent change (`null` where a setting allows it)."""
 
-    access_token_ttl: int = Field(default=3600, ge=1)
-    refresh_token_ttl: int = Field(default=604800, ge=1)
-    code_ttl: int = Field(default=600, ge=1)
+    access_token_ttl: Seconds = 3600
+    refresh_token_ttl: Seconds = 604800
+    code_ttl: Seconds = 600
     rotation: Rotation = "strict"
     pkce: PkceMode = "optional"
     latency_ms: int = Field(default=0, ge=0, le=600_000)
     token_latency_ms: int = Field(default=0, ge=0, le=600_000)
-    rate_limit_post_per_minute: int | None = Field(default=200, ge=1)
-    rate_limit_get_per_minute: int | None = Field(default=None, ge=1)
-    webhook_max_attempts: int = Field(default=20, ge=1)
-    webhook_retry_base_seconds: float = Field(default=60.0, ge=0)
-    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    rate_limit_post_per_minute: int | None = Field(default=200, ge=1, le=MAX_INT)
+    rate_limit_get_per_minute: int | None = Field(default=None, ge=1, le=MAX_INT)
+    webhook_max_attempts: int = Field(default=20, ge=1, le=1000)
+    webhook_retry_base_seconds: float = Field(default=60.0, ge=0, le=MAX_SECONDS)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=3600)
 
 
 class FaultBody(_Body):
     method: Annotated[str, AfterValidator(_method)] = Field(min_length=1)
     path: str = Field(min_length=1)
     status: int | None = Field(default=None, ge=100, le=599)
-    times: int = Field(default=1, ge=1)
-    retry_after: int | None = Field(default=None, ge=0)
+    times: int = Field(default=1, ge=1, le=MAX_INT)
+    retry_after: int | None = Field(default=None, ge=0, le=MAX_SECONDS)
     delay_ms: int = Field(default=0, ge=0, le=600_000)
     body: Any = None
 
@@ -151,8 +160,11 @@ async def _parse(request: Request, model: type[Body]) -> Body:
         raise ControlError(400 if invalid_json else 422, _validation_errors(exc)) from None
 
 
-def _handled(endpoint: Endpoint) -> Endpoint:
+def _handled(endpoint: Endpoint, access: ControlAccess) -> Endpoint:
     async def wrapper(request: Request) -> Response:
+        refusal = access.refusal(request)
+        if refusal is not None:
+            return refusal
         try:
             return await endpoint(request)
         except ControlError as exc:
@@ -182,13 +194,20 @@ def new_api_key(world: World, company_id: int) -> str:
 
 
 def control_routes(
-    world: World, webhooks: WebhookDispatcher, *, seed: int | None = None, employees: int | None = None
+    world: World,
+    webhooks: WebhookDispatcher,
+    *,
+    seed: int | None = None,
+    employees: int | None = None,
+    token: str | None = None,
 ) -> list[BaseRoute]:
     """The `/_emulator/` routes.
 
     `seed` and `employees` are what `reset` restores by default: pass the ones the world was seeded with. Without
-    them the seed falls back to 42 and the employee count to the size of the company seeded so far.
+    them the seed falls back to 42 and the employee count to the size of the company seeded so far. With a
+    `token`, every call needs it as a bearer token (401 otherwise); without one, only loopback callers get in.
     """
+    access = ControlAccess(token)
     first = next(iter(world.companies.values()), None)
     default_seed = DEFAULT_SEED if seed is None else seed
     if employees is not None:
@@ -314,7 +333,7 @@ def control_routes(
         return JSONResponse(world.stats.as_json())
 
     def route(path: str, endpoint: Endpoint, method: str) -> Route:
-        return Route(f"{PREFIX}/{path}", _handled(endpoint), methods=[method])
+        return Route(f"{PREFIX}/{path}", _handled(endpoint, access), methods=[method])
 
     return [
         route("reset", reset, "POST"),

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 from .errors import invalid
+from .query import MAX_ID, parse_id
 from .state import Row
 
 MAX_LIMIT = 100
-_row_id = itemgetter("id")
+
+
+RowKey = tuple[int, int | str]
+
+
+def _row_key(row: Row) -> RowKey:
+    """Ids in order; computed lists (a credential's `company_1`) have text ids, which sort after every number."""
+    row_id = row["id"]
+    return (0, row_id) if type(row_id) is int else (1, str(row_id))
 
 
 def encode_cursor(row_id: int) -> str:
@@ -25,24 +32,31 @@ def encode_cursor(row_id: int) -> str:
 def decode_cursor(field: str, cursor: str) -> int:
     """Accept the base64 form Factorial emits, and a bare decimal id as its docs sometimes show."""
     text = cursor.strip()
-    if text.isdigit():
-        return int(text)
+    row_id = parse_id(text)
+    if row_id is not None:
+        return row_id
     try:
         decoded = base64.b64decode(text, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, and non-ASCII text
         raise invalid(field, "is not a valid cursor") from None
-    if not decoded.isdigit():
+    row_id = parse_id(decoded)
+    if row_id is None:
         raise invalid(field, "is not a valid cursor")
-    return int(decoded)
+    return row_id
 
 
 def _positive_int(params: Mapping[str, str], field: str) -> int | None:
+    """A positive integer parameter; one beyond 64 bits counts as the largest (a page past the end, or the
+    `limit` cap), as Rails' `to_i` followed by a bound would have it."""
     raw = params.get(field)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()):
         raise invalid(field, "must be a positive integer")
-    return int(raw)
+    value = parse_id(raw)
+    if value == 0:
+        raise invalid(field, "must be a positive integer")
+    return MAX_ID if value is None else value
 
 
 @dataclass(frozen=True)
@@ -74,10 +88,12 @@ def paginate(rows: list[Row], params: Mapping[str, str]) -> Page:
         )
     after, before = params.get("after_id"), params.get("before_id")
     if after:
-        start = bisect_right(rows, decode_cursor("after_id", after), key=_row_id)
+        after_key: RowKey = (0, decode_cursor("after_id", after))
+        start = bisect_right(rows, after_key, key=_row_key)
         end = min(start + limit, total)
     elif before:
-        end = bisect_left(rows, decode_cursor("before_id", before), key=_row_id)
+        before_key: RowKey = (0, decode_cursor("before_id", before))
+        end = bisect_left(rows, before_key, key=_row_key)
         start = max(0, end - limit)
     else:
         start, end = 0, min(limit, total)

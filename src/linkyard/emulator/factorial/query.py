@@ -15,20 +15,41 @@ from .state import Row
 
 Predicate = Callable[[Row], bool]
 
+MAX_ID = 2**63 - 1
+"""Factorial's ids are Rails bigint keys: a larger number names no row, whatever its form."""
+
 
 def values(params: QueryParams, name: str) -> list[str]:
     """Rails arrays (`ids[]=1&ids[]=2`) and plain repeated parameters (`ids=1&ids=2`) alike."""
     return params.getlist(f"{name}[]") + params.getlist(name)
 
 
+def parse_id(text: str) -> int | None:
+    """The id `text` spells in ASCII digits, or None: not digits (`"abc"`, `"-1"`, `"²"`), or beyond `MAX_ID`.
+
+    The length is checked before converting, so a 5,000-digit id costs nothing (and never reaches `int()`'s
+    limit on long strings).
+    """
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_ID)):
+        return None
+    value = int(digits)
+    return value if value <= MAX_ID else None
+
+
 def parse_ids(name: str, raw: list[str]) -> set[int]:
+    """A filter's ids; anything but digits is a 422. An id beyond `MAX_ID` matches nothing, as in Rails."""
     out: set[int] = set()
     for item in raw:
         for part in item.split(","):
             part = part.strip()
-            if not part.isdigit():
+            if not (part.isascii() and part.isdigit()):
                 raise invalid(name, "must be a list of ids")
-            out.add(int(part))
+            value = parse_id(part)
+            if value is not None:
+                out.add(value)
     return out
 
 

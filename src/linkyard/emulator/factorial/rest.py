@@ -16,7 +16,7 @@ from .caller import Caller, resolve_caller
 from .errors import ApiError, forbidden, not_found
 from .oauth import principal_for_access_token
 from .pagination import paginate
-from .query import parse_ids
+from .query import parse_id, parse_ids
 from .resources import Resource, build_resources
 from .serialize import FastJSONResponse, to_json
 from .state import Principal, Row, World
@@ -105,7 +105,11 @@ class RestApi:
         params = request.path_params
         path = f"{params['namespace']}/{params['name']}"
         world.stats.api_requests += 1
-        route = f"{path}/{{id}}" if tail.isdigit() else f"{path}/{tail}" if tail else path
+        resource = self.resources.get(path)
+        # An action's name labels its route; anything else after the resource is an id, well-formed or not
+        # (so that hostile paths do not each add a counter).
+        is_action = resource is not None and tail in resource.actions
+        route = f"{path}/{tail}" if is_action else f"{path}/{{id}}" if tail else path
         world.stats.requests_by_route[f"{request.method} {route}"] += 1
         string_ids = uses_string_ids(params["version"])
         principal = self._authenticate(request)
@@ -116,7 +120,6 @@ class RestApi:
                 ["Unauthorized: missing, invalid, expired or revoked credentials"],
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
-        resource = self.resources.get(path)
         if resource is None:
             raise not_found(f"Unknown resource {path[:60]!r}")
         if not caller.principal.has_scope(resource.scope):
@@ -154,9 +157,11 @@ class RestApi:
         window.append(now)
 
     def _find(self, caller: Caller, resource: Resource, tail: str) -> Row:
-        if not tail.isdigit() or resource.listing is not None:
+        """The row `tail` names, or Factorial's 404: for an unknown id and for anything that is not an id."""
+        row_id = parse_id(tail)
+        if row_id is None or resource.listing is not None:
             raise not_found()
-        row = caller.world.table(resource.path).get(caller.company_id, int(tail))
+        row = caller.world.table(resource.path).get(caller.company_id, row_id)
         if row is None or (resource.visible is not None and not resource.visible(caller, row)):
             raise not_found()
         return row

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..caller import Caller
+from ..query import MAX_ID
 from ..state import Row, timestamp
 from .bodies import Body, apply_fields, parse_body, require_admin, require_employee, touch
 
@@ -17,9 +18,10 @@ class ContractVersionWrite(Body):
     starts_on: date | None = None
     ends_on: date | None = None
     job_title: str | None = None
-    salary_amount: int | None = Field(None, ge=0)
+    # Stored and sent back, so bounded like Factorial's integer columns (JSON encoders stop at 64 bits).
+    salary_amount: int | None = Field(None, ge=0, le=MAX_ID)
     salary_frequency: Literal["yearly", "monthly", "weekly", "daily", "hourly"] | None = None
-    working_hours: int | None = Field(None, ge=0)
+    working_hours: int | None = Field(None, ge=0, le=MAX_ID)
     working_hours_frequency: str | None = None
     working_week_days: str | None = None
     has_trial_period: bool | None = None
