@@ -162,4 +162,6 @@ async def test_a_sweep_deletes_signed_out_dashboard_sessions_once_they_would_hav
     swept = await sweep_storage(store, retention=RETENTION)
 
     assert swept.ended_dashboard_sessions == 1
-    assert await store.dashboard_sessions.has_ended("session-ending-later"), "a live sign-out is still refused"
+    assert await store.dashboard_sessions.has_ended("session-ending-later"), (
+        "a live sign-out is still refused"
+    )
