@@ -65,9 +65,10 @@ def refuse_credentials_in_query(request: Request) -> None:
 async def authenticated_project(request: Request) -> Project:
     """The project whose live API key the request carries; 401 otherwise, 400 for a key in the URL.
 
-    The lookup is served from the store's read cache (keys found in the last 5 s; a revocation through this
-    process evicts at once, one elsewhere is seen within 5 s). The platform is taken from the app, not as a
-    sub-dependency: FastAPI's dependency solving is the largest cost of a request after the provider's answer.
+    The lookup is served from the store's read cache (keys found in the last 5 s; a revocation anywhere evicts
+    the key from every process's cache as soon as it is told, see `linkyard.store.read_cache`). The platform
+    is taken from the app, not as a sub-dependency: FastAPI's dependency solving is the largest cost of a
+    request after the provider's answer.
     The project is kept in the request's scope: a route that checks the key before reading its body
     (`KeyFirstRoute`) and the route's dependency then look it up once.
     """

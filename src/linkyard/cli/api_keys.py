@@ -65,7 +65,11 @@ def revoke(
     project: str = project_option(),
     as_json: bool = json_option(),
 ) -> None:
-    """Revoke an API key at once: its next request is refused (401)."""
+    """Revoke an API key: every running server, each worker and host, refuses its next request (401).
+
+    The servers are told when the revocation commits (PostgreSQL: a NOTIFY, delivered within a network hop;
+    SQLite: before this command returns), so no cached copy of the key outlives it.
+    """
     from linkyard.domain import ApiKey
     from linkyard.services.projects import revoke_api_key
     from linkyard.services.views import api_key_view
@@ -78,4 +82,4 @@ def revoke(
     if as_json:
         print_json(api_key_view(key))
         return
-    console().print(f"API key {key.id} ({key.name}) revoked.")
+    console().print(f"API key {key.id} ({key.name}) revoked: every running server now refuses it (401).")

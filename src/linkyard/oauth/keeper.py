@@ -16,9 +16,10 @@ has) are terminal too (security item 24): re-read under the lock, then the accou
 (`credentials_unreadable`), logged once by the worker that moved it there, and every call answers 412.
 
 Caching: decrypted tokens and the account's status are kept in memory per (project, account) and re-read from
-the database at least every `revalidate_after` (5 s by default). So the hot path costs no database access, and
-an account unlinked, suspended or put in error by another process keeps working here for at most that long
-(plus one call in flight); in this process, call `forget()` after such a change and it takes effect at once.
+the database at least every `revalidate_after` (5 s by default), so the hot path costs no database access. This
+cache is not what refuses a suspended or unlinked account: `run_action` reads the account through the store's
+read cache first, which every process's change evicts at once (`linkyard.store.read_cache`). In this process,
+call `forget()` after such a change so that the token is not kept either.
 """
 
 from __future__ import annotations

@@ -51,15 +51,18 @@ async def open_platform(
     """Build the platform for the length of the block (the API's lifespan, one CLI command), then close it.
 
     Without `store`, the database of `settings` is opened (`open_store` migrates it and refuses to start
-    without a valid encryption key) and closed again; a given store is left open. Refreshes still in flight
-    finish before the provider client closes.
+    without a valid encryption key) and closed again; a given store is left open. For the length of the block
+    the store hears other processes' changes (on PostgreSQL, a LISTEN connection), so that a key revoked or an
+    account suspended elsewhere is refused here at once. Refreshes still in flight finish before the provider
+    client closes.
     """
     chosen: Clock = clock or (store.clock if store is not None else utc_now)
     opened = store if store is not None else await open_store(settings, clock=chosen)
     provider = ProviderClient(transport=provider_transport, clock=chosen)
     keeper = TokenKeeper(opened, provider, chosen, sandbox_url=sandbox_url(settings, "factorialhr"))
     try:
-        yield Platform(store=opened, settings=settings, provider=provider, keeper=keeper, clock=chosen)
+        async with opened.follow_changes():
+            yield Platform(store=opened, settings=settings, provider=provider, keeper=keeper, clock=chosen)
     finally:
         try:
             await keeper.aclose()

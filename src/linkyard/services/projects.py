@@ -69,5 +69,6 @@ async def list_api_keys(store: Store, project_id: str) -> list[ApiKey]:
 
 
 async def revoke_api_key(store: Store, project_id: str, key_id: str) -> ApiKey:
-    """Revoke at once: the next request with the key is a 401."""
+    """Revoke: the next request with the key is a 401 in every process that serves the database, as soon as it
+    hears of the change (see `linkyard.store.read_cache`)."""
     return await store.api_keys.revoke(project_id, key_id)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from linkyard.domain import Account, AccountStatus, Clock, ProviderAccount, StatusReason, TokenSet, new_id
 from linkyard.errors import Conflict, NotFound, StoreError
+from linkyard.store.changes import Change
 from linkyard.store.crypto import KeyRing
 from linkyard.store.database import Database
 from linkyard.store.tables import ACCESS_TOKEN, REFRESH_TOKEN, accounts, connector_profiles, credentials
@@ -165,6 +166,7 @@ class AccountRepository:
                 await conn.execute(update(accounts).where(accounts.c.id == target_id).values(values))
             assert target_id is not None
             await self._write_credentials(conn, project_id, target_id, token, now)
+            await self._db.announce(conn, Change("account", project_id, target_id))
             row = (await conn.execute(select(accounts).where(accounts.c.id == target_id))).one()
         return account_from_row(row._mapping), created
 
@@ -229,6 +231,8 @@ class AccountRepository:
         """Delete an account and its credentials (revoke the token at the provider before or after)."""
         async with self._db.write() as conn:
             result = await conn.execute(delete(accounts).where(*self._scope(project_id, account_id)))
+            if result.rowcount:
+                await self._db.announce(conn, Change("account", project_id, account_id))
         if result.rowcount == 0:
             raise NotFound("account not found")
 
@@ -238,6 +242,8 @@ class AccountRepository:
         )
         async with self._db.write() as conn:
             row = (await conn.execute(statement)).first()
+            if row is not None:
+                await self._db.announce(conn, Change("account", project_id, account_id))
         if row is None:
             raise NotFound("account not found")
         return account_from_row(row._mapping)

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, update
 
 from linkyard.domain import ApiKey, Clock, Project, new_id
 from linkyard.errors import NotFound
+from linkyard.store.changes import Change
 from linkyard.store.database import Database
 from linkyard.store.digests import digest, digests_match, new_secret
 from linkyard.store.projects import project_from_row
@@ -65,14 +66,17 @@ class ApiKeyRepository:
         return [api_key_from_row(row._mapping) for row in rows]
 
     async def revoke(self, project_id: str, key_id: str) -> ApiKey:
-        """Revoke a key at once; revoking twice keeps the first revocation time."""
+        """Revoke a key: every process refuses it once it hears of the change (see `linkyard.store.read_cache`);
+        revoking twice keeps the first revocation time."""
         scope = (api_keys.c.id == key_id) & (api_keys.c.project_id == project_id)
         async with self._db.write() as conn:
-            await conn.execute(
+            revoked = await conn.execute(
                 update(api_keys)
                 .where(scope, api_keys.c.revoked_at.is_(None))
                 .values(revoked_at=self._clock())
             )
+            if revoked.rowcount:
+                await self._db.announce(conn, Change("api_keys", project_id))
             row = (await conn.execute(select(api_keys).where(scope))).first()
         if row is None:
             raise NotFound("API key not found")

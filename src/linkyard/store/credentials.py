@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from linkyard.domain import AccountStatus, Clock, TokenFacts, TokenSet
 from linkyard.errors import CredentialsWiped, DecryptionFailed, NotFound, StoreError
 from linkyard.store.accounts import credential_values, status_values
+from linkyard.store.changes import Change
 from linkyard.store.crypto import KeyRing
 from linkyard.store.database import Database
 from linkyard.store.tables import ACCESS_TOKEN, REFRESH_TOKEN, accounts, credentials
@@ -47,6 +48,7 @@ class HeldCredentials:
 
     def __init__(
         self,
+        database: Database,
         conn: AsyncConnection,
         keyring: KeyRing,
         clock: Clock,
@@ -54,6 +56,7 @@ class HeldCredentials:
         account_id: str,
         row: Mapping[Any, Any],
     ) -> None:
+        self._db = database
         self._conn = conn
         self._keyring = keyring
         self._clock = clock
@@ -140,7 +143,10 @@ class HeldCredentials:
         result = await self._conn.execute(
             statement.values(status_values(status, reason_code, description, self._clock()))
         )
-        return bool(result.rowcount == 1)
+        changed = bool(result.rowcount == 1)
+        if changed:
+            await self._db.announce(self._conn, Change("account", self.project_id, self.account_id))
+        return changed
 
     def _scope(self) -> tuple[Any, ...]:
         return (credentials.c.account_id == self.account_id, credentials.c.project_id == self.project_id)
@@ -236,7 +242,9 @@ class CredentialRepository:
             row = (await conn.execute(statement)).first()
             if row is None:
                 raise NotFound("account not found")
-            held = HeldCredentials(conn, self._keyring, self._clock, project_id, account_id, row._mapping)
+            held = HeldCredentials(
+                self._db, conn, self._keyring, self._clock, project_id, account_id, row._mapping
+            )
             try:
                 yield held
             finally:

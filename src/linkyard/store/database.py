@@ -1,4 +1,4 @@
-"""Engines and transactions: one place that knows how each backend begins, locks and fails."""
+"""Engines and transactions: one place that knows how each backend begins, locks, fails and announces changes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from linkyard.config import DatabaseUrls
 from linkyard.errors import Conflict, StoreError
+from linkyard.store.changes import Change, ChangeFeed
 
 # Seconds a SQLite connection waits for another's write lock before giving up.
 SQLITE_BUSY_TIMEOUT = 30.0
@@ -86,11 +87,24 @@ def create_migration_engine(urls: DatabaseUrls) -> Engine:
 
 
 class Database:
-    """An async engine with read and write transactions; driver errors leave as `StoreError` / `Conflict`."""
+    """An async engine with read and write transactions; driver errors leave as `StoreError` / `Conflict`.
 
-    def __init__(self, engine: AsyncEngine, backend: Literal["sqlite", "postgresql"]) -> None:
+    A write that changes rows the read caches hold says so with `announce`; `changes` (the backend's feed)
+    then tells every process (see `linkyard.store.changes`).
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        backend: Literal["sqlite", "postgresql"],
+        *,
+        changes: ChangeFeed | None = None,
+    ) -> None:
         self.engine = engine
         self.backend = backend
+        self.changes = changes or ChangeFeed()
+        # The changes announced in each write transaction in progress, settled when it ends.
+        self._announced: dict[AsyncConnection, list[Change]] = {}
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -103,12 +117,33 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction. On SQLite it is `BEGIN IMMEDIATE`: writers queue for the database's write lock
         at the start instead of failing with SQLITE_BUSY when a read turns into a write mid-transaction."""
+        announced: list[Change] = []
+        try:
+            with _translated_errors():
+                async with self.engine.connect() as connection:
+                    if self.backend == "sqlite":
+                        await connection.execution_options(linkyard_begin="IMMEDIATE")
+                    self._announced[connection] = announced
+                    try:
+                        async with connection.begin():
+                            yield connection
+                    finally:
+                        del self._announced[connection]
+        finally:
+            # After the commit (or a failure that may have followed it): over-telling costs a cache miss,
+            # under-telling would serve a revoked key.
+            if announced:
+                self.changes.settle(announced)
+
+    async def announce(self, connection: AsyncConnection, change: Change) -> None:
+        """Say, inside the write transaction of `connection`, that it changes rows the read caches hold."""
+        announced = self._announced.get(connection)
+        if announced is None:
+            raise StoreError("changes are announced inside a write transaction of this database")
         with _translated_errors():
-            async with self.engine.connect() as connection:
-                if self.backend == "sqlite":
-                    await connection.execution_options(linkyard_begin="IMMEDIATE")
-                async with connection.begin():
-                    yield connection
+            await self.changes.publish(connection, change)
+        if change not in announced:
+            announced.append(change)
 
     async def delete_in_batches(
         self, table: Table, condition: ColumnElement[bool], *, batch_size: int
@@ -132,6 +167,7 @@ class Database:
                 return deleted
 
     async def dispose(self) -> None:
+        await self.changes.aclose()
         await self.engine.dispose()
 
 

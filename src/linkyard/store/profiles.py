@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from linkyard.domain import AuthType, Clock, ConnectorProfile, Environment, TokenType, new_id
 from linkyard.errors import Conflict, NotFound
+from linkyard.store.changes import Change
 from linkyard.store.crypto import KeyRing
 from linkyard.store.database import Database
 from linkyard.store.tables import CLIENT_SECRET, accounts, connector_profiles, projects
@@ -113,8 +114,9 @@ class ConnectorProfileRepository:
                 )
             )
             values["is_default"] = is_default or not others
-            if values["is_default"]:
+            if values["is_default"] and others:
                 await self._clear_default(conn, project_id, connector)
+                await self._db.announce(conn, Change("connector_profiles", project_id))
             await conn.execute(insert(connector_profiles).values(values))
         return profile_from_row(values)
 
@@ -196,6 +198,7 @@ class ConnectorProfileRepository:
                     .returning(connector_profiles)
                 )
             ).one()
+            await self._db.announce(conn, Change("connector_profiles", project_id))
         return profile_from_row(row._mapping)
 
     async def delete(self, project_id: str, profile_id: str) -> None:
@@ -211,6 +214,8 @@ class ConnectorProfileRepository:
             result = await conn.execute(
                 delete(connector_profiles).where(*self._scope(project_id, profile_id))
             )
+            if result.rowcount:
+                await self._db.announce(conn, Change("connector_profiles", project_id))
         if result.rowcount == 0:
             raise NotFound("connector profile not found")
 

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select, update
 
 from linkyard.domain import Clock, Project, new_id
 from linkyard.errors import NotFound
+from linkyard.store.changes import Change
 from linkyard.store.database import Database
 from linkyard.store.tables import projects
 
@@ -67,6 +68,8 @@ class ProjectRepository:
         statement = update(projects).where(projects.c.id == project_id).values(changes).returning(projects)
         async with self._db.write() as conn:
             row = (await conn.execute(statement)).first()
+            if row is not None:
+                await self._db.announce(conn, Change("project", project_id))
         if row is None:
             raise NotFound("project not found")
         return project_from_row(row._mapping)
@@ -75,5 +78,7 @@ class ProjectRepository:
         """Delete a project and, by cascade, everything it owns (revoke its accounts' tokens first)."""
         async with self._db.write() as conn:
             result = await conn.execute(delete(projects).where(projects.c.id == project_id))
+            if result.rowcount:
+                await self._db.announce(conn, Change("project", project_id))
         if result.rowcount == 0:
             raise NotFound("project not found")

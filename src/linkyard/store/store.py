@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 
 from linkyard.config import Settings, resolve_database_url
 from linkyard.domain import Clock, utc_now
 from linkyard.errors import KeyRingError
 from linkyard.store.canaries import check_key_ring
+from linkyard.store.change_file import SqliteChangeFeed, change_file_of
+from linkyard.store.change_listener import PostgresChangeFeed
+from linkyard.store.changes import ChangeFeed
 from linkyard.store.connect_sessions import ConnectSessionRepository
 from linkyard.store.credentials import CredentialRepository
 from linkyard.store.crypto import KeyRing
@@ -17,11 +22,11 @@ from linkyard.store.database import Database, create_serving_engine, sqlite_file
 from linkyard.store.files import prepare_sqlite_files
 from linkyard.store.migrate import upgrade_database
 from linkyard.store.oauth_states import OAuthStateRepository
+from linkyard.store.projects import ProjectRepository
 from linkyard.store.read_cache import (
     CachedAccountRepository,
     CachedApiKeyRepository,
     CachedConnectorProfileRepository,
-    CachedProjectRepository,
     ReadCaches,
 )
 
@@ -33,9 +38,10 @@ class Store:
         self.database = database
         self.keyring = keyring
         self.clock = clock
-        # Short-lived read caches for the request hot path; every write through this store evicts at once.
-        self.read_caches = ReadCaches(clock)
-        self.projects = CachedProjectRepository(database, clock, self.read_caches)
+        # Short-lived read caches for the request hot path; every write through any store on this database
+        # evicts what it changed (here at once, elsewhere as the database's change feed delivers it).
+        self.read_caches = ReadCaches(clock, changes=database.changes)
+        self.projects = ProjectRepository(database, clock)
         self.api_keys = CachedApiKeyRepository(database, clock, self.read_caches)
         self.connector_profiles = CachedConnectorProfileRepository(database, keyring, clock, self.read_caches)
         self.connect_sessions = ConnectSessionRepository(database, clock)
@@ -47,6 +53,18 @@ class Store:
     @property
     def backend(self) -> str:
         return self.database.backend
+
+    @property
+    def changes(self) -> ChangeFeed:
+        """The database's change feed: what other processes change reaches this store's caches through it."""
+        return self.database.changes
+
+    @asynccontextmanager
+    async def follow_changes(self) -> AsyncIterator[None]:
+        """Hear other processes' changes for the length of the block: a serving process does (the platform's
+        lifespan); a one-off command need not (on PostgreSQL, its caches then keep nothing)."""
+        async with self.database.changes.follow():
+            yield
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -83,7 +101,15 @@ async def open_store(
     if path is not None:
         prepare_sqlite_files(path)  # 0600 before SQLite first opens it (and its WAL copies the mode)
     await asyncio.to_thread(upgrade_database, urls)
-    database = Database(create_serving_engine(urls), urls.backend)
+    engine = create_serving_engine(urls)
+    changes: ChangeFeed
+    if urls.backend == "postgresql":
+        changes = PostgresChangeFeed.for_engine(engine)
+    elif path is not None:
+        changes = SqliteChangeFeed(change_file_of(path))
+    else:
+        changes = ChangeFeed()  # a database no other process can open
+    database = Database(engine, urls.backend, changes=changes)
     try:
         await check_key_ring(database, keyring, clock)
     except BaseException:
