@@ -1,5 +1,5 @@
-"""Action fixtures: the platform app and the Factorial emulator in-process over real HTTP, with a `Wire` between
-them that records every request the platform sends (and can refuse connections), and a fast retry policy.
+"""Action fixtures: the harness's platform app and Factorial emulator (`tests.harness.platform`), with a `Wire`
+between them that records every request the platform sends (and can refuse connections), and a fast retry policy.
 
 The retry policy's seams are replaced by `FakeTime`: waits are recorded and move a fake monotonic clock, so a
 `Retry-After: 2` costs no real time and the budget is exact. Per-attempt timeouts stay real (the emulator's
@@ -15,21 +15,11 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from starlette.applications import Starlette
 
-from linkyard.api import create_app
-from linkyard.config import Settings
 from linkyard.connectors import get_connector
 from linkyard.connectors.retry import RetryPolicy
-from linkyard.domain import ManualClock
-from linkyard.emulator.factorial import create_app as create_emulator
-from linkyard.emulator.factorial.state import Clock as EmulatorClock
-from linkyard.store import KeyRing, Store, generate_key_entry, open_store
-from tests.api.conftest import FACTORIAL, PUBLIC_URL, Harness, Tenant
-from tests.store.conftest import database_url
-
-__all__ = ["database_url"]
+from tests.harness.platform import FACTORIAL, Harness, Tenant
 
 API = f"/api/{get_connector('factorialhr').api_version}/resources"
 ALL_SCOPES = sorted(get_connector("factorialhr").scope_names)
@@ -53,19 +43,16 @@ class FakeTime:
 
 @dataclass
 class Wire(httpx.AsyncBaseTransport):
-    """The emulator behind an ASGI transport, seen from the platform's side of the wire.
+    """The emulator's transport (`emulator_transport`), seen from the platform's side of the wire.
 
     `attempts` lists every request the platform tried to send, `(method, path)`; `refuse(...)` makes the next
     matching requests fail to connect (nothing reaches the emulator), as a provider that is down would.
     """
 
-    emulator: Starlette
+    _inner: httpx.AsyncBaseTransport
     attempts: list[tuple[str, str]] = field(default_factory=list)
     authorizations: list[str] = field(default_factory=list)
     _refusals: list[list[Any]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._inner = httpx.ASGITransport(app=self.emulator)
 
     def refuse(self, method: str, path: str, times: int = 1) -> None:
         self._refusals.append([method, path, times])
@@ -90,31 +77,6 @@ class Wire(httpx.AsyncBaseTransport):
 
 
 @pytest.fixture
-def backend() -> str:
-    return "sqlite"
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-def keyring() -> KeyRing:
-    return KeyRing.parse(generate_key_entry("k1"))
-
-
-@pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        public_url=PUBLIC_URL,
-        encryption_keys=generate_key_entry("k1"),
-        sandbox_factorialhr_url=FACTORIAL,
-    )
-
-
-@pytest.fixture
 def fake_time() -> FakeTime:
     return FakeTime()
 
@@ -135,49 +97,20 @@ def policy(fake_time: FakeTime) -> RetryPolicy:
 
 
 @pytest.fixture
-async def emulator(clock: ManualClock) -> AsyncIterator[Starlette]:
-    app = create_emulator(seed=3, employees=25, clock=EmulatorClock(lambda: clock().timestamp()))
-    yield app
-    await app.state.webhooks.aclose()
-
-
-@pytest.fixture
-async def wire(emulator: Starlette) -> AsyncIterator[Wire]:
-    transport = Wire(emulator)
+async def wire(emulator_transport: httpx.AsyncBaseTransport) -> AsyncIterator[Wire]:
+    transport = Wire(emulator_transport)
     yield transport
     await transport.aclose()
 
 
 @pytest.fixture
-async def store(settings: Settings, keyring: KeyRing, clock: ManualClock) -> AsyncIterator[Store]:
-    opened = await open_store(settings.database_url, keyring, clock)
-    yield opened
-    await opened.close()
+def provider_transport(wire: Wire) -> httpx.AsyncBaseTransport:
+    return wire
 
 
 @pytest.fixture
-async def app(
-    settings: Settings, store: Store, clock: ManualClock, wire: Wire, policy: RetryPolicy
-) -> AsyncIterator[FastAPI]:
-    platform = create_app(settings, store=store, clock=clock, provider_transport=wire, retry_policy=policy)
-    async with platform.router.lifespan_context(platform):
-        yield platform
-
-
-@pytest.fixture
-async def factorial(emulator: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=emulator), base_url=FACTORIAL) as http:
-        yield http
-
-
-@pytest.fixture
-async def harness(
-    app: FastAPI, factorial: httpx.AsyncClient, store: Store, clock: ManualClock
-) -> AsyncIterator[Harness]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PUBLIC_URL) as api:
-        harness = Harness(app=app, api=api, factorial=factorial, store=store, clock=clock)
-        yield harness
-        await harness.aclose()
+def retry_policy(policy: RetryPolicy) -> RetryPolicy:
+    return policy
 
 
 @dataclass

@@ -1,5 +1,7 @@
-"""OAuth fixtures: the store (SQLite file, and PostgreSQL when configured), the emulator over ASGI sharing the
-test's clock, a provider client, token keepers, and an account linked the way the platform links one."""
+"""OAuth tests: the store (SQLite, and PostgreSQL when configured: every test on both), the emulator over ASGI
+sharing the test's clock, a provider client, token keepers, and an account linked the way the platform links one.
+The database, clock and emulator fixtures are `tests.harness`'s; this package's company is a smaller one.
+"""
 
 from __future__ import annotations
 
@@ -28,51 +30,27 @@ from linkyard.domain import (
     TokenSet,
     TokenType,
 )
-from linkyard.emulator.factorial import create_app
-from linkyard.emulator.factorial.state import Clock as EmulatorClock
 from linkyard.oauth import ProviderClient, ProviderEndpoints, TokenKeeper, endpoints_for
 from linkyard.store import KeyRing, Store
+from tests.harness.database import BACKENDS, CORRUPTIONS, PG_URL, OpenStore, corrupt
+from tests.harness.platform import FACTORIAL
 
-# The store tests' database fixtures: a SQLite file per test, a PostgreSQL schema per test when configured.
-from tests.store.conftest import (
-    BACKENDS,
-    CORRUPTIONS,
-    PG_URL,
-    OpenStore,
-    backend,
-    corrupt,
-    database_url,
-    keyring,
-    open_stores,
-)
+__all__ = ["BACKENDS", "CORRUPTIONS", "PG_URL", "corrupt"]
 
-__all__ = [
-    "BACKENDS",
-    "CORRUPTIONS",
-    "PG_URL",
-    "backend",
-    "corrupt",
-    "database_url",
-    "keyring",
-    "open_stores",
-]
-
-BASE = "http://factorial.test"
+BASE = FACTORIAL
 REDIRECT_URI = "http://127.0.0.1:8000/connect/oauth2/factorialhr/callback"
 CREDENTIALS_PATH = get_connector("factorialhr").action("factorialhr_get_credentials").path
 
 
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every OAuth test on both backends."""
+    return str(request.param)
 
 
 @pytest.fixture
-async def emulator(clock: ManualClock) -> AsyncIterator[Starlette]:
-    """The Factorial emulator, its time driven by the test's clock (advance one, both move)."""
-    app = create_app(seed=5, employees=12, clock=EmulatorClock(lambda: clock().timestamp()))
-    yield app
-    await app.state.webhooks.aclose()
+def emulator_shape() -> tuple[int, int]:
+    return 5, 12
 
 
 @pytest.fixture
@@ -82,8 +60,10 @@ async def control(emulator: Starlette) -> AsyncIterator[Control]:
 
 
 @pytest.fixture
-async def provider(emulator: Starlette, clock: ManualClock) -> AsyncIterator[ProviderClient]:
-    async with ProviderClient(transport=httpx.ASGITransport(app=emulator), clock=clock) as client:
+async def provider(
+    provider_transport: httpx.AsyncBaseTransport, clock: ManualClock
+) -> AsyncIterator[ProviderClient]:
+    async with ProviderClient(transport=provider_transport, clock=clock) as client:
         yield client
 
 
@@ -93,16 +73,9 @@ def endpoints() -> ProviderEndpoints:
 
 
 @pytest.fixture
-async def store(database_url: str, keyring: KeyRing, clock: ManualClock, open_stores: OpenStore) -> Store:
-    return await open_stores(database_url, keyring, clock)
-
-
-@pytest.fixture
-async def worker_store(
-    store: Store, database_url: str, keyring: KeyRing, clock: ManualClock, open_stores: OpenStore
-) -> Store:
+def worker_store(worker: Store) -> Store:
     """A second store (its own engine and pool) on the same database, as another worker process has."""
-    return await open_stores(database_url, keyring, clock)
+    return worker
 
 
 MakeKeeper = Callable[..., Awaitable[TokenKeeper]]

@@ -14,8 +14,11 @@ from linkyard.store.tables import metadata
 from tests.store.conftest import OpenStore
 
 
-async def test_opening_an_empty_database_migrates_it_to_head(store: Store, database_url: str) -> None:
-    urls = resolve_database_url(database_url)
+async def test_opening_an_empty_database_migrates_it_to_head(
+    empty_database_url: str, keyring: KeyRing, open_stores: OpenStore
+) -> None:
+    await open_stores(empty_database_url, keyring)
+    urls = resolve_database_url(empty_database_url)
     assert head_revision() is not None
     assert await asyncio.to_thread(current_revision, urls) == head_revision()
 
@@ -29,9 +32,9 @@ async def test_migrating_again_changes_nothing(store: Store, database_url: str, 
 
 
 async def test_workers_starting_together_on_an_empty_database_all_open_it(
-    database_url: str, keyring: KeyRing, open_stores: OpenStore
+    empty_database_url: str, keyring: KeyRing, open_stores: OpenStore
 ) -> None:
-    stores = await asyncio.gather(*(open_stores(database_url, keyring) for _ in range(4)))
+    stores = await asyncio.gather(*(open_stores(empty_database_url, keyring) for _ in range(4)))
     project = await stores[0].projects.create("Acme")
     assert (await stores[3].projects.get(project.id)).name == "Acme"
 

@@ -1,5 +1,5 @@
 """Dashboard fixtures: the platform app (with an admin token) and the Factorial emulator in-process, as in
-`tests/api`, and `Dashboard`, a browser signed in to the dashboard that submits forms with their CSRF token.
+`tests/api` (`tests.harness.platform`), and `Dashboard`, a browser signed in to the dashboard that submits forms with their CSRF token.
 
 Pages are checked by what a person reads (`page_text`) and by the form fields they fill, not by markup details.
 """
@@ -14,42 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from linkyard.config import Settings
-from linkyard.store import generate_key_entry
-from tests.api.conftest import (
-    FACTORIAL,
-    PUBLIC_URL,
-    Harness,
-    Tenant,
-    app,
-    backend,
-    clock,
-    dashboard_sign_in,
-    emulator,
-    factorial,
-    harness,
-    keyring,
-    store,
-    upstream,
-)
-from tests.store.conftest import database_url
+from tests.harness.platform import Harness, Tenant, dashboard_sign_in
 
-__all__ = [
-    "Harness",
-    "Tenant",
-    "app",
-    "backend",
-    "clock",
-    "dashboard_sign_in",
-    "database_url",
-    "emulator",
-    "factorial",
-    "harness",
-    "keyring",
-    "store",
-    "upstream",
-]
+__all__ = ["Harness", "Tenant", "dashboard_sign_in"]
 
 ADMIN_TOKEN = "admin-token-of-the-dashboard-tests-0123456789"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -58,14 +28,9 @@ FormData = Mapping[str, str | Sequence[str]] | Sequence[tuple[str, str]]
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        public_url=PUBLIC_URL,
-        encryption_keys=generate_key_entry("k1"),
-        sandbox_factorialhr_url=FACTORIAL,
-        admin_token=ADMIN_TOKEN,
-    )
+def settings(settings: Settings) -> Settings:
+    """The harness's settings, with an admin token for the dashboard."""
+    return settings.model_copy(update={"admin_token": SecretStr(ADMIN_TOKEN)})
 
 
 @dataclass
