@@ -1,5 +1,6 @@
-"""Dashboard fixtures: the platform app (with an admin token) and the Factorial emulator in-process, as in
-`tests/api` (`tests.harness.platform`), and `Dashboard`, a browser signed in to the dashboard that submits forms with their CSRF token.
+"""Dashboard fixtures: the harness's platform app (`tests.harness.platform`, here with an admin token) and the
+Factorial emulator in-process, and `Dashboard`, a browser signed in to the dashboard that submits forms with
+their CSRF token.
 
 Pages are checked by what a person reads (`page_text`) and by the form fields they fill, not by markup details.
 """
