@@ -12,6 +12,7 @@ PostgreSQL runs when LINKYARD_TEST_DATABASE_URL is set (CI sets it).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import shutil
@@ -20,11 +21,12 @@ import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 import pytest
-from sqlalchemy import inspect, select, text, update
+from sqlalchemy import event, inspect, select, text, update
 
 from linkyard.config import resolve_database_url
 from linkyard.domain import ManualClock
@@ -55,6 +57,9 @@ BACKENDS = [
 ON_BOTH_BACKENDS = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 
 OpenStore = Callable[..., Awaitable[Store]]
+
+WAIT = 30.0
+"""A bound on waiting for an event that comes within milliseconds; reached only when something is broken."""
 
 _SCHEMA_PLACEHOLDER = "lk_template_schema_placeholder"
 
@@ -194,6 +199,29 @@ async def worker(
 ) -> Store:
     """A second store (its own engine and pool) on the same database, as another worker process has."""
     return await open_stores(database_url, keyring, clock)
+
+
+@contextmanager
+def lock_requests(store: Store, *, updating: str | None = None) -> Iterator[asyncio.Event]:
+    """Set once `store` asks the database for a write lock (`BEGIN IMMEDIATE` on SQLite, `SELECT ... FOR UPDATE`
+    on PostgreSQL; with `updating`, an `UPDATE` of that table too, which waits for the row's lock on
+    PostgreSQL): from then on that caller waits for whoever holds the lock, whatever the scheduling."""
+    requested = asyncio.Event()
+    update_prefix = None if updating is None else f"UPDATE {updating} "
+
+    def watch(*args: Any) -> None:
+        statement = str(args[2])
+        updates = update_prefix is not None and statement.startswith(update_prefix)
+        if statement.startswith("BEGIN IMMEDIATE") or "FOR UPDATE" in statement or updates:
+            requested.set()
+
+    # SQLAlchemy's asyncio layer runs these hooks in the event loop's thread: setting the event is safe.
+    engine = store.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        yield requested
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
 
 
 async def dump_database(store: Store) -> str:

@@ -5,7 +5,6 @@ The database, clock and emulator fixtures are `tests.harness`'s; this package's 
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import secrets
@@ -32,10 +31,10 @@ from linkyard.domain import (
 )
 from linkyard.oauth import ProviderClient, ProviderEndpoints, TokenKeeper, endpoints_for
 from linkyard.store import KeyRing, Store
-from tests.harness.database import BACKENDS, CORRUPTIONS, PG_URL, OpenStore, corrupt
+from tests.harness.database import BACKENDS, CORRUPTIONS, PG_URL, OpenStore, corrupt, lock_requests
 from tests.harness.platform import FACTORIAL
 
-__all__ = ["BACKENDS", "CORRUPTIONS", "PG_URL", "corrupt"]
+__all__ = ["BACKENDS", "CORRUPTIONS", "PG_URL", "corrupt", "lock_requests"]
 
 BASE = FACTORIAL
 REDIRECT_URI = "http://127.0.0.1:8000/connect/oauth2/factorialhr/callback"
@@ -261,26 +260,6 @@ def counted_statements(store: Store) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
-
-
-@contextmanager
-def lock_requests(store: Store) -> Iterator[asyncio.Event]:
-    """Set once `store` asks the database for a write lock (`BEGIN IMMEDIATE` on SQLite, `SELECT ... FOR UPDATE`
-    on PostgreSQL): from then on that caller waits for whoever holds the lock, whatever the scheduling."""
-    requested = asyncio.Event()
-
-    def watch(*args: Any) -> None:
-        statement = str(args[2])
-        if statement.startswith("BEGIN IMMEDIATE") or "FOR UPDATE" in statement:
-            requested.set()
-
-    # SQLAlchemy's asyncio layer runs these hooks in the event loop's thread: setting the event is safe.
-    engine = store.database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", watch)
-    try:
-        yield requested
-    finally:
-        event.remove(engine, "before_cursor_execute", watch)
 
 
 def expire(clock: ManualClock, token: TokenSet, *, after: timedelta = timedelta(seconds=1)) -> None:

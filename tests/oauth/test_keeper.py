@@ -23,6 +23,8 @@ from linkyard.errors import (
 from linkyard.oauth import ProviderClient, TokenKeeper
 from linkyard.store import Store
 from linkyard.store.tables import credentials
+from tests.harness.database import WAIT
+from tests.held_answers import AnswerHold
 from tests.oauth.conftest import (
     BASE,
     CORRUPTIONS,
@@ -35,6 +37,17 @@ from tests.oauth.conftest import (
     expire,
     lock_requests,
 )
+
+
+@pytest.fixture
+def hold(emulator: Starlette) -> AnswerHold:
+    return AnswerHold(emulator)
+
+
+@pytest.fixture
+def upstream(hold: AnswerHold) -> AnswerHold:
+    """The keepers reach Factorial through `hold`, which passes everything until a test arms it."""
+    return hold
 
 
 async def test_a_valid_token_is_served_from_memory_without_the_database_or_the_provider(
@@ -267,18 +280,25 @@ async def test_an_unlink_waiting_behind_a_refresh_wipes_the_rotated_tokens(
     worker_store: Store,
     make_keeper: MakeKeeper,
     linked: Linked,
-    control: Control,
+    hold: AnswerHold,
     clock: ManualClock,
 ) -> None:
     other_worker = await make_keeper(worker_store)
-    await control.settings(token_latency_ms=300)
     expire(clock, linked.token)
 
+    hold.arm("POST", "/oauth/token")
     refresh = asyncio.create_task(keeper.access_token(*linked.key))
-    await asyncio.sleep(0.1)  # the refresh holds the row lock and waits for Factorial
-    wiped = await worker_store.credentials.wipe(*linked.key)
+    await asyncio.wait_for(hold.answered.wait(), WAIT)  # Factorial rotated; the refresh holds the row lock
+    with lock_requests(worker_store) as requested:
+        unlink = asyncio.create_task(worker_store.credentials.wipe(*linked.key))
+        await asyncio.wait_for(requested.wait(), WAIT)  # the unlink asks for the lock the refresh holds
+    done, _ = await asyncio.wait({unlink}, timeout=0.2)
+    assert not done, "the unlink went ahead of the refresh holding the lock"
+    hold.release()
     rotated = await refresh
+    wiped = await unlink
 
+    assert rotated == hold.body["access_token"] != linked.token.access_token
     assert wiped is not None and wiped.access_token == rotated  # the unlink can revoke what is live
     assert await store.credentials.get(*linked.key) is None
     keeper.forget(*linked.key)  # what the unlink service does in its own process
@@ -290,6 +310,7 @@ async def test_an_unlink_waiting_behind_a_refresh_wipes_the_rotated_tokens(
 
 async def test_a_refresh_waiting_behind_an_unlink_cannot_bring_the_credentials_back(
     keeper: TokenKeeper,
+    store: Store,
     worker_store: Store,
     linked: Linked,
     control: Control,
@@ -297,10 +318,13 @@ async def test_a_refresh_waiting_behind_an_unlink_cannot_bring_the_credentials_b
 ) -> None:
     expire(clock, linked.token)
 
-    async with worker_store.credentials.lock(*linked.key) as held:
-        refresh = asyncio.create_task(keeper.access_token(*linked.key))
-        await asyncio.sleep(0.2)  # the refresh waits for the row lock
-        await held.wipe()
+    with lock_requests(store) as requested:
+        async with worker_store.credentials.lock(*linked.key) as held:
+            refresh = asyncio.create_task(keeper.access_token(*linked.key))
+            await asyncio.wait_for(
+                requested.wait(), WAIT
+            )  # the refresh asks for the row lock the unlink holds
+            await held.wipe()
 
     with pytest.raises(CredentialsWiped):
         await refresh
@@ -385,17 +409,28 @@ async def test_unlink_wipes_even_when_the_provider_cannot_revoke(
 
 
 async def test_unlink_during_a_refresh_revokes_the_rotated_grant(
-    keeper: TokenKeeper, make_keeper: MakeKeeper, linked: Linked, control: Control, clock: ManualClock
+    keeper: TokenKeeper,
+    make_keeper: MakeKeeper,
+    worker_store: Store,
+    linked: Linked,
+    control: Control,
+    hold: AnswerHold,
+    clock: ManualClock,
 ) -> None:
-    unlinker = await make_keeper()
-    await control.settings(token_latency_ms=200)
+    unlinker = await make_keeper(worker_store)
     expire(clock, linked.token)
 
+    hold.arm("POST", "/oauth/token")
     refresh = asyncio.create_task(keeper.access_token(*linked.key))
-    await asyncio.sleep(0.05)
-    assert await unlinker.unlink(*linked.key) is True
+    await asyncio.wait_for(hold.answered.wait(), WAIT)  # Factorial rotated; the refresh holds the row lock
+    with lock_requests(worker_store) as requested:
+        unlink = asyncio.create_task(unlinker.unlink(*linked.key))
+        await asyncio.wait_for(requested.wait(), WAIT)  # the unlink waits for the refresh
+    hold.release()
     rotated = await refresh
 
+    assert await unlink is True
+    assert rotated == hold.body["access_token"] != linked.token.access_token
     assert await control.call(rotated) == 401  # the live token was revoked, not a stale one
     assert await control.refreshes() == 1
 

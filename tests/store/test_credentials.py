@@ -13,6 +13,7 @@ from linkyard.domain import ManualClock, ProviderAccount
 from linkyard.errors import CredentialsWiped, DecryptionFailed
 from linkyard.store import Store
 from linkyard.store.tables import credentials
+from tests.harness.database import WAIT, lock_requests
 from tests.store.conftest import BACKENDS, Tenant, dump_database, make_tenant, tokens
 
 SENTINEL_ACCESS = "SENTINEL-ACCESS-7d1c0a5e9b"
@@ -112,12 +113,12 @@ async def test_a_second_refresher_waits_for_the_first_and_sees_its_tokens(
     first_holds_lock = asyncio.Event()
     seen: list[tuple[str, str | None]] = []
 
-    async def first_refresher() -> None:
+    async def first_refresher(second_waits: asyncio.Event) -> None:
         async with store.credentials.lock(project, account) as held:
             assert held.token is not None
             seen.append(("first", held.token.refresh_token))
             first_holds_lock.set()
-            await asyncio.sleep(0.3)  # the provider call
+            await asyncio.wait_for(second_waits.wait(), WAIT)  # the provider call, until the second queues
             await held.replace(tokens("AT-1", "RT-1", clock))
 
     async def second_refresher() -> None:
@@ -128,7 +129,8 @@ async def test_a_second_refresher_waits_for_the_first_and_sees_its_tokens(
             if held.token.refresh_token == "RT-0":  # it would refresh only if nobody had
                 await held.replace(tokens("AT-2", "RT-2", clock))
 
-    await asyncio.gather(first_refresher(), second_refresher())
+    with lock_requests(worker) as second_waits:
+        await asyncio.gather(first_refresher(second_waits), second_refresher())
 
     assert seen == [("first", "RT-0"), ("second", "RT-1")]
     stored = await store.credentials.get(project, account)
@@ -175,10 +177,10 @@ async def test_an_unlink_during_a_refresh_waits_and_wipes_the_rotated_tokens(
     project, account = tenant.project.id, tenant.account.id
     refreshing = asyncio.Event()
 
-    async def refresher() -> None:
+    async def refresher(unlink_waits: asyncio.Event) -> None:
         async with store.credentials.lock(project, account) as held:
             refreshing.set()
-            await asyncio.sleep(0.3)
+            await asyncio.wait_for(unlink_waits.wait(), WAIT)  # the provider call, until the unlink queues
             await held.replace(tokens("AT-1", "RT-1", clock))
 
     async def unlink() -> str | None:
@@ -186,7 +188,8 @@ async def test_an_unlink_during_a_refresh_waits_and_wipes_the_rotated_tokens(
         wiped = await worker.credentials.wipe(project, account)
         return None if wiped is None else wiped.refresh_token
 
-    _, wiped_refresh_token = await asyncio.gather(refresher(), unlink())
+    with lock_requests(worker) as unlink_waits:
+        _, wiped_refresh_token = await asyncio.gather(refresher(unlink_waits), unlink())
 
     assert wiped_refresh_token == "RT-1"  # the unlink revokes the token that is live, not a stale one
     assert await store.credentials.get(project, account) is None

@@ -12,6 +12,7 @@ from linkyard.domain import ManualClock, ProviderAccount
 from linkyard.errors import KeyRingError
 from linkyard.store import KeyRing, Store, generate_key_entry, open_store, rotate
 from linkyard.store.tables import SECRET_COLUMNS
+from tests.harness.database import WAIT, lock_requests
 from tests.store.conftest import OpenStore, Tenant, make_tenant, tokens
 
 OLD = generate_key_entry("old")
@@ -102,17 +103,20 @@ async def test_rotation_never_overwrites_a_token_refreshed_while_it_runs(
     lagging = await open_stores(database_url, KeyRing.parse(f"{OLD},{NEW}"), clock)
     refreshing = asyncio.Event()
 
-    async def refresh() -> None:
+    async def refresh(rotation_waits: asyncio.Event) -> None:
         async with lagging.credentials.lock(tenant.project.id, tenant.account.id) as held:
             refreshing.set()
-            await asyncio.sleep(0.3)
+            await asyncio.wait_for(
+                rotation_waits.wait(), WAIT
+            )  # the provider call, until the rotation queues
             await held.replace(tokens("AT-fresh", "RT-fresh", clock))
 
     async def rotation() -> int:
         await refreshing.wait()
         return await rotate(serving, batch_size=1)
 
-    await asyncio.gather(refresh(), rotation())
+    with lock_requests(serving, updating="credentials") as rotation_waits:
+        await asyncio.gather(refresh(rotation_waits), rotation())
 
     token = await serving.credentials.get(tenant.project.id, tenant.account.id)
     assert token is not None and token.refresh_token == "RT-fresh"
