@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 RUN_STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench bench-emulator bench-actions bench-read-cache emulator clean
+.PHONY: run test test-fast lint typecheck bench bench-emulator bench-actions bench-read-cache emulator clean
 
 # uv installs the same packages from PyPI several times faster than pip; pip stays the fallback.
 INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
@@ -30,6 +30,10 @@ run: $(RUN_STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The in-process suite: no browser, no real servers on loopback, no PostgreSQL-only runs (`make test` has them).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not slow and not postgres" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -26,6 +26,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 TIMEOUT_MS = 15_000  # one step of a person; the whole test is far shorter than the sum
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test of this package is a browser test: `-m "not browser"` (`make test-fast`) leaves them out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
 def _require_chromium() -> None:
     """CI installs Chromium (`.ci/run`), so there a missing one is a failure; a developer may skip."""
     if CHROMIUM.exists():
