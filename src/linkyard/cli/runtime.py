@@ -62,11 +62,11 @@ async def opened_platform() -> AsyncIterator[Platform]:
     """What the services need (store, settings, provider client, token keeper), built as the API builds it."""
     from linkyard.domain import utc_now
     from linkyard.oauth import ProviderClient, TokenKeeper, quiet_http_loggers
-    from linkyard.services import Platform, sandbox_url
+    from linkyard.services import Platform
 
     quiet_http_loggers()
     async with opened_store() as (settings, store), ProviderClient() as provider:
-        keeper = TokenKeeper(store, provider, utc_now, sandbox_url=sandbox_url(settings, "factorialhr"))
+        keeper = TokenKeeper(store, provider, utc_now, sandbox_urls=settings.sandbox_urls)
         try:
             yield Platform(store=store, settings=settings, provider=provider, keeper=keeper, clock=utc_now)
         finally:
