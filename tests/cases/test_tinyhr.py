@@ -3,6 +3,7 @@ repeated names, and the seam that adds a connector declared outside Linkyard's p
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -10,6 +11,7 @@ import pytest
 from starlette.applications import Starlette
 
 from linkyard.connectors import add_connectors, get_connector
+from linkyard.domain import ManualClock
 from linkyard.errors import ConfigError, NotFound
 from tests.api.conftest import basic
 from tests.cases.conftest import ConnectorCase, World
@@ -66,6 +68,21 @@ async def test_a_next_link_to_another_host_lends_only_its_query(
     assert [team["id"] for team in second.json()["data"]] == [4, 5, 6]
     followed = urlsplit(provider.state.tinyhr.api_calls[-1])
     assert (followed.netloc, followed.path) == ("tinyhr.test", "/v1/teams")
+
+
+@TINYHR
+async def test_an_expired_token_is_refreshed_at_the_connectors_own_sandbox(
+    world: World, provider: Starlette, clock: ManualClock
+) -> None:
+    # The server runs two sandboxes (Factorial's and Tiny HR's): each connector's refresh goes to its own.
+    key, account_id = await _linked(world, "people:read")
+    clock.advance(timedelta(hours=2))
+    answer = await world.rpc(key, account_id, "tinyhr_list_people", query={"page_size": 1})
+    assert answer.status_code == 200, answer.text
+    assert provider.state.tinyhr.token_calls == [
+        "http://tinyhr.test/oauth2/token authorization_code",
+        "http://tinyhr.test/oauth2/token refresh_token",
+    ]
 
 
 @TINYHR

@@ -45,6 +45,8 @@ class TinyHr:
     tokens: dict[str, Grant] = field(default_factory=dict)
     api_calls: list[str] = field(default_factory=list)
     """The URL of every API call, as it arrived."""
+    token_calls: list[str] = field(default_factory=list)
+    """The URL and grant type of every token request (`http://tinyhr.test/oauth2/token refresh_token`)."""
     teams_link_base: str | None = None
     """Where the teams list's `Link` header sends the next page (tests point it at a stranger's host)."""
 
@@ -97,6 +99,7 @@ def create_provider(*, people: int = 57, teams: int = 23) -> Starlette:
         if client_id is None:
             return JSONResponse({"error": "invalid_client"}, status_code=401)
         form = await request.form()
+        state.token_calls.append(f"{request.url} {form.get('grant_type')}")
         grant: Grant | None = None
         if form.get("grant_type") == "authorization_code":
             grant = state.codes.pop(str(form.get("code", "")), None)
