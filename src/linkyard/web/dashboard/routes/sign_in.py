@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from linkyard.errors import Unauthenticated
+from linkyard.errors import RateLimited, Unauthenticated
+from linkyard.services.auth_throttle import source_address
 from linkyard.services.dashboard_sessions import SESSION_LIFETIME, seal_session, sign_in
 from linkyard.web.dashboard.ui import PAGE_HEADERS, SESSION_COOKIE, Ui, form_text, safe_next
 
@@ -43,7 +44,10 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
         next_url = safe_next(form_text(form, "next"))
         platform = ui.platform(request)
         try:
-            session = await sign_in(platform, form_text(form, "token", limit=4096))
+            token = form_text(form, "token", limit=4096)
+            session = await sign_in(platform, token, address=source_address(request.client))
+        except RateLimited as throttled:
+            return throttled_page(ui, throttled, next_url)
         except Unauthenticated:
             return ui.render(
                 None,
@@ -72,3 +76,17 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
         response = ui.redirect("/sign-in", notice="signed_out")
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
+
+
+def throttled_page(ui: Ui, throttled: RateLimited, next_url: str) -> Response:
+    """The sign-in form again, 429 with `Retry-After`, after too many failed sign-ins."""
+    seconds = max(1, round(throttled.retry_after or 1))
+    page = ui.render(
+        None,
+        "dashboard/sign_in.html",
+        status=429,
+        next=next_url,
+        error=f"Too many failed sign-ins. Wait {seconds} seconds before trying again.",
+    )
+    page.headers["Retry-After"] = str(seconds)
+    return page
