@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from linkyard.api import create_app
 from linkyard.config import Settings
 from linkyard.domain import ManualClock
+from linkyard.services.fair_share import WAITING_PER_PLACE
 from linkyard.store import Store, generate_key_entry
 from tests.api.conftest import FACTORIAL, PUBLIC_URL, Harness, Tenant
 
@@ -149,12 +150,31 @@ async def test_a_call_beyond_its_share_waits_its_turn_behind_a_bounded_queue(
     first = _call(harness, tenant, account)
     await gate.reach(1)
 
-    # The account's share is 1 and its queue holds as many: of two more calls, one waits and one is refused.
-    waiting = {_call(harness, tenant, account), _call(harness, tenant, account)}
-    done, pending = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-    assert len(done) == 1 and len(pending) == 1
+    # The account's share is 1 and its queue holds 10: of 11 more calls, 10 wait and 1 is refused at once.
+    more = {_call(harness, tenant, account) for _ in range(1 + WAITING_PER_PLACE)}
+    done, pending = await asyncio.wait(more, return_when=asyncio.FIRST_COMPLETED)
+    assert len(done) == 1 and len(pending) == WAITING_PER_PLACE
     _assert_refused(done.pop().result(), "linked account")
 
     gate.open()
     assert (await first).status_code == 200
-    assert (await pending.pop()).status_code == 200  # served when the first call gave its place back
+    # Each served in turn as the one before gave its place back.
+    assert [answer.status_code for answer in await asyncio.gather(*pending)] == [200] * WAITING_PER_PLACE
+
+
+@pytest.mark.parametrize(
+    "shares",
+    [{"upstream_calls_per_project": 2, "upstream_calls_per_account": 1, "upstream_queue_seconds": 0.2}],
+)
+async def test_a_call_that_finds_no_place_within_the_queue_time_is_refused(
+    harness: Harness, gate: Gate
+) -> None:
+    tenant = await harness.tenant()
+    (account,) = await _accounts(harness, tenant, 1)
+    gate.closed = True
+    first = _call(harness, tenant, account)
+    await gate.reach(1)
+    _assert_refused(await harness.rpc(tenant, account, CREDENTIALS), "linked account")  # after 0.2 s
+    assert gate.arrived == 1
+    gate.open()
+    assert (await first).status_code == 200

@@ -3,8 +3,9 @@ share of the calls in progress at once, so that one tenant's slow calls cannot t
 
 The share is held around everything a call sends upstream (its token, its attempts and the waits between them),
 at the service layer: whichever HTTP client sends the calls, the fairness holds. A call beyond its share waits
-for a free place, first come first served, at most `queue_seconds` and behind at most as many others as the
-share holds; beyond that it is refused at once with 429 and `Retry-After`. Shares are counted per worker process,
+for a free place, first come first served, at most `queue_seconds` and behind at most `WAITING_PER_PLACE` others
+per place of the share; beyond that it is refused at once with 429 and `Retry-After`. (Calls of a few
+milliseconds thus pass a share of 8 at 32 at once, only queued briefly; slow ones are refused after the wait.) Shares are counted per worker process,
 as the connection pool is; the settings keep one project's share below the pool's size, so other projects
 always find free connections.
 """
@@ -19,6 +20,8 @@ from contextlib import asynccontextmanager
 from linkyard.config import Settings
 from linkyard.errors import RateLimited
 
+WAITING_PER_PLACE = 10
+"""How many callers may wait for each place of a share: a bound on what a flood holds in memory."""
 RETRY_AFTER = 1.0
 """Seconds a refused caller is told to wait: a place frees as soon as one of the share's calls ends."""
 
@@ -85,7 +88,7 @@ class UpstreamShares:
             return
         loop = asyncio.get_running_loop()
         remaining = deadline - loop.time()
-        if remaining <= 0 or len(share.waiting) >= size:
+        if remaining <= 0 or len(share.waiting) >= size * WAITING_PER_PLACE:
             self._forget_if_idle(key, share)
             raise _refusal(owner, size)
         turn: asyncio.Future[None] = loop.create_future()
