@@ -17,6 +17,7 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 MIN_ADMIN_TOKEN_LENGTH = 24
 _SQLITE_SCHEMES = {"sqlite", "sqlite+aiosqlite", "sqlite+pysqlite"}
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg_async"}
+_RATE_LIMIT_STORES = {"memory", "redis", "rediss", "redis+unix"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,9 +164,10 @@ class Settings(BaseSettings):
     @field_validator("rate_limit_storage_url")
     @classmethod
     def _check_rate_limit_storage(cls, value: str) -> str:
-        scheme = urlsplit(value.strip()).scheme.lower()
-        if not scheme:
-            raise ValueError("must be memory:// or a URL such as redis://127.0.0.1:6379/0")
+        scheme = urlsplit(value.strip()).scheme.lower().removeprefix("async+")
+        if scheme not in _RATE_LIMIT_STORES:
+            # Never the value itself: a Redis URL may hold a password.
+            raise ValueError("must be memory:// or a Redis URL such as redis://127.0.0.1:6379/0")
         return value.strip()
 
     @model_validator(mode="after")

@@ -4,6 +4,8 @@ untouched."""
 
 from __future__ import annotations
 
+import os
+
 import httpx
 import pytest
 
@@ -14,15 +16,34 @@ from tests.api.conftest import FACTORIAL, PUBLIC_URL, Harness, basic
 
 PER_KEY = 3
 PER_PROJECT = 5
+REDIS_URL = os.environ.get("LINKYARD_TEST_REDIS_URL")
+"""A Redis to count in as several hosts would (e.g. redis://127.0.0.1:6379/0), with `linkyard[redis]`."""
+
+
+@pytest.fixture(
+    params=[
+        "memory://",
+        pytest.param(
+            REDIS_URL or "redis://",
+            id="redis",
+            marks=pytest.mark.skipif(
+                not REDIS_URL, reason="Redis run skipped: LINKYARD_TEST_REDIS_URL is not set"
+            ),
+        ),
+    ]
+)
+def storage_url(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, storage_url: str) -> Settings:
     return Settings(
         database_url=database_url,
         public_url=PUBLIC_URL,
         encryption_keys=generate_key_entry("k1"),
         sandbox_factorialhr_url=FACTORIAL,
+        rate_limit_storage_url=storage_url,
         rate_limit_per_key=f"{PER_KEY}/hour",  # hours: a window edge mid-test is unlikely
         rate_limit_per_project=f"{PER_PROJECT}/hour",
     )

@@ -4,10 +4,10 @@ share of the calls in progress at once, so that one tenant's slow calls cannot t
 The share is held around everything a call sends upstream (its token, its attempts and the waits between them),
 at the service layer: whichever HTTP client sends the calls, the fairness holds. A call beyond its share waits
 for a free place, first come first served, at most `queue_seconds` and behind at most `WAITING_PER_PLACE` others
-per place of the share; beyond that it is refused at once with 429 and `Retry-After`. (Calls of a few
-milliseconds thus pass a share of 8 at 32 at once, only queued briefly; slow ones are refused after the wait.) Shares are counted per worker process,
-as the connection pool is; the settings keep one project's share below the pool's size, so other projects
-always find free connections.
+per place of the share; beyond that it is refused at once with 429 and `Retry-After`. (So calls of a few
+milliseconds, 32 at once on a share of 8, are only queued briefly; slow ones are refused after the wait.)
+Shares are counted per worker process, as the connection pool is; the settings keep one project's share below
+the pool's size, so other projects always find free connections.
 """
 
 from __future__ import annotations

@@ -48,6 +48,9 @@ class Guards:
         """Open the rate limits' store: an unusable `rate_limit_storage_url` is a `ConfigError` at start-up."""
         self.limits.check()
 
+    def close(self) -> None:
+        self.limits.close()
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Platform:
@@ -99,5 +102,6 @@ async def open_platform(
             await keeper.aclose()
             await provider.aclose()
         finally:
+            guards.close()
             if store is None:
                 await opened.close()

@@ -4,7 +4,7 @@
 burst, and it comes back gradually as the previous window's requests weigh less (docs/limits.md). Counters live
 in this process's memory by default (`memory://`: the library's synchronous store, a dictionary lookup and no
 await; its asynchronous one sweeps every key on each hit) or in Redis for several hosts (`redis://...`, the
-library's asynchronous Redis store: one round trip per counter).
+library's asynchronous Redis store over `coredis`, installed with `linkyard[redis]`: a round trip per count).
 
 An API key is counted under a digest of it, never the key itself, so a shared store holds nothing usable.
 """
@@ -16,6 +16,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from limits import RateLimitItem, WindowStats, parse_many
@@ -27,8 +28,6 @@ from limits.strategies import SlidingWindowCounterRateLimiter as SlidingWindow
 
 from linkyard.config import Settings
 from linkyard.errors import ConfigError, RateLimited
-
-_MEMORY_SCHEMES = frozenset({"memory", "async+memory"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +63,7 @@ class Counters:
         self._url = url
         self._sync: SlidingWindow | None = None
         self._async: AsyncSlidingWindow | None = None
+        self._pool: Any = None  # coredis's ConnectionPool, when counting in Redis
 
     def check(self) -> None:
         """Open the store now: an unusable URL (or a missing Redis client) is a `ConfigError` at start-up."""
@@ -72,20 +72,33 @@ class Counters:
     def _open(self) -> None:
         if self._sync is not None or self._async is not None:
             return
-        scheme = urlsplit(self._url).scheme.lower()
-        if scheme in _MEMORY_SCHEMES:
+        scheme = urlsplit(self._url).scheme.lower().removeprefix("async+")
+        if scheme == "memory":
             self._sync = SlidingWindow(MemoryStorage())
             return
-        url = self._url if scheme.startswith("async+") else f"async+{self._url}"
+        url = self._url.split("://", 1)[1]
         try:
-            storage = storage_from_string(url)
+            # The Redis client `limits` counts with; its pool is ours, so that closing the platform closes it.
+            from coredis import ConnectionPool
+        except ImportError:
+            raise ConfigError(
+                "rate_limit_storage_url names Redis, whose client is not installed: install linkyard[redis]"
+            ) from None
+        self._pool = ConnectionPool.from_url(f"{scheme}://{url}")
+        try:
+            storage = storage_from_string(f"async+{scheme}://{url}", connection_pool=self._pool)
         except ConfigurationError as exc:
             # The library's message names the scheme or a missing client package, never the URL's password.
-            reason = str(exc).split(":", 1)[0] if "unknown storage scheme" in str(exc) else str(exc)
-            raise ConfigError(f"rate_limit_storage_url cannot be used: {reason}") from None
-        if not isinstance(storage, AsyncStorage):
-            raise ConfigError("rate_limit_storage_url cannot be used: not an asynchronous store")
+            raise ConfigError(f"rate_limit_storage_url cannot be used: {exc}") from None
+        assert isinstance(storage, AsyncStorage)
         self._async = AsyncSlidingWindow(storage)
+
+    def close(self) -> None:
+        """Close the store's connections, if it has any."""
+        if self._pool is not None:
+            self._pool.disconnect()
+            self._pool = None
+        self._async = None
 
     async def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
         """Count one request; `False` (and nothing counted) when the window is spent."""
@@ -145,6 +158,9 @@ class RequestLimits:
 
     def check(self) -> None:
         self._counters.check()
+
+    def close(self) -> None:
+        self._counters.close()
 
     @classmethod
     def from_settings(cls, settings: Settings, counters: Counters) -> RequestLimits:
