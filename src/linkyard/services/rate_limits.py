@@ -84,13 +84,17 @@ class Counters:
             raise ConfigError(
                 "rate_limit_storage_url names Redis, whose client is not installed: install linkyard[redis]"
             ) from None
-        self._pool = ConnectionPool.from_url(f"{scheme}://{url}")
         try:
-            storage = storage_from_string(f"async+{scheme}://{url}", connection_pool=self._pool)
-        except ConfigurationError as exc:
-            # The library's message names the scheme or a missing client package, never the URL's password.
-            raise ConfigError(f"rate_limit_storage_url cannot be used: {exc}") from None
+            # `Any`: limits types its storage options as scalars, though it takes a pool for Redis.
+            pool: Any = ConnectionPool.from_url(f"{scheme}://{url}")
+            storage = storage_from_string(f"async+{scheme}://{url}", connection_pool=pool)
+        except (ConfigurationError, ValueError, TypeError):
+            # Not the library's message: it may quote the URL, password included.
+            raise ConfigError(
+                "rate_limit_storage_url cannot be used: check the Redis URL, and that linkyard[redis] is installed"
+            ) from None
         assert isinstance(storage, AsyncStorage)
+        self._pool = pool
         self._async = AsyncSlidingWindow(storage)
 
     def close(self) -> None:
