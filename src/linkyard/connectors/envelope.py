@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -15,8 +14,6 @@ FIELD_PATH = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 ArrayStyle = Literal["brackets", "repeat", "comma"]
 """How a list argument travels in a query: `brackets` `ids[]=1&ids[]=2` (Rails, PHP), `repeat` `ids=1&ids=2`
 (most frameworks), `comma` `ids=1,2`."""
-
-_FIELD_PATH = re.compile(FIELD_PATH)
 
 
 def dig(answer: Any, path: FieldPath) -> Any:
@@ -47,7 +44,3 @@ class Envelope(BaseModel):
         if self.records is None:
             return isinstance(answer, list)
         return isinstance(answer, Mapping) and self.records.split(".")[0] in answer
-
-
-def is_field_path(text: str) -> bool:
-    return bool(_FIELD_PATH.match(text))
