@@ -102,7 +102,7 @@ async def test_a_folder_the_operator_chose_is_left_as_it_is_and_the_files_in_it_
         await store.close()
 
     assert mode(folder) == 0o750
-    assert files == ["linkyard.db", "linkyard.db-shm", "linkyard.db-wal"]
+    assert files == ["linkyard.db", "linkyard.db-changes", "linkyard.db-shm", "linkyard.db-wal"]
     assert set(modes.values()) == {0o600}
 
 
