@@ -55,8 +55,8 @@ async def opened_store() -> AsyncIterator[tuple[Settings, Store]]:
 
 @asynccontextmanager
 async def opened_platform() -> AsyncIterator[Platform]:
-    """What the services need (store, settings, provider client, token keeper), from `open_platform`: the
-    API's lifespan builds it there too. A one-off command does not follow other processes' changes."""
+    """What the services need (store, settings, provider client, token keeper, guards), from `open_platform`
+    as the API's lifespan builds it. A one-off command does not follow other processes' changes."""
     from linkyard.config import load_settings
     from linkyard.oauth import quiet_http_loggers
     from linkyard.services.platform import open_platform
