@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 RUN_STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench bench-emulator bench-actions bench-read-cache bench-fair-share emulator clean
+.PHONY: run test lint typecheck check bench bench-emulator bench-actions bench-read-cache bench-fair-share emulator clean
 
 # uv installs the same packages from PyPI several times faster than pip; pip stays the fallback.
 INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
@@ -31,11 +31,17 @@ run: $(RUN_STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The import contracts (pyproject.toml) also run inside `make test` (tests/test_architecture.py); here they are
+# quick feedback beside the linter.
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports --no-logo
 
+# mypy strict over src/, tests/ and bench/ (the `files` of pyproject.toml).
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# What CI runs: lint, types, then the tests.
+check: lint typecheck test
 
 bench: bench-emulator bench-actions bench-read-cache bench-fair-share
 

@@ -259,8 +259,9 @@ async def in_process_sandbox(directory: Path | None = None) -> AsyncIterator[San
     from linkyard.api import create_app
     from linkyard.config import load_settings
     from linkyard.emulator.factorial import create_app as create_emulator
+    from linkyard.services.keys import generate_key_entry
+    from linkyard.services.platform import open_storage
     from linkyard.services.projects import create_project
-    from linkyard.store import generate_key_entry, open_store
 
     async with AsyncExitStack() as stack:
         if directory is None:
@@ -273,8 +274,7 @@ async def in_process_sandbox(directory: Path | None = None) -> AsyncIterator[San
         )
         emulator = create_emulator(seed=42, employees=_IN_PROCESS_EMPLOYEES)
         emulator_transport = httpx.ASGITransport(app=emulator)
-        store = await open_store(settings)
-        stack.push_async_callback(store.close)
+        store = await stack.enter_async_context(open_storage(settings))
         created = await create_project(store, "Demo")
         api = create_app(settings, store=store, provider_transport=emulator_transport)
         await stack.enter_async_context(emulator.router.lifespan_context(emulator))
