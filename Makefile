@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 RUN_STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench bench-emulator bench-actions emulator clean
+.PHONY: run test lint typecheck bench bench-emulator bench-actions bench-cli emulator clean
 
 # uv installs the same packages from PyPI several times faster than pip; pip stays the fallback.
 INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
@@ -37,13 +37,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-bench: bench-emulator bench-actions
+bench: bench-emulator bench-actions bench-cli
 
 bench-emulator: $(STAMP)
 	$(BIN)/python bench/emulator_bench.py
 
 bench-actions: $(STAMP)
 	$(BIN)/python bench/actions_bench.py
+
+bench-cli: $(STAMP)
+	$(BIN)/python bench/cli_bench.py
 
 emulator: $(STAMP)
 	$(BIN)/linkyard emulator factorial --host 127.0.0.1 --port 8001
