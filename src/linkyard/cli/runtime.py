@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
 import typer
 
 from linkyard.cli.output import CommandFailed, fail
 from linkyard.errors import LinkyardError
 
 if TYPE_CHECKING:
+    import httpx
+
     from linkyard.config import Settings
     from linkyard.domain import Project
     from linkyard.services.platform import Platform, Store
@@ -25,12 +25,19 @@ PROJECT_ENV = "LINKYARD_PROJECT"
 
 def run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run a command's coroutine; a platform error becomes a one-line message and a non-zero exit."""
+    import asyncio
+
     try:
         return asyncio.run(work())
     except (LinkyardError, CommandFailed) as error:
         fail(error)
-    except httpx.HTTPError as error:
-        fail(CommandFailed(f"{_where(error)} did not answer ({type(error).__name__})"))
+    except Exception as error:
+        # httpx is imported here, not above: most commands never load it, and `--help` must not pay for it.
+        import httpx
+
+        if isinstance(error, httpx.HTTPError):
+            fail(CommandFailed(f"{_where(error)} did not answer ({type(error).__name__})"))
+        raise
 
 
 def _where(error: httpx.HTTPError) -> str:
