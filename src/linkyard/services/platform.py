@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 
 import httpx
@@ -17,7 +17,8 @@ from linkyard.oauth.keeper import TokenKeeper
 from linkyard.services.auth_throttle import AuthThrottle
 from linkyard.services.fair_share import UpstreamShares
 from linkyard.services.rate_limits import Counters, RequestLimits
-from linkyard.store import Store, open_store
+from linkyard.store import Store as Store  # re-exported: the API and the CLI name the store's type from here
+from linkyard.store import open_store
 
 
 def sandbox_url(settings: Settings, connector_key: str) -> str | None:
@@ -72,26 +73,40 @@ class Platform:
 
 
 @asynccontextmanager
+async def open_storage(settings: Settings, *, clock: Clock = utc_now) -> AsyncIterator[Store]:
+    """The store of `settings` alone, for a command that needs nothing else (projects, API keys, housekeeping,
+    key rotation): migrated, its key ring checked (`open_store`), closed on exit."""
+    store = await open_store(settings, clock=clock)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@asynccontextmanager
 async def open_platform(
     settings: Settings,
     *,
     store: Store | None = None,
     clock: Clock | None = None,
     provider_transport: httpx.AsyncBaseTransport | None = None,
+    follow_changes: bool = True,
     connectors: Sequence[Connector] = (),
 ) -> AsyncIterator[Platform]:
     """Build the platform for the length of the block (the API's lifespan, one CLI command), then close it.
 
-    Without `store`, the database of `settings` is opened (`open_store` migrates it and refuses to start
-    without a valid encryption key) and closed again; a given store is left open. For the length of the block
-    the store hears other processes' changes (on PostgreSQL, a LISTEN connection), so that a key revoked or an
-    account suspended elsewhere is refused here at once. Refreshes still in flight finish before the provider
-    client closes. `connectors` join the built-in catalogue for the length of the block (connectors declared
-    outside Linkyard's package: see `add_connectors`).
+    The one place the platform is assembled: the API's lifespan and every CLI command that needs more than the
+    store come here. Without `store`, the database of `settings` is opened (`open_store` migrates it and
+    refuses to start without a valid encryption key) and closed again; a given store is left open. With
+    `follow_changes` (a serving process), the store hears other processes' changes for the length of the block
+    (on PostgreSQL, a LISTEN connection), so that a key revoked or an account suspended elsewhere is refused
+    here at once; a one-off command need not. Refreshes still in flight finish before the provider client
+    closes. `connectors` join the built-in catalogue for the length of the block (connectors declared outside
+    Linkyard's package: see `add_connectors`).
     """
     chosen: Clock = clock or (store.clock if store is not None else utc_now)
     with add_connectors(connectors):
-        async with _platform(settings, store, chosen, provider_transport) as platform:
+        async with _platform(settings, store, chosen, provider_transport, follow_changes) as platform:
             yield platform
 
 
@@ -101,6 +116,7 @@ async def _platform(
     store: Store | None,
     chosen: Clock,
     provider_transport: httpx.AsyncBaseTransport | None,
+    follow_changes: bool,
 ) -> AsyncIterator[Platform]:
     guards = Guards.from_settings(settings)
     guards.check()
@@ -110,7 +126,7 @@ async def _platform(
     )
     keeper = TokenKeeper(opened, provider, chosen, sandbox_urls=settings.sandbox_urls)
     try:
-        async with opened.follow_changes():
+        async with opened.follow_changes() if follow_changes else nullcontext():
             yield Platform(
                 store=opened, settings=settings, provider=provider, keeper=keeper, clock=chosen, guards=guards
             )
