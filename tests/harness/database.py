@@ -30,8 +30,9 @@ from sqlalchemy import event, inspect, select, text, update
 
 from linkyard.config import resolve_database_url
 from linkyard.domain import ManualClock
+from linkyard.files import PRIVATE_FILE
 from linkyard.store import KeyRing, Store, generate_key_entry, open_store
-from linkyard.store.files import PRIVATE_FILE, prepare_sqlite_files
+from linkyard.store.files import prepare_sqlite_files
 from linkyard.store.migrate import upgrade_database
 from linkyard.store.tables import ACCESS_TOKEN, credentials
 

@@ -49,7 +49,11 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         public_url=PUBLIC_URL,
         encryption_keys=generate_key_entry("k1"),
-        sandbox_factorialhr_url=FACTORIAL,
+        sandbox_urls={"factorialhr": FACTORIAL},
+        # A test sends calls as fast as it can with one key; the request rates are tested on their own
+        # (tests/api/test_rate_limits.py), and a fast machine must not turn a test's calls into 429s.
+        rate_limit_per_key=None,
+        rate_limit_per_project=None,
     )
 
 
@@ -229,6 +233,8 @@ class Harness:
     seen: list[httpx.Response] = field(default_factory=list)
     """Every response the platform gave the integrator's client and the browsers, for secret sweeps."""
     browsers: list[httpx.AsyncClient] = field(default_factory=list)
+    factorial_url: str = FACTORIAL
+    """Where the platform sends browsers to Factorial (a loopback URL when the emulator is served live)."""
 
     # --- the integrator -----------------------------------------------------------------------------
 
@@ -303,7 +309,7 @@ class Harness:
         start = await flow.browser.get(html.unescape(button.group(1)))
         assert start.status_code == 302, start.text
         flow.authorize_url = httpx.URL(start.headers["location"])
-        assert str(flow.authorize_url).startswith(f"{FACTORIAL}/oauth/authorize?")
+        assert str(flow.authorize_url).startswith(f"{self.factorial_url}/oauth/authorize?")
         return flow
 
     async def consent(self, flow: Flow, login_email: str, decision: str = "approve") -> httpx.URL:

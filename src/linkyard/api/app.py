@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import httpx
@@ -12,15 +12,16 @@ from linkyard import __version__
 from linkyard.api.bodies import KeyFirstRoute
 from linkyard.api.errors import install_error_handlers
 from linkyard.api.mcp import McpEndpoint
-from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, RequestLog
+from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, QuotaHeaders, RequestLog
 from linkyard.api.routes import add_api_routes
 from linkyard.api.routes import search as action_search
 from linkyard.config import Settings
+from linkyard.connectors import Connector
 from linkyard.connectors.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from linkyard.domain import Clock, utc_now
 from linkyard.oauth import Refresher, quiet_http_loggers
 from linkyard.services import Housekeeper, open_platform
-from linkyard.store import Store
+from linkyard.services.platform import Store
 from linkyard.web import add_connect_routes, add_dashboard_routes
 
 
@@ -32,6 +33,7 @@ def create_app(
     provider_transport: httpx.AsyncBaseTransport | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    connectors: Sequence[Connector] = (),
 ) -> FastAPI:
     """The platform's ASGI app: the API, the hosted connect pages and `/healthz`.
 
@@ -39,9 +41,10 @@ def create_app(
     without a valid encryption key) and closes it again; it builds the one provider client and the token
     keeper, and runs two background jobs: the keeper's refresher, and the housekeeper (`app.state.housekeeper`)
     that deletes used OAuth states and old connect sessions every `housekeeping_interval_seconds`.
-    `provider_transport` replaces the network (tests put the Factorial emulator behind `httpx.ASGITransport`);
+    `provider_transport` replaces the network (tests put a provider's emulator behind `httpx.ASGITransport`);
     `clock` defaults to the store's, else the real one; `retry_policy` governs resending in
-    `POST /actions/rpc` (tests give one with a fake clock and sleep).
+    `POST /actions/rpc` (tests give one with a fake clock and sleep); `connectors` join the built-in
+    catalogue while the app runs (connectors declared outside Linkyard's package).
     """
     chosen_clock: Clock = clock or (store.clock if store is not None else utc_now)
     mcp = McpEndpoint(chosen_clock)
@@ -50,7 +53,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         quiet_http_loggers()
         async with open_platform(
-            settings, store=store, clock=chosen_clock, provider_transport=provider_transport
+            settings,
+            store=store,
+            clock=chosen_clock,
+            provider_transport=provider_transport,
+            connectors=connectors,
         ) as platform:
             app.state.platform = platform
             housekeeper = Housekeeper.from_settings(platform.store, settings)
@@ -77,6 +84,7 @@ def create_app(
     add_connect_routes(app.router)
     add_dashboard_routes(app.router)
     install_error_handlers(app, chosen_clock)
+    app.add_middleware(QuotaHeaders)  # innermost: it reads what authentication left in the request's scope
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, clock=chosen_clock)
     app.add_middleware(RequestLog)  # added last: outermost, so it sees every answer, 413s included
     return app

@@ -17,6 +17,7 @@ from linkyard.connectors import (
     Action,
     CallContext,
     Connector,
+    PreparedRequest,
     build_request,
     enabled_actions,
     extract_result,
@@ -93,7 +94,8 @@ async def run_action(
     required scope was not granted (naming the missing scopes); 412 when the account or its profile is not
     active; 422 for bad arguments (naming each field, never echoing a value). All of these are decided before
     any call to the provider. Then the provider is called as `send_call` describes, retried only where
-    `policy` says it is safe.
+    `policy` says it is safe, within the account's and the project's shares of the calls in progress (429
+    `concurrency_limited` beyond them: `linkyard.services.fair_share`).
     """
     store = platform.store
     account = await store.accounts.get_recent(project.id, account_id)
@@ -131,11 +133,14 @@ async def run_action(
     call = Call(
         base_url=endpoints.base_url, request=request, action_id=action.id, provider_name=connector.name
     )
-    token = await platform.keeper.access_token(project.id, account_id)
-    response = await send_call(
-        platform.provider, call, token=token, renew=renew, policy=policy, clock=platform.clock
-    )
-    return _result(action, response, connector.name)
+    # Everything sent upstream for this call (its token, attempts and waits) holds a place of the account's and
+    # the project's shares, so that one tenant's slow calls never take every connection (fair_share).
+    async with platform.guards.shares.place(project.id, account_id):
+        token = await platform.keeper.access_token(project.id, account_id)
+        response = await send_call(
+            platform.provider, call, token=token, renew=renew, policy=policy, clock=platform.clock
+        )
+    return _result(action, request, response, connector.name)
 
 
 async def list_actions(
@@ -169,12 +174,17 @@ async def list_actions(
     ]
 
 
-def _result(action: Action, response: httpx.Response, provider_name: str) -> ActionResult:
+def _result(
+    action: Action, request: PreparedRequest, response: httpx.Response, provider_name: str
+) -> ActionResult:
     try:
         payload = response.json() if response.content else None
     except ValueError:
         raise ProviderError(f"{provider_name} answered with something that is not JSON") from None
-    data, next_cursor = extract_result(action, payload)
+    links = None
+    if action.result == "list" and "link" in response.headers:
+        links = {str(rel): str(link.get("url", "")) for rel, link in response.links.items()}
+    data, next_cursor = extract_result(action, payload, arguments=dict(request.paging), links=links)
     return ActionResult(data, next_cursor, action.result == "list")
 
 
