@@ -34,7 +34,7 @@ from starlette.types import Receive, Scope, Send
 from linkyard import __version__, services
 from linkyard.api.bodies import declares_json, parse_json
 from linkyard.api.deps import PlatformDep, ProjectDep
-from linkyard.api.errors import error_response
+from linkyard.api.errors import error_response, status_of
 from linkyard.api.middleware import replay
 from linkyard.domain import Clock, Project
 from linkyard.errors import BadRequest, LinkyardError
@@ -262,6 +262,6 @@ def _failure(exc: BaseException, clock: Clock) -> types.CallToolResult:
 
 def _protocol_error(exc: BaseException, clock: Clock) -> McpError:
     envelope = orjson.loads(bytes(error_response(exc, clock).body))
-    client_side = isinstance(exc, LinkyardError) and (exc.status or 500) < 500
+    client_side = isinstance(exc, LinkyardError) and status_of(exc) < 500
     code = types.INVALID_PARAMS if client_side else types.INTERNAL_ERROR
     return McpError(types.ErrorData(code=code, message=envelope["message"], data=envelope))

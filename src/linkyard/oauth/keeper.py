@@ -229,7 +229,7 @@ class TokenKeeper:
             # Refreshing ahead of expiry failed for now: the current token still works, so callers get it
             # and the next attempt waits until the entry is re-validated (`revalidate_after`).
             logger.warning(
-                "refresh ahead of expiry of account %s failed (%s); retrying later", account_id, exc.status
+                "refresh ahead of expiry of account %s failed (%s); retrying later", account_id, exc.code
             )
             self._remember(project_id, account_id, "active", entry.profile_id, token, refresh_failed=True)
             return token.access_token

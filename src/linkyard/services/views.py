@@ -188,10 +188,10 @@ def account_meta_view(account: Account, profile: ConnectorProfile) -> dict[str, 
     }
 
 
-def error_view(error: LinkyardError, now: datetime) -> dict[str, Any]:
-    """The API's error envelope for `error` (StackOne's shape): the same words an API caller would read, never
-    a submitted value or a secret (provider errors arrive with secrets removed)."""
-    status = error.status or 500
+def error_view(error: LinkyardError, status: int, now: datetime) -> dict[str, Any]:
+    """The API's error envelope for `error` answered with `status` (StackOne's shape; the status comes from the
+    edge's error table): the same words an API caller would read, never a submitted value or a secret
+    (provider errors arrive with secrets removed)."""
     shown = status < 500 or isinstance(error, ProviderError | TokenRefreshError)
     body: dict[str, Any] = {
         "statusCode": status,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter, Response
@@ -22,9 +23,10 @@ _STATIC = Path(__file__).parent.parent / "static"
 _STATIC_TYPES = {"dashboard.css": "text/css", "dashboard.js": "text/javascript"}
 
 
-def add_dashboard_routes(routes: APIRouter) -> None:
-    """Every dashboard page and its two static files; templates are loaded here, when the app is built."""
-    ui = Ui()
+def add_dashboard_routes(routes: APIRouter, *, error_status: Callable[[BaseException], int]) -> None:
+    """Every dashboard page and its two static files; templates are loaded here, when the app is built.
+    `error_status` is the edge's one error table (the app factory passes `linkyard.api.errors.status_of`)."""
+    ui = Ui(error_status)
     for module in (sign_in, projects, api_keys, connectors, profiles, accounts, connect_links, playground):
         module.add_routes(routes, ui)
     _add_static(routes)

@@ -81,7 +81,9 @@ Handler = Callable[..., Awaitable[Response]]
 class Ui:
     """The dashboard's templates and the helpers every page uses; built once per app."""
 
-    def __init__(self) -> None:
+    def __init__(self, error_status: Callable[[BaseException], int]) -> None:
+        self.error_status = error_status
+        """The edge's error table (`linkyard.api.errors.status_of`): the status an error's page answers with."""
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(_TEMPLATES),
             autoescape=True,
@@ -170,7 +172,7 @@ class Ui:
             except Forbidden as error:
                 return self.error_page(request, 403, "Not allowed", error.message)
             except LinkyardError as error:
-                return self.error_page(request, error.status or 500, "That did not work", error.message)
+                return self.error_page(request, self.error_status(error), "That did not work", error.message)
 
         return wrapped
 

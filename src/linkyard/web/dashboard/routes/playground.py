@@ -141,7 +141,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
                 view.platform, view.project, choice.account.id, choice.action_id, arguments
             )
         except LinkyardError as error:
-            body = error_view(error, view.platform.clock())
+            body = error_view(error, ui.error_status(error), view.platform.clock())
             outcome = Outcome(status=body["statusCode"], body=body, page=page, error=error)
         else:
             outcome = Outcome(status=200, body=answer_view(result), page=page)
