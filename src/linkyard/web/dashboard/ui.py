@@ -7,7 +7,7 @@ A handler reads:
     @routes.get("/projects/{project_id}/api-keys", include_in_schema=False)
     @ui.page
     async def api_keys(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
+        view = await ui.project_view(request, project_id)  # a `ProjectView`: its project is never None
         return ui.render(view, "dashboard/api_keys.html", keys=...)
 """
 
@@ -75,6 +75,13 @@ class View:
         return f"/projects/{quote(self.project.id, safe='')}"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectView(View):
+    """A signed-in request inside one of its projects (every page under `/projects/{project_id}`)."""
+
+    project: Project
+
+
 Handler = Callable[..., Awaitable[Response]]
 
 
@@ -104,16 +111,31 @@ class Ui:
     async def session(self, request: Request) -> DashboardSession | None:
         return await open_session(self.platform(request), request.cookies.get(SESSION_COOKIE))
 
-    async def view(self, request: Request, project_id: str | None = None) -> View:
-        """The signed-in view of a request, in `project_id` if given; `Unauthenticated` (answered with the
-        sign-in page) or `NotFound` else."""
+    async def view(self, request: Request) -> View:
+        """The signed-in view of a request outside any project; `Unauthenticated` (answered with the sign-in
+        page) else."""
         platform = self.platform(request)
+        session = await self._signed_in(request)
+        projects = await visible_projects(platform, session)
+        return View(request=request, platform=platform, session=session, projects=projects)
+
+    async def project_view(self, request: Request, project_id: str) -> ProjectView:
+        """The signed-in view of a request in project `project_id` (typed: its `project` is never None);
+        `Unauthenticated` (answered with the sign-in page) or `NotFound` (a project the session may not
+        open) else."""
+        platform = self.platform(request)
+        session = await self._signed_in(request)
+        projects = await visible_projects(platform, session)
+        project = await open_project(platform, session, project_id)
+        return ProjectView(
+            request=request, platform=platform, session=session, projects=projects, project=project
+        )
+
+    async def _signed_in(self, request: Request) -> DashboardSession:
         session = await self.session(request)
         if session is None:
             raise Unauthenticated("Sign in to continue")
-        projects = await visible_projects(platform, session)
-        project = await open_project(platform, session, project_id) if project_id is not None else None
-        return View(request=request, platform=platform, session=session, projects=projects, project=project)
+        return session
 
     async def form(self, view: View) -> FormData:
         """The submitted form, once it came from this dashboard's own pages and its CSRF token matched the

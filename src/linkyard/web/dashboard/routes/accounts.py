@@ -60,8 +60,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/accounts", include_in_schema=False)
     @ui.page
     async def accounts_list(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         query = request.query_params
         status = next((known for known in STATUSES if known == query.get("status")), None)
         owner = query.get("origin_owner_id", "").strip()[:255]
@@ -97,15 +96,13 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/accounts/{account_id}", include_in_schema=False)
     @ui.page
     async def account_detail(request: Request, project_id: str, account_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         return await detail_page(view, await summarise_account(view.platform, view.project, account_id))
 
     @routes.post("/projects/{project_id}/accounts/{account_id}/label", include_in_schema=False)
     @ui.page
     async def account_label(request: Request, project_id: str, account_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         summary = await summarise_account(view.platform, view.project, account_id)
         form = await ui.form(view)
         label = form_text(form, "label", limit=MAX_LABEL + 1)
@@ -122,8 +119,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
         status: Literal["active", "suspended"],
         notice: str,
     ) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         await ui.form(view)
         await services.update_account(view.platform, view.project, account_id, status=status)
         return ui.redirect(detail_url(view, account_id), notice=notice)
@@ -142,8 +138,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @ui.page
     async def account_relink(request: Request, project_id: str, account_id: str) -> Response:
         """A connect session for this very account: the person who opens it re-links it in place."""
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         summary = await summarise_account(view.platform, view.project, account_id)
         await ui.form(view)
         account = summary.account
@@ -164,16 +159,14 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/accounts/{account_id}/unlink", include_in_schema=False)
     @ui.page
     async def account_unlink_confirm(request: Request, project_id: str, account_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         summary = await summarise_account(view.platform, view.project, account_id)
         return ui.render(view, "dashboard/account_unlink.html", nav="accounts", account=summary.account)
 
     @routes.post("/projects/{project_id}/accounts/{account_id}/unlink", include_in_schema=False)
     @ui.page
     async def account_unlink(request: Request, project_id: str, account_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         await services.get_account(view.platform, view.project, account_id)
         await ui.form(view)
         await services.unlink_account(view.platform, view.project, account_id)

@@ -7,15 +7,14 @@ from fastapi import APIRouter, Request, Response
 from linkyard import services
 from linkyard.errors import ValidationFailed
 from linkyard.services.dashboard_sessions import sign_out
-from linkyard.web.dashboard.ui import SESSION_COOKIE, Ui, View, field_errors, form_text
+from linkyard.web.dashboard.ui import SESSION_COOKIE, ProjectView, Ui, field_errors, form_text
 
 
 def add_routes(routes: APIRouter, ui: Ui) -> None:
 
     async def keys_page(
-        view: View, *, status: int = 200, values: dict[str, str], errors: dict[str, str]
+        view: ProjectView, *, status: int = 200, values: dict[str, str], errors: dict[str, str]
     ) -> Response:
-        assert view.project is not None
         keys = await services.list_api_keys(view.platform.store, view.project.id)
         return ui.render(
             view,
@@ -30,12 +29,12 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/api-keys", include_in_schema=False)
     @ui.page
     async def api_keys(request: Request, project_id: str) -> Response:
-        return await keys_page(await ui.view(request, project_id), values={}, errors={})
+        return await keys_page(await ui.project_view(request, project_id), values={}, errors={})
 
     @routes.post("/projects/{project_id}/api-keys", include_in_schema=False)
     @ui.page
     async def api_key_create(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
+        view = await ui.project_view(request, project_id)
         form = await ui.form(view)
         values = {"name": form_text(form, "name", limit=300)}
         try:
@@ -49,7 +48,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/api-keys/{key_id}/revoke", include_in_schema=False)
     @ui.page
     async def api_key_revoke_confirm(request: Request, project_id: str, key_id: str) -> Response:
-        view = await ui.view(request, project_id)
+        view = await ui.project_view(request, project_id)
         key = await view.platform.store.api_keys.get(project_id, key_id)
         return ui.render(
             view,
@@ -62,7 +61,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.post("/projects/{project_id}/api-keys/{key_id}/revoke", include_in_schema=False)
     @ui.page
     async def api_key_revoke(request: Request, project_id: str, key_id: str) -> Response:
-        view = await ui.view(request, project_id)
+        view = await ui.project_view(request, project_id)
         await ui.form(view)
         await services.revoke_api_key(view.platform.store, project_id, key_id)
         if view.session.key_id == key_id:

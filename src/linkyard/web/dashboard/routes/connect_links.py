@@ -15,7 +15,7 @@ from linkyard.services.connect_sessions import (
     NewConnectSession,
 )
 from linkyard.services.views import connect_link
-from linkyard.web.dashboard.ui import Ui, View, field_errors, form_text
+from linkyard.web.dashboard.ui import ProjectView, Ui, View, field_errors, form_text
 
 MAX_TEXT = 255
 MAX_URL = 2048
@@ -66,9 +66,8 @@ def _check(values: dict[str, str]) -> tuple[int | None, dict[str, str]]:
 def add_routes(routes: APIRouter, ui: Ui) -> None:
 
     async def form_page(
-        view: View, *, status: int = 200, values: dict[str, str], errors: dict[str, str]
+        view: ProjectView, *, status: int = 200, values: dict[str, str], errors: dict[str, str]
     ) -> Response:
-        assert view.project is not None
         profiles = [p for p in await services.list_profiles(view.platform, view.project) if not p.disabled]
         if not values.get("integration_id"):
             default = next((p for p in profiles if p.is_default), profiles[0] if profiles else None)
@@ -88,14 +87,13 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/connect-links", include_in_schema=False)
     @ui.page
     async def connect_links(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
+        view = await ui.project_view(request, project_id)
         return await form_page(view, values={"expires_in": str(DEFAULT_MINUTES)}, errors={})
 
     @routes.post("/projects/{project_id}/connect-links", include_in_schema=False)
     @ui.page
     async def connect_link_create(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         form = await ui.form(view)
         values = {name: form_text(form, name, limit=MAX_TEXT + 1) for name in _TEXT}
         values["redirect_url"] = form_text(form, "redirect_url", limit=MAX_URL + 1)

@@ -87,7 +87,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/connectors", include_in_schema=False)
     @ui.page
     async def connectors_page(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
+        view = await ui.project_view(request, project_id)
         return ui.render(
             view, "dashboard/connectors.html", nav="connectors", connectors=list_connectors(), **words()
         )
@@ -95,7 +95,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/connectors/{connector}", include_in_schema=False)
     @ui.page
     async def connector_page(request: Request, project_id: str, connector: str) -> Response:
-        view = await ui.view(request, project_id)
+        view = await ui.project_view(request, project_id)
         found = find_connector(connector)
         return ui.render(
             view,

@@ -23,7 +23,7 @@ from linkyard.services.playground import (
     runnable_actions,
 )
 from linkyard.services.views import error_view
-from linkyard.web.dashboard.ui import Ui, View, form_text
+from linkyard.web.dashboard.ui import ProjectView, Ui, View, form_text
 
 ARG = "arg_"
 """Form fields named `arg_<parameter>` hold the action's arguments, apart from the page's own fields."""
@@ -76,9 +76,8 @@ def _page_number(text: str) -> int:
     return int(text) if text.isdigit() and 0 < int(text) <= 1_000_000 else 1
 
 
-async def _choose(view: View, account_id: str, action_id: str) -> Choice:
+async def _choose(view: ProjectView, account_id: str, action_id: str) -> Choice:
     """The accounts and actions on offer; an account of another project (or none at all) is `NotFound`."""
-    assert view.project is not None
     accounts = await choosable_accounts(view.platform, view.project, including=account_id or None)
     account = next((a for a in accounts if a.id == account_id), accounts[0] if accounts else None)
     actions = await runnable_actions(view.platform, view.project, account.id) if account else ()
@@ -108,7 +107,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/playground", include_in_schema=False)
     @ui.page
     async def playground(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
+        view = await ui.project_view(request, project_id)
         query = request.query_params
         choice = await _choose(
             view, query.get("account", "").strip()[:MAX_ID], query.get("action", "").strip()[:MAX_ID]
@@ -118,8 +117,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.post("/projects/{project_id}/playground", include_in_schema=False)
     @ui.page
     async def playground_run(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         form = await ui.form(view)
         choice = await _choose(
             view, form_text(form, "account", limit=MAX_ID), form_text(form, "action", limit=MAX_ID)

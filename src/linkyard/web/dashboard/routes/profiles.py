@@ -33,7 +33,7 @@ from linkyard.web.dashboard.routes.connectors import (
     find_connector,
     words,
 )
-from linkyard.web.dashboard.ui import Ui, View, form_text
+from linkyard.web.dashboard.ui import ProjectView, Ui, View, form_text
 
 
 def add_routes(routes: APIRouter, ui: Ui) -> None:
@@ -97,8 +97,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/connector-profiles", include_in_schema=False)
     @ui.page
     async def profiles_page(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         profiles = await services.list_profiles(view.platform, view.project)
         rows = [
             {"profile": p, "connector": get_connector(p.connector), "enabled": profile_actions(p)}
@@ -117,8 +116,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
         auth_type: Annotated[str | None, Query(max_length=32)] = None,
         q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH)] = "",
     ) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         if not connector:
             return ui.render(
                 view,
@@ -146,8 +144,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
         connector: Annotated[str, Query(max_length=64)] = "",
         auth_type: Annotated[str, Query(max_length=32)] = "oauth2",
     ) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         found = find_connector(connector)
         values, typed = read_form(await ui.form(view))
         secret, problems = open_secret(view, values, typed)
@@ -178,8 +175,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/connector-profiles/{profile_id}", include_in_schema=False)
     @ui.page
     async def profile_page(request: Request, project_id: str, profile_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         profile = await services.get_profile(view.platform, view.project, profile_id)
         return ui.render(
             view,
@@ -196,8 +192,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/connector-profiles/{profile_id}/edit", include_in_schema=False)
     @ui.page
     async def profile_edit(request: Request, project_id: str, profile_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         profile = await services.get_profile(view.platform, view.project, profile_id)
         connector = get_connector(profile.connector)
         return render_form(view, connector, stored_values(profile), profile=profile)
@@ -205,8 +200,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.post("/projects/{project_id}/connector-profiles/{profile_id}/edit", include_in_schema=False)
     @ui.page
     async def profile_save(request: Request, project_id: str, profile_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         profile = await services.get_profile(view.platform, view.project, profile_id)
         connector = get_connector(profile.connector)
         values, typed = read_form(await ui.form(view))
@@ -235,8 +229,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
         return ui.redirect(profiles_url(view, profile.id), notice="profile_updated")
 
     async def set_disabled(request: Request, project_id: str, profile_id: str, *, disabled: bool) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         await ui.form(view)
         profile = await services.update_profile(view.platform, view.project, profile_id, disabled=disabled)
         notice = "profile_disabled" if disabled else "profile_enabled"
@@ -255,9 +248,8 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     # -- delete -----------------------------------------------------------------------------------------
 
     async def delete_page(
-        view: View, profile: ConnectorProfile, *, status: int = 200, error: str | None = None
+        view: ProjectView, profile: ConnectorProfile, *, status: int = 200, error: str | None = None
     ) -> Response:
-        assert view.project is not None
         return ui.render(
             view,
             "dashboard/profile_delete.html",
@@ -272,15 +264,13 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/connector-profiles/{profile_id}/delete", include_in_schema=False)
     @ui.page
     async def profile_delete_confirm(request: Request, project_id: str, profile_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         return await delete_page(view, await services.get_profile(view.platform, view.project, profile_id))
 
     @routes.post("/projects/{project_id}/connector-profiles/{profile_id}/delete", include_in_schema=False)
     @ui.page
     async def profile_delete(request: Request, project_id: str, profile_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         profile = await services.get_profile(view.platform, view.project, profile_id)
         force = form_text(await ui.form(view), "force") == "1"
         try:

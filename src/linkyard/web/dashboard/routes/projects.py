@@ -45,20 +45,19 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
             return ui.render(
                 view, "dashboard/projects.html", status=422, values=values, errors=field_errors(error)
             )
-        view = await ui.view(request, created.project.id)
+        view = await ui.project_view(request, created.project.id)
         return ui.render(view, "dashboard/api_key_created.html", created=created.api_key, first_key=True)
 
     @routes.get("/projects/switch", include_in_schema=False)
     @ui.page
     async def project_switch(request: Request, project_id: Annotated[str, Query(max_length=64)]) -> Response:
-        view = await ui.view(request, project_id)
+        view = await ui.project_view(request, project_id)
         return ui.redirect(view.project_url)
 
     @routes.get("/projects/{project_id}", include_in_schema=False)
     @ui.page
     async def project_overview(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         store = view.platform.store
         profiles = await store.connector_profiles.list(project_id)
         return ui.render(
@@ -74,15 +73,14 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
     @routes.get("/projects/{project_id}/settings", include_in_schema=False)
     @ui.page
     async def project_settings(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
+        view = await ui.project_view(request, project_id)
         values = {"name": view.project.name, "allowed_origins": "\n".join(view.project.allowed_origins)}
         return ui.render(view, "dashboard/project_settings.html", nav="settings", values=values, errors={})
 
     @routes.post("/projects/{project_id}/settings", include_in_schema=False)
     @ui.page
     async def project_settings_save(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
+        view = await ui.project_view(request, project_id)
         form = await ui.form(view)
         values = {
             "name": form_text(form, "name", limit=300),
