@@ -40,7 +40,7 @@ def add_routes(routes: APIRouter) -> None:
         found = await services.list_accounts(
             platform,
             project,
-            provider=provider,
+            connector=provider,
             origin_owner_id=origin_owner_id,
             status=status,
             page=page,

@@ -108,7 +108,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
                 origin_owner_id=values["origin_owner_id"],
                 origin_owner_name=values["origin_owner_name"],
                 origin_username=values["origin_username"] or None,
-                integration_id=values["integration_id"] or None,
+                profile_id=values["integration_id"] or None,
                 expires_in=expires_in,
                 redirect_url=values["redirect_url"] or None,
             )

@@ -132,7 +132,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
             return render(view, choice, values=values)
         # The service decides what may run (a disabled action is its 403, an inactive account its 412): the
         # page passes on whatever was asked and shows the answer.
-        known = get_connector(choice.account.provider).find_action(choice.action_id)
+        known = get_connector(choice.account.connector).find_action(choice.action_id)
         arguments = form_arguments(known, values) if known is not None else {}
         try:
             result = await run_action(
