@@ -15,6 +15,7 @@ from tests.mcp.conftest import (
     live_url,
     settings,
     store,
+    upstream,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "live_url",
     "settings",
     "store",
+    "upstream",
 ]

@@ -14,12 +14,42 @@ from linkyard.domain import Clock, utc_now
 from linkyard.oauth.client import ProviderClient
 from linkyard.oauth.endpoints import ProviderEndpoints, endpoints_for
 from linkyard.oauth.keeper import TokenKeeper
+from linkyard.services.auth_throttle import AuthThrottle
+from linkyard.services.fair_share import UpstreamShares
+from linkyard.services.rate_limits import Counters, RequestLimits
 from linkyard.store import Store, open_store
 
 
 def sandbox_url(settings: Settings, connector_key: str) -> str | None:
     """The operator's URL of a connector's sandbox (the local emulator), if one is configured."""
     return settings.sandbox_factorialhr_url if connector_key == "factorialhr" else None
+
+
+@dataclass(frozen=True, slots=True)
+class Guards:
+    """What keeps one caller from crowding out the others: shares of the provider calls in progress, request
+    rate limits, and the throttle on failed authentication (docs/limits.md)."""
+
+    shares: UpstreamShares
+    limits: RequestLimits
+    auth_throttle: AuthThrottle
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Guards:
+        """The guards the settings describe; their counters' store is opened on first use."""
+        counters = Counters(settings.rate_limit_storage_url)
+        return cls(
+            shares=UpstreamShares.from_settings(settings),
+            limits=RequestLimits.from_settings(settings, counters),
+            auth_throttle=AuthThrottle.from_settings(settings, counters),
+        )
+
+    def check(self) -> None:
+        """Open the rate limits' store: an unusable `rate_limit_storage_url` is a `ConfigError` at start-up."""
+        self.limits.check()
+
+    def close(self) -> None:
+        self.limits.close()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,6 +61,7 @@ class Platform:
     provider: ProviderClient
     keeper: TokenKeeper
     clock: Clock
+    guards: Guards
 
     def endpoints(self, connector: Connector, environment: str) -> ProviderEndpoints:
         """The provider's URLs for a profile's environment: from the catalogue and the operator only.
@@ -57,16 +88,23 @@ async def open_platform(
     client closes.
     """
     chosen: Clock = clock or (store.clock if store is not None else utc_now)
+    guards = Guards.from_settings(settings)
+    guards.check()
     opened = store if store is not None else await open_store(settings, clock=chosen)
-    provider = ProviderClient(transport=provider_transport, clock=chosen)
+    provider = ProviderClient(
+        transport=provider_transport, clock=chosen, max_connections=settings.upstream_connections
+    )
     keeper = TokenKeeper(opened, provider, chosen, sandbox_url=sandbox_url(settings, "factorialhr"))
     try:
         async with opened.follow_changes():
-            yield Platform(store=opened, settings=settings, provider=provider, keeper=keeper, clock=chosen)
+            yield Platform(
+                store=opened, settings=settings, provider=provider, keeper=keeper, clock=chosen, guards=guards
+            )
     finally:
         try:
             await keeper.aclose()
             await provider.aclose()
         finally:
+            guards.close()
             if store is None:
                 await opened.close()
