@@ -62,11 +62,12 @@ _DESCRIPTIONS = {
     409: "Conflicts with the current state",
     412: "The account is not active: it needs a re-link or the integrator",
     422: "Invalid input; `errors` names each culprit",
-    429: "Too many requests (`Retry-After`)",
+    429: "Too many requests: a rate limit, a share of calls in progress, failed authentication (`Retry-After`)",
     502: "The provider answered with an error after the retries that were safe",
 }
-# What any authenticated route may answer: a credential in the URL or a malformed body, no valid key, invalid input.
-_COMMON = (400, 401, 422)
+# What any authenticated route may answer: a credential in the URL or a malformed body, no valid key (or too many
+# failed tries), invalid input, a spent rate limit.
+_COMMON = (400, 401, 422, 429)
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

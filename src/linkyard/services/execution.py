@@ -61,7 +61,8 @@ async def send_call(
 
     Raises `RateLimited` (429, with the provider's `Retry-After` when it did not fit the budget),
     `ProviderTimeout` (408: no answer in time, or a POST whose outcome is unknown), `ProviderError` (502, with
-    `provider_errors` for every answer that failed, or the provider's own 400/403/404/409/422 passed on) and
+    `provider_errors` for every answer that failed; its `provider_status` is the provider's own, which the API's
+    error table passes on for a 400/403/404/409/422) and
     `PreconditionFailed` (412: the provider no longer accepts the account's authorization).
     """
     method = call.request.method
