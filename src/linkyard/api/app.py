@@ -75,7 +75,7 @@ def create_app(
     action_search.add_routes(app.router)
     mcp.add_routes(app.router)
     add_connect_routes(app.router)
-    add_dashboard_routes(app.router, error_status=status_of)
+    add_dashboard_routes(app, error_status=status_of)
     install_error_handlers(app, chosen_clock)
     app.add_middleware(QuotaHeaders)  # innermost: it reads what authentication left in the request's scope
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, clock=chosen_clock)
