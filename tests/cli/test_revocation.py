@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -75,7 +75,7 @@ class Server:
         return lines
 
 
-def postgres_schema() -> Iterator[str]:
+def postgres_schema() -> Generator[str, None, None]:
     """A fresh schema of this module's own on the test server (dropped afterwards), as a database URL."""
     assert PG_URL is not None
     schema = f"lk_revoke_{os.getpid()}_{secrets.token_hex(4)}"

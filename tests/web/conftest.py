@@ -80,7 +80,7 @@ class Dashboard:
 
     async def submit(self, path: str, data: FormData | None = None) -> httpx.Response:
         """POST a form as the page would, with the session's CSRF token (repeated fields: a list of pairs)."""
-        pairs: list[tuple[str, str]] = [("csrf", self.csrf)]
+        pairs: list[tuple[str, str | int | float | bool | None]] = [("csrf", self.csrf)]
         if isinstance(data, Mapping):
             for name, value in data.items():
                 values = [value] if isinstance(value, str) else list(value)

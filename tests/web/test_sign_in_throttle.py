@@ -18,7 +18,8 @@ from fastapi import FastAPI
 from linkyard.config import Settings
 from linkyard.store import generate_key_entry
 from linkyard.web.dashboard.ui import SESSION_COOKIE
-from tests.web.conftest import ADMIN_TOKEN, FACTORIAL, PUBLIC_URL, Harness, form_fields, page_text
+from tests.api.conftest import FACTORIAL, PUBLIC_URL
+from tests.web.conftest import ADMIN_TOKEN, Harness, form_fields, page_text
 
 PER_ADDRESS = 4
 PER_PREFIX = 6

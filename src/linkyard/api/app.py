@@ -20,7 +20,7 @@ from linkyard.connectors.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from linkyard.domain import Clock, utc_now
 from linkyard.oauth import Refresher, quiet_http_loggers
 from linkyard.services import Housekeeper, open_platform
-from linkyard.store import Store
+from linkyard.services.platform import Store
 from linkyard.web import add_connect_routes, add_dashboard_routes
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 
 import httpx
@@ -17,7 +17,8 @@ from linkyard.oauth.keeper import TokenKeeper
 from linkyard.services.auth_throttle import AuthThrottle
 from linkyard.services.fair_share import UpstreamShares
 from linkyard.services.rate_limits import Counters, RequestLimits
-from linkyard.store import Store, open_store
+from linkyard.store import Store as Store  # re-exported: the API and the CLI name the store's type from here
+from linkyard.store import open_store
 
 
 def sandbox_url(settings: Settings, connector_key: str) -> str | None:
@@ -72,20 +73,34 @@ class Platform:
 
 
 @asynccontextmanager
+async def open_storage(settings: Settings, *, clock: Clock = utc_now) -> AsyncIterator[Store]:
+    """The store of `settings` alone, for a command that needs nothing else (projects, API keys, housekeeping,
+    key rotation): migrated, its key ring checked (`open_store`), closed on exit."""
+    store = await open_store(settings, clock=clock)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@asynccontextmanager
 async def open_platform(
     settings: Settings,
     *,
     store: Store | None = None,
     clock: Clock | None = None,
     provider_transport: httpx.AsyncBaseTransport | None = None,
+    follow_changes: bool = True,
 ) -> AsyncIterator[Platform]:
     """Build the platform for the length of the block (the API's lifespan, one CLI command), then close it.
 
-    Without `store`, the database of `settings` is opened (`open_store` migrates it and refuses to start
-    without a valid encryption key) and closed again; a given store is left open. For the length of the block
-    the store hears other processes' changes (on PostgreSQL, a LISTEN connection), so that a key revoked or an
-    account suspended elsewhere is refused here at once. Refreshes still in flight finish before the provider
-    client closes.
+    The one place the platform is assembled: the API's lifespan and every CLI command that needs more than the
+    store come here. Without `store`, the database of `settings` is opened (`open_store` migrates it and
+    refuses to start without a valid encryption key) and closed again; a given store is left open. With
+    `follow_changes` (a serving process), the store hears other processes' changes for the length of the block
+    (on PostgreSQL, a LISTEN connection), so that a key revoked or an account suspended elsewhere is refused
+    here at once; a one-off command need not. Refreshes still in flight finish before the provider client
+    closes.
     """
     chosen: Clock = clock or (store.clock if store is not None else utc_now)
     guards = Guards.from_settings(settings)
@@ -96,7 +111,7 @@ async def open_platform(
     )
     keeper = TokenKeeper(opened, provider, chosen, sandbox_url=sandbox_url(settings, "factorialhr"))
     try:
-        async with opened.follow_changes():
+        async with opened.follow_changes() if follow_changes else nullcontext():
             yield Platform(
                 store=opened, settings=settings, provider=provider, keeper=keeper, clock=chosen, guards=guards
             )
