@@ -114,6 +114,14 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         LINKYARD_DATABASE_URL=database_url,
         LINKYARD_ENCRYPTION_KEYS=generate_key_entry("k1"),
         LINKYARD_LOG_LEVEL="DEBUG",  # one request line per call, with the worker's pid
+        # The test sends hundreds of calls a second with one key, and then hundreds with a revoked one: what it
+        # asserts is the refusal of revocation itself (401/412), not the request rates or the failed-key
+        # throttle, which answer 429 past their bursts (tested in tests/api/test_rate_limits.py and
+        # tests/api/test_auth_throttle.py).
+        LINKYARD_RATE_LIMIT_PER_KEY="",
+        LINKYARD_RATE_LIMIT_PER_PROJECT="",
+        LINKYARD_AUTH_FAILURE_LIMIT_PER_ADDRESS="1000000/minute",
+        LINKYARD_AUTH_FAILURE_LIMIT_PER_PREFIX="1000000/minute",
     )
     port = port_pair()
     up = Process(["up", "--sandbox", "--port", str(port), "--workers", str(WORKERS)], cwd=directory, env=env)

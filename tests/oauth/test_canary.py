@@ -80,7 +80,7 @@ async def test_no_secret_reaches_a_log_line_an_error_or_a_status_reason(
     for name in ("httpx", "httpcore", "linkyard"):
         caplog.set_level(logging.DEBUG, logger=name)
     provider, recording = recorded
-    keeper = TokenKeeper(store, provider, clock, sandbox_url=BASE)
+    keeper = TokenKeeper(store, provider, clock, sandbox_urls={"factorialhr": BASE})
     errors: list[BaseException] = []
 
     async def attempt(call: object) -> object:
@@ -151,7 +151,7 @@ async def test_a_provider_echoing_a_sentinel_token_in_its_error_leaks_nowhere(
         ),
     )
     async with ProviderClient(transport=httpx.MockTransport(factorial), clock=clock) as provider:
-        keeper = TokenKeeper(store, provider, clock, sandbox_url="https://factorial.test")
+        keeper = TokenKeeper(store, provider, clock, sandbox_urls={"factorialhr": "https://factorial.test"})
         with pytest.raises(LinkyardError) as raised:
             await keeper.access_token(project.id, account.id)
         with pytest.raises(PreconditionFailed) as later:

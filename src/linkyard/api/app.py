@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import httpx
@@ -16,6 +16,7 @@ from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, Quota
 from linkyard.api.routes import add_api_routes
 from linkyard.api.routes import search as action_search
 from linkyard.config import Settings
+from linkyard.connectors import Connector
 from linkyard.connectors.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from linkyard.domain import Clock, utc_now
 from linkyard.oauth import Refresher, quiet_http_loggers
@@ -32,6 +33,7 @@ def create_app(
     provider_transport: httpx.AsyncBaseTransport | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    connectors: Sequence[Connector] = (),
 ) -> FastAPI:
     """The platform's ASGI app: the API, the hosted connect pages and `/healthz`.
 
@@ -39,9 +41,10 @@ def create_app(
     without a valid encryption key) and closes it again; it builds the one provider client and the token
     keeper, and runs two background jobs: the keeper's refresher, and the housekeeper (`app.state.housekeeper`)
     that deletes used OAuth states and old connect sessions every `housekeeping_interval_seconds`.
-    `provider_transport` replaces the network (tests put the Factorial emulator behind `httpx.ASGITransport`);
+    `provider_transport` replaces the network (tests put a provider's emulator behind `httpx.ASGITransport`);
     `clock` defaults to the store's, else the real one; `retry_policy` governs resending in
-    `POST /actions/rpc` (tests give one with a fake clock and sleep).
+    `POST /actions/rpc` (tests give one with a fake clock and sleep); `connectors` join the built-in
+    catalogue while the app runs (connectors declared outside Linkyard's package).
     """
     chosen_clock: Clock = clock or (store.clock if store is not None else utc_now)
     mcp = McpEndpoint(chosen_clock)
@@ -50,7 +53,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         quiet_http_loggers()
         async with open_platform(
-            settings, store=store, clock=chosen_clock, provider_transport=provider_transport
+            settings,
+            store=store,
+            clock=chosen_clock,
+            provider_transport=provider_transport,
+            connectors=connectors,
         ) as platform:
             app.state.platform = platform
             housekeeper = Housekeeper.from_settings(platform.store, settings)

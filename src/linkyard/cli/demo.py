@@ -286,7 +286,7 @@ async def in_process_sandbox(directory: Path | None = None) -> AsyncIterator[San
             database_url=f"sqlite:///{directory / 'linkyard.db'}",
             encryption_keys=generate_key_entry("demo"),
             public_url=IN_PROCESS_API,
-            sandbox_factorialhr_url=IN_PROCESS_EMULATOR,
+            sandbox_urls={"factorialhr": IN_PROCESS_EMULATOR},
         )
         emulator = create_emulator(seed=42, employees=_IN_PROCESS_EMPLOYEES)
         emulator_transport = httpx.ASGITransport(app=emulator)

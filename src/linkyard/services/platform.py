@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 
 import httpx
 
 from linkyard.config import Settings
-from linkyard.connectors import Connector
+from linkyard.connectors import Connector, add_connectors
 from linkyard.domain import Clock, utc_now
 from linkyard.oauth.client import ProviderClient
 from linkyard.oauth.endpoints import ProviderEndpoints, endpoints_for
@@ -23,7 +23,7 @@ from linkyard.store import open_store
 
 def sandbox_url(settings: Settings, connector_key: str) -> str | None:
     """The operator's URL of a connector's sandbox (the local emulator), if one is configured."""
-    return settings.sandbox_factorialhr_url if connector_key == "factorialhr" else None
+    return settings.sandbox_url(connector_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +91,7 @@ async def open_platform(
     clock: Clock | None = None,
     provider_transport: httpx.AsyncBaseTransport | None = None,
     follow_changes: bool = True,
+    connectors: Sequence[Connector] = (),
 ) -> AsyncIterator[Platform]:
     """Build the platform for the length of the block (the API's lifespan, one CLI command), then close it.
 
@@ -100,16 +101,30 @@ async def open_platform(
     `follow_changes` (a serving process), the store hears other processes' changes for the length of the block
     (on PostgreSQL, a LISTEN connection), so that a key revoked or an account suspended elsewhere is refused
     here at once; a one-off command need not. Refreshes still in flight finish before the provider client
-    closes.
+    closes. `connectors` join the built-in catalogue for the length of the block (connectors declared outside
+    Linkyard's package: see `add_connectors`).
     """
     chosen: Clock = clock or (store.clock if store is not None else utc_now)
+    with add_connectors(connectors):
+        async with _platform(settings, store, chosen, provider_transport, follow_changes) as platform:
+            yield platform
+
+
+@asynccontextmanager
+async def _platform(
+    settings: Settings,
+    store: Store | None,
+    chosen: Clock,
+    provider_transport: httpx.AsyncBaseTransport | None,
+    follow_changes: bool,
+) -> AsyncIterator[Platform]:
     guards = Guards.from_settings(settings)
     guards.check()
     opened = store if store is not None else await open_store(settings, clock=chosen)
     provider = ProviderClient(
         transport=provider_transport, clock=chosen, max_connections=settings.upstream_connections
     )
-    keeper = TokenKeeper(opened, provider, chosen, sandbox_url=sandbox_url(settings, "factorialhr"))
+    keeper = TokenKeeper(opened, provider, chosen, sandbox_urls=settings.sandbox_urls)
     try:
         async with opened.follow_changes() if follow_changes else nullcontext():
             yield Platform(

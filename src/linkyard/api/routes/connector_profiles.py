@@ -46,7 +46,7 @@ class ProfileCreate(BaseModel):
     client_id: str = Field(min_length=1, max_length=512, json_schema_extra=_NOT_BLANK)
     client_secret: SecretStr | None = Field(None, json_schema_extra=_SECRET)
     scopes: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=MAX_LIST)
-    token_type: str = Field("user", max_length=32)
+    token_type: str | None = Field(None, max_length=32)
     actions: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=MAX_LIST * 2)
     default: bool = False
 
