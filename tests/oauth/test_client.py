@@ -12,6 +12,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from linkyard.api.errors import status_of
 from linkyard.domain import ManualClock
 from linkyard.errors import ProviderError, ProviderTimeout
 from linkyard.oauth import ProviderClient, ProviderEndpoints, ProviderOAuthError, quiet_http_loggers
@@ -74,7 +75,7 @@ async def test_a_reused_refresh_token_is_an_invalid_grant_that_names_no_secret(
         )
 
     error = raised.value
-    assert (error.error, error.http_status, error.status) == ("invalid_grant", 400, 502)
+    assert (error.error, error.http_status, status_of(error)) == ("invalid_grant", 400, 502)
     shown = f"{error} {error.description} {error.provider_errors!r}"
     assert refresh_token not in shown and linked.client_secret not in shown
     assert error.provider_errors[0]["url"] == f"{BASE}/oauth/token"
@@ -108,7 +109,7 @@ async def test_a_5xx_on_the_token_endpoint_is_a_transient_provider_error(
         )
 
     assert not isinstance(raised.value, ProviderOAuthError)
-    assert raised.value.status == 502 and raised.value.provider_errors[0]["status"] == 503
+    assert status_of(raised.value) == 502 and raised.value.provider_errors[0]["status"] == 503
 
 
 async def test_a_slow_token_endpoint_is_a_timeout(emulator: object, linked: Linked, control: Control) -> None:
@@ -124,7 +125,7 @@ async def test_a_slow_token_endpoint_is_a_timeout(emulator: object, linked: Link
                 client_secret=linked.client_secret,
                 refresh_token=str(linked.token.refresh_token),
             )
-    assert raised.value.status == 408
+    assert status_of(raised.value) == 408
 
 
 async def test_revoking_a_token_ends_its_grant(
@@ -314,7 +315,7 @@ async def test_an_unreachable_provider_is_a_provider_error(fake: Callable[..., P
     with pytest.raises(ProviderError) as raised:
         await fake(handler).request(ENDPOINTS.base_url, "GET", "/a", access_token="AT")
 
-    assert raised.value.status == 502 and "ConnectError" in str(raised.value)
+    assert status_of(raised.value) == 502 and "ConnectError" in str(raised.value)
     assert isinstance(raised.value.__cause__, httpx.ConnectError)
 
 
