@@ -65,20 +65,20 @@ def upgrade_to(urls: DatabaseUrls, revision: str) -> None:
 
 
 async def test_the_first_open_migrates_with_alembic_and_later_opens_leave_it_unloaded(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
     key_entry = generate_key_entry("k1")
-    urls = resolve_database_url(database_url)
-    first = await asyncio.to_thread(alembic_modules_loaded_by_an_open, database_url, key_entry)
+    urls = resolve_database_url(empty_database_url)
+    first = await asyncio.to_thread(alembic_modules_loaded_by_an_open, empty_database_url, key_entry)
     assert "'alembic.command'" in first
     assert await asyncio.to_thread(current_revision, urls) == head_revision()
-    assert await asyncio.to_thread(alembic_modules_loaded_by_an_open, database_url, key_entry) == "[]"
+    assert await asyncio.to_thread(alembic_modules_loaded_by_an_open, empty_database_url, key_entry) == "[]"
 
 
 async def test_a_database_a_migration_behind_is_brought_to_head_on_open(
-    database_url: str, keyring: KeyRing, open_stores: OpenStore
+    empty_database_url: str, keyring: KeyRing, open_stores: OpenStore
 ) -> None:
-    urls = resolve_database_url(database_url)
+    urls = resolve_database_url(empty_database_url)
     head = head_revision()
     assert head is not None
     script = ScriptDirectory.from_config(alembic_config()).get_revision(head)
@@ -86,7 +86,7 @@ async def test_a_database_a_migration_behind_is_brought_to_head_on_open(
     await asyncio.to_thread(upgrade_to, urls, script.down_revision)
     assert await asyncio.to_thread(current_revision, urls) == script.down_revision
 
-    store = await open_stores(database_url, keyring)
+    store = await open_stores(empty_database_url, keyring)
     assert await asyncio.to_thread(current_revision, urls) == head
     project = await store.projects.create("Acme")
     assert (await store.projects.get(project.id)).name == "Acme"
