@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
-import httpx
 from fastapi import FastAPI
 
 from linkyard import __version__
@@ -29,7 +28,7 @@ def create_app(
     *,
     store: Store | None = None,
     clock: Clock | None = None,
-    provider_transport: httpx.AsyncBaseTransport | None = None,
+    provider_pins: Mapping[str, tuple[str, int]] | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ) -> FastAPI:
@@ -39,7 +38,8 @@ def create_app(
     without a valid encryption key) and closes it again; it builds the one provider client and the token
     keeper, and runs two background jobs: the keeper's refresher, and the housekeeper (`app.state.housekeeper`)
     that deletes used OAuth states and old connect sessions every `housekeeping_interval_seconds`.
-    `provider_transport` replaces the network (tests put the Factorial emulator behind `httpx.ASGITransport`);
+    `provider_pins` sends the connections for some provider host names elsewhere (tests pin the sandbox's name
+    to the emulator they serve on loopback; see `open_platform`);
     `clock` defaults to the store's, else the real one; `retry_policy` governs resending in
     `POST /actions/rpc` (tests give one with a fake clock and sleep).
     """
@@ -50,7 +50,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         quiet_http_loggers()
         async with open_platform(
-            settings, store=store, clock=chosen_clock, provider_transport=provider_transport
+            settings, store=store, clock=chosen_clock, provider_pins=provider_pins
         ) as platform:
             app.state.platform = platform
             housekeeper = Housekeeper.from_settings(platform.store, settings)

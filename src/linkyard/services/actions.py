@@ -11,8 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from linkyard.connectors import (
     Action,
     CallContext,
@@ -34,6 +32,7 @@ from linkyard.errors import (
     ValidationFailed,
 )
 from linkyard.oauth.reasons import inactive_error
+from linkyard.oauth.transport import ProviderResponse
 from linkyard.services.execution import Call, send_call
 from linkyard.services.platform import Platform
 
@@ -169,7 +168,7 @@ async def list_actions(
     ]
 
 
-def _result(action: Action, response: httpx.Response, provider_name: str) -> ActionResult:
+def _result(action: Action, response: ProviderResponse, provider_name: str) -> ActionResult:
     try:
         payload = response.json() if response.content else None
     except ValueError:

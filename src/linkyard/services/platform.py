@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-
-import httpx
 
 from linkyard.config import Settings
 from linkyard.connectors import Connector
@@ -46,7 +44,7 @@ async def open_platform(
     *,
     store: Store | None = None,
     clock: Clock | None = None,
-    provider_transport: httpx.AsyncBaseTransport | None = None,
+    provider_pins: Mapping[str, tuple[str, int]] | None = None,
 ) -> AsyncIterator[Platform]:
     """Build the platform for the length of the block (the API's lifespan, one CLI command), then close it.
 
@@ -54,11 +52,16 @@ async def open_platform(
     without a valid encryption key) and closed again; a given store is left open. For the length of the block
     the store hears other processes' changes (on PostgreSQL, a LISTEN connection), so that a key revoked or an
     account suspended elsewhere is refused here at once. Refreshes still in flight finish before the provider
-    client closes.
+    client closes. Every provider call goes through `settings.outbound_proxy_url` when it is set;
+    `provider_pins` sends the connections for some host names elsewhere (`curl --resolve`: tests pin the
+    sandbox's name to the emulator they serve on loopback).
     """
     chosen: Clock = clock or (store.clock if store is not None else utc_now)
     opened = store if store is not None else await open_store(settings, clock=chosen)
-    provider = ProviderClient(transport=provider_transport, clock=chosen)
+    proxy = settings.outbound_proxy_url
+    provider = ProviderClient(
+        clock=chosen, proxy=proxy.get_secret_value() if proxy else None, pins=provider_pins
+    )
     keeper = TokenKeeper(opened, provider, chosen, sandbox_url=sandbox_url(settings, "factorialhr"))
     try:
         async with opened.follow_changes():
