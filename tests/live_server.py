@@ -41,6 +41,10 @@ def serve(app: Any, *, port: int | None = None) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+SANDBOX_HOST = "factorial.test"
+"""The host name of the sandbox in the tests' settings (`http://factorial.test`); pinned to a served emulator."""
+
+
 @dataclass
 class Served:
     """An ASGI app served by uvicorn inside the test's own event loop, on a loopback port."""
@@ -53,6 +57,10 @@ class Served:
     def pin(self) -> tuple[str, int]:
         """Where `ProviderClient(pins=...)` sends a provider's host name so that it reaches this server."""
         return ("127.0.0.1", self.port)
+
+    def pins(self, host: str = SANDBOX_HOST) -> dict[str, tuple[str, int]]:
+        """`host` pinned to this server, for `ProviderClient(pins=...)` and `create_app(provider_pins=...)`."""
+        return {host: self.pin}
 
 
 def _listening(port: int) -> socket.socket:

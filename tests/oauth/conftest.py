@@ -1,5 +1,6 @@
-"""OAuth fixtures: the store (SQLite file, and PostgreSQL when configured), the emulator over ASGI sharing the
-test's clock, a provider client, token keepers, and an account linked the way the platform links one."""
+"""OAuth fixtures: the store (SQLite file, and PostgreSQL when configured), the emulator sharing the test's
+clock (served on loopback for the provider client, over ASGI for the test's own control calls), a provider
+client, token keepers, and an account linked the way the platform links one."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from linkyard.emulator.factorial import create_app
 from linkyard.emulator.factorial.state import Clock as EmulatorClock
 from linkyard.oauth import ProviderClient, ProviderEndpoints, TokenKeeper, endpoints_for
 from linkyard.store import KeyRing, Store
+from tests.live_server import Served, served
 
 # The store tests' database fixtures: a SQLite file per test, a PostgreSQL schema per test when configured.
 from tests.store.conftest import (
@@ -82,8 +84,15 @@ async def control(emulator: Starlette) -> AsyncIterator[Control]:
 
 
 @pytest.fixture
-async def provider(emulator: Starlette, clock: ManualClock) -> AsyncIterator[ProviderClient]:
-    async with ProviderClient(transport=httpx.ASGITransport(app=emulator), clock=clock) as client:
+async def emulator_server(emulator: Starlette) -> AsyncIterator[Served]:
+    """The emulator served on loopback; `BASE`'s host name is pinned to it in the provider clients."""
+    async with served(emulator) as running:
+        yield running
+
+
+@pytest.fixture
+async def provider(emulator_server: Served, clock: ManualClock) -> AsyncIterator[ProviderClient]:
+    async with ProviderClient(pins=emulator_server.pins(), clock=clock) as client:
         yield client
 
 
