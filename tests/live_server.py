@@ -52,6 +52,20 @@ class Served:
     url: str
     port: int
     server: uvicorn.Server
+    app: Any
+    listening: bool = True
+
+    async def stop(self) -> None:
+        """Stop listening (and close idle kept-alive connections): a client's connections are now refused."""
+        if self.listening:
+            self.listening = False
+            await stop_serving(self)
+
+    async def restart(self) -> None:
+        """Listen again on the same port (the same app, with all its state)."""
+        if not self.listening:
+            self.server = (await start_serving(self.app, port=self.port)).server
+            self.listening = True
 
     @property
     def pin(self) -> tuple[str, int]:
@@ -81,7 +95,7 @@ async def start_serving(app: Any, *, port: int = 0) -> Served:
     server.lifespan = config.lifespan_class(config)
     await server.startup(sockets=[sock])
     bound = int(sock.getsockname()[1])
-    return Served(url=f"http://127.0.0.1:{bound}", port=bound, server=server)
+    return Served(url=f"http://127.0.0.1:{bound}", port=bound, server=server, app=app)
 
 
 async def stop_serving(served: Served) -> None:
@@ -108,4 +122,4 @@ async def served(app: Any, *, port: int = 0) -> AsyncIterator[Served]:
     try:
         yield running
     finally:
-        await stop_serving(running)
+        await running.stop()

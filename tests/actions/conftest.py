@@ -1,5 +1,6 @@
-"""Action fixtures: the platform app and the Factorial emulator in-process over real HTTP, with a `Wire` between
-them that records every request the platform sends (and can refuse connections), and a fast retry policy.
+"""Action fixtures: the platform app and the Factorial emulator in-process over real HTTP (the emulator served on
+loopback, behind a `Wire` that records every request the platform sends and can stop listening), and a fast
+retry policy.
 
 The retry policy's seams are replaced by `FakeTime`: waits are recorded and move a fake monotonic clock, so a
 `Retry-After: 2` costs no real time and the budget is exact. Per-attempt timeouts stay real (the emulator's
@@ -8,15 +9,15 @@ The retry policy's seams are replaced by `FakeTime`: waits are recorded and move
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from starlette.applications import Starlette
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkyard.api import create_app
 from linkyard.config import Settings
@@ -27,6 +28,7 @@ from linkyard.emulator.factorial import create_app as create_emulator
 from linkyard.emulator.factorial.state import Clock as EmulatorClock
 from linkyard.store import KeyRing, Store, generate_key_entry, open_store
 from tests.api.conftest import FACTORIAL, PUBLIC_URL, Harness, Tenant
+from tests.live_server import Served, served
 from tests.store.conftest import database_url
 
 __all__ = ["database_url"]
@@ -38,10 +40,12 @@ ALL_SCOPES = sorted(get_connector("factorialhr").scope_names)
 
 @dataclass
 class FakeTime:
-    """The retry policy's clock and sleep: waits are recorded and advance time, instantly."""
+    """The retry policy's clock and sleep: waits are recorded and advance time, instantly; `during_waits` runs
+    at the next wait (the provider coming back up while the platform waits to resend)."""
 
     now: float = 1000.0
     slept: list[float] = field(default_factory=list)
+    during_waits: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def monotonic(self) -> float:
         return self.now
@@ -49,44 +53,42 @@ class FakeTime:
     async def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.now += seconds
+        while self.during_waits:
+            await self.during_waits.pop(0)()
 
 
 @dataclass
-class Wire(httpx.AsyncBaseTransport):
-    """The emulator behind an ASGI transport, seen from the platform's side of the wire.
+class Wire:
+    """In front of the emulator (ASGI), served on loopback where the platform's calls to Factorial land.
 
-    `attempts` lists every request the platform tried to send, `(method, path)`; `refuse(...)` makes the next
-    matching requests fail to connect (nothing reaches the emulator), as a provider that is down would.
+    `attempts` lists every API request the platform sent, `(method, path)`, and `authorizations` their
+    `Authorization` headers. `refuse_connections()` stops listening, so that the platform's next connections are
+    refused (nothing is sent), as when the provider is down; `back_up_at` says when it listens again.
     """
 
-    emulator: Starlette
+    emulator: ASGIApp
     attempts: list[tuple[str, str]] = field(default_factory=list)
     authorizations: list[str] = field(default_factory=list)
-    _refusals: list[list[Any]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._inner = httpx.ASGITransport(app=self.emulator)
-
-    def refuse(self, method: str, path: str, times: int = 1) -> None:
-        self._refusals.append([method, path, times])
+    served: Served | None = None
 
     def count(self, method: str, path: str = "*") -> int:
-        """How many requests the platform tried to send that match `method` and the `path` glob."""
+        """How many requests the platform sent that match `method` and the `path` glob."""
         return sum(1 for m, p in self.attempts if m == method and fnmatchcase(p, path))
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        method, path = request.method, request.url.path
-        if path.startswith("/api/"):
-            self.attempts.append((method, path))
-            self.authorizations.append(request.headers.get("authorization", ""))
-        for refusal in self._refusals:
-            if refusal[0] == method and fnmatchcase(path, refusal[1]) and refusal[2] > 0:
-                refusal[2] -= 1
-                raise httpx.ConnectError("connection refused", request=request)
-        return await self._inner.handle_async_request(request)
+    async def refuse_connections(self, *, back_up_at: FakeTime | None = None) -> None:
+        """The provider down: nothing listens on its port. With `back_up_at`, it listens again during the retry
+        policy's next wait (so the resend lands)."""
+        assert self.served is not None
+        await self.served.stop()
+        if back_up_at is not None:
+            back_up_at.during_waits.append(self.served.restart)
 
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            self.attempts.append((scope["method"], scope["path"]))
+            headers = dict(scope["headers"])
+            self.authorizations.append(headers.get(b"authorization", b"").decode("latin-1"))
+        await self.emulator(scope, receive, send)
 
 
 @pytest.fixture
@@ -143,9 +145,10 @@ async def emulator(clock: ManualClock) -> AsyncIterator[Starlette]:
 
 @pytest.fixture
 async def wire(emulator: Starlette) -> AsyncIterator[Wire]:
-    transport = Wire(emulator)
-    yield transport
-    await transport.aclose()
+    front = Wire(emulator)
+    async with served(front) as running:
+        front.served = running
+        yield front
 
 
 @pytest.fixture
@@ -159,7 +162,10 @@ async def store(settings: Settings, keyring: KeyRing, clock: ManualClock) -> Asy
 async def app(
     settings: Settings, store: Store, clock: ManualClock, wire: Wire, policy: RetryPolicy
 ) -> AsyncIterator[FastAPI]:
-    platform = create_app(settings, store=store, clock=clock, provider_transport=wire, retry_policy=policy)
+    assert wire.served is not None
+    platform = create_app(
+        settings, store=store, clock=clock, provider_pins=wire.served.pins(), retry_policy=policy
+    )
     async with platform.router.lifespan_context(platform):
         yield platform
 

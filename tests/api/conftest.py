@@ -30,6 +30,7 @@ from linkyard.services import create_project
 from linkyard.store import KeyRing, Store, generate_key_entry, open_store
 
 # The store tests' database fixture: a SQLite file per test, a PostgreSQL schema per test when configured.
+from tests.live_server import Served, served
 from tests.store.conftest import BACKENDS, PG_URL, database_url
 
 __all__ = ["BACKENDS", "PG_URL", "database_url"]
@@ -94,12 +95,17 @@ def upstream(emulator: Starlette) -> ASGIApp:
 
 
 @pytest.fixture
+async def upstream_server(upstream: ASGIApp) -> AsyncIterator[Served]:
+    """`upstream` served on loopback; the platform's calls to `FACTORIAL` land there (its host name pinned)."""
+    async with served(upstream) as running:
+        yield running
+
+
+@pytest.fixture
 async def app(
-    settings: Settings, store: Store, clock: ManualClock, upstream: ASGIApp
+    settings: Settings, store: Store, clock: ManualClock, upstream_server: Served
 ) -> AsyncIterator[FastAPI]:
-    platform = create_app(
-        settings, store=store, clock=clock, provider_transport=httpx.ASGITransport(app=upstream)
-    )
+    platform = create_app(settings, store=store, clock=clock, provider_pins=upstream_server.pins())
     async with platform.router.lifespan_context(platform):
         yield platform
 

@@ -31,6 +31,7 @@ from tests.api.conftest import (
     settings,
     store,
     upstream,
+    upstream_server,
 )
 from tests.live_server import free_port
 
@@ -46,6 +47,7 @@ __all__ = [
     "settings",
     "store",
     "upstream",
+    "upstream_server",
 ]
 
 ACCOUNT_HEADER = "x-account-id"

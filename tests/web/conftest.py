@@ -32,6 +32,7 @@ from tests.api.conftest import (
     keyring,
     store,
     upstream,
+    upstream_server,
 )
 from tests.store.conftest import database_url
 
@@ -49,6 +50,7 @@ __all__ = [
     "keyring",
     "store",
     "upstream",
+    "upstream_server",
 ]
 
 ADMIN_TOKEN = "admin-token-of-the-dashboard-tests-0123456789"
