@@ -19,6 +19,7 @@ from linkyard.emulator.factorial import create_app as create_emulator
 from linkyard.errors import ProviderError, ProviderTimeout
 from linkyard.oauth import ProviderClient, ProviderEndpoints
 from linkyard.oauth.transport import TransportFailure
+from tests.forward_proxy import ForwardProxy
 from tests.live_server import free_port, served
 
 EMPLOYEES = "/api/2026-10-01/resources/employees/employees"
@@ -59,6 +60,15 @@ async def trickle(request: Request) -> Response:
     return StreamingResponse(chunks(), media_type="application/json")
 
 
+async def dribble(request: Request) -> Response:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(20):
+            yield b" "
+            await asyncio.sleep(0.1)
+
+    return StreamingResponse(chunks(), media_type="application/json")
+
+
 async def bomb(request: Request) -> Response:
     return Response(
         gzip.compress(b"0" * 10_000_000), media_type="application/json", headers={"content-encoding": "gzip"}
@@ -80,6 +90,7 @@ PROVIDER = Starlette(
         Route("/slow", slow),
         Route("/big", big),
         Route("/trickle", trickle),
+        Route("/dribble", dribble),
         Route("/bomb", bomb),
         Route("/zipped", zipped),
     ]
@@ -183,6 +194,14 @@ async def test_a_slow_provider_is_a_timeout(client: ProviderClient, provider_url
     assert raised.value.__cause__.sent, "a read timeout leaves the outcome unknown"
 
 
+async def test_a_body_that_dribbles_in_past_the_deadline_is_a_timeout(
+    client: ProviderClient, provider_url: str
+) -> None:
+    # Each byte comes well within any per-read timeout; the one deadline covers the whole answer.
+    with pytest.raises(ProviderTimeout, match=r"did not answer within 0\.5 s"):
+        await client.request(provider_url, "GET", "/dribble", access_token="t", timeout=0.5)
+
+
 async def test_a_closed_port_is_a_connect_error_so_nothing_was_sent(client: ProviderClient) -> None:
     with pytest.raises(ProviderError, match="Could not reach GET /x") as raised:
         await client.request(f"http://127.0.0.1:{free_port()}", "GET", "/x", access_token="t")
@@ -247,38 +266,15 @@ async def test_a_malformed_answer_is_a_protocol_error(client: ProviderClient) ->
     assert raised.value.__cause__.sent
 
 
-def forward_proxy(seen: list[tuple[str, str, str | None]]) -> Starlette:
-    """A plain-HTTP forward proxy (test scaffolding, no CONNECT): it records each request it relays, with the
-    `Proxy-Authorization` it was given, and relays it to the host the request names."""
-
-    async def relay(request: Request) -> Response:
-        target = f"http://{request.headers['host']}{request.url.path}"
-        if request.url.query:
-            target += f"?{request.url.query}"
-        seen.append((request.method, target, request.headers.get("proxy-authorization")))
-        hop = {"host", "proxy-authorization", "content-length", "connection", "accept-encoding"}
-        headers = {name: value for name, value in request.headers.items() if name not in hop}
-        async with httpx.AsyncClient(trust_env=False) as http:
-            answer = await http.request(request.method, target, headers=headers, content=await request.body())
-        kept = {
-            name: value
-            for name, value in answer.headers.items()
-            if name not in {"content-length", "content-encoding", "transfer-encoding"}
-        }
-        return Response(answer.content, status_code=answer.status_code, headers=kept)
-
-    return Starlette(routes=[Route("/{rest:path}", relay, methods=["GET", "POST", "PUT", "DELETE"])])
-
-
 async def test_every_call_goes_through_the_outbound_proxy_with_its_credentials(provider_url: str) -> None:
-    seen: list[tuple[str, str, str | None]] = []
+    proxying = ForwardProxy()
     endpoints = ProviderEndpoints(
         base_url=provider_url,
         authorize_url=f"{provider_url}/echo/authorize",
         token_url=f"{provider_url}/echo/token",
         revoke_url=f"{provider_url}/echo/revoke",
     )
-    async with served(forward_proxy(seen)) as proxy:
+    async with served(proxying.app()) as proxy:
         egress = proxy.url.replace("http://", "http://egress:s%40cret@")
         async with ProviderClient(proxy=egress) as client:
             answer = await client.request(
@@ -292,7 +288,7 @@ async def test_every_call_goes_through_the_outbound_proxy_with_its_credentials(p
         "the proxy's credentials stay with the proxy"
     )
     basic = "Basic " + base64.b64encode(b"egress:s@cret").decode()
-    assert seen == [
+    assert proxying.seen == [
         ("GET", f"{provider_url}/echo/api?a=1", basic),
         ("POST", f"{provider_url}/echo/revoke", basic),
     ]
@@ -301,8 +297,8 @@ async def test_every_call_goes_through_the_outbound_proxy_with_its_credentials(p
 async def test_without_a_proxy_setting_no_proxy_is_taken_from_the_environment(
     provider_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[tuple[str, str, str | None]] = []
-    async with served(forward_proxy(seen)) as proxy:
+    proxying = ForwardProxy()
+    async with served(proxying.app()) as proxy:
         for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):
             monkeypatch.setenv(name, proxy.url)
         monkeypatch.delenv("NO_PROXY", raising=False)
@@ -311,7 +307,7 @@ async def test_without_a_proxy_setting_no_proxy_is_taken_from_the_environment(
             answer = await client.request(provider_url, "GET", "/echo/direct", access_token="t")
 
     assert answer.status_code == 200
-    assert seen == []
+    assert proxying.seen == []
 
 
 async def test_a_pinned_host_name_reaches_the_pinned_server_with_its_own_host_header(
