@@ -61,11 +61,12 @@ async def opened_store() -> AsyncIterator[tuple[Settings, Store]]:
 async def opened_platform() -> AsyncIterator[Platform]:
     """What the services need (store, settings, provider client, token keeper), built as the API builds it."""
     from linkyard.domain import utc_now
-    from linkyard.oauth import ProviderClient, TokenKeeper, quiet_http_loggers
+    from linkyard.oauth import TokenKeeper, quiet_http_loggers
     from linkyard.services import Platform, sandbox_url
+    from linkyard.services.platform import provider_client
 
     quiet_http_loggers()
-    async with opened_store() as (settings, store), ProviderClient() as provider:
+    async with opened_store() as (settings, store), provider_client(settings, clock=utc_now) as provider:
         keeper = TokenKeeper(store, provider, utc_now, sandbox_url=sandbox_url(settings, "factorialhr"))
         try:
             yield Platform(store=store, settings=settings, provider=provider, keeper=keeper, clock=utc_now)

@@ -20,6 +20,14 @@ def sandbox_url(settings: Settings, connector_key: str) -> str | None:
     return settings.sandbox_factorialhr_url if connector_key == "factorialhr" else None
 
 
+def provider_client(
+    settings: Settings, *, clock: Clock, pins: Mapping[str, tuple[str, int]] | None = None
+) -> ProviderClient:
+    """The process's one client to providers, through the operator's outbound proxy when one is set."""
+    proxy = settings.outbound_proxy_url
+    return ProviderClient(clock=clock, proxy=proxy.get_secret_value() if proxy else None, pins=pins)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Platform:
     """The long-lived collaborators of the use cases, built once by the app (or the CLI) and passed in."""
@@ -58,10 +66,7 @@ async def open_platform(
     """
     chosen: Clock = clock or (store.clock if store is not None else utc_now)
     opened = store if store is not None else await open_store(settings, clock=chosen)
-    proxy = settings.outbound_proxy_url
-    provider = ProviderClient(
-        clock=chosen, proxy=proxy.get_secret_value() if proxy else None, pins=provider_pins
-    )
+    provider = provider_client(settings, clock=chosen, pins=provider_pins)
     keeper = TokenKeeper(opened, provider, chosen, sandbox_url=sandbox_url(settings, "factorialhr"))
     try:
         async with opened.follow_changes():
