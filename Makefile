@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 RUN_STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench bench-emulator bench-actions bench-read-cache emulator clean
+.PHONY: run test lint typecheck bench bench-emulator bench-actions bench-read-cache bench-fair-share emulator clean
 
 # uv installs the same packages from PyPI several times faster than pip; pip stays the fallback.
 INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
@@ -37,7 +37,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-bench: bench-emulator bench-actions bench-read-cache
+bench: bench-emulator bench-actions bench-read-cache bench-fair-share
 
 bench-emulator: $(STAMP)
 	$(BIN)/python bench/emulator_bench.py
@@ -47,6 +47,9 @@ bench-actions: $(STAMP)
 
 bench-read-cache: $(STAMP)
 	$(BIN)/python bench/read_cache_bench.py
+
+bench-fair-share: $(STAMP)
+	$(BIN)/python bench/fair_share_bench.py
 
 emulator: $(STAMP)
 	$(BIN)/linkyard emulator factorial --host 127.0.0.1 --port 8001

@@ -164,3 +164,43 @@ def test_importing_the_platform_reads_no_settings() -> None:
         timeout=60,
     )
     assert done.stdout.strip() == "config_invalid"
+
+
+def test_limits_have_sensible_defaults_and_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = load_settings()
+    assert defaults.upstream_calls_per_account < defaults.upstream_calls_per_project
+    assert defaults.upstream_calls_per_project < defaults.upstream_connections
+    assert defaults.rate_limit_storage_url == "memory://"
+    monkeypatch.setenv("LINKYARD_RATE_LIMIT_PER_KEY", "100/second; 3000/minute")
+    monkeypatch.setenv("LINKYARD_RATE_LIMIT_PER_PROJECT", "")
+    monkeypatch.setenv("LINKYARD_UPSTREAM_CALLS_PER_PROJECT", "40")
+    settings = load_settings()
+    assert settings.rate_limit_per_key == "100/second; 3000/minute"
+    assert settings.rate_limit_per_project is None  # empty: no limit
+    assert settings.upstream_calls_per_project == 40
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"rate_limit_per_key": "lots"}, "rate_limit_per_key"),
+        ({"rate_limit_per_project": "0/second"}, "rate_limit_per_project"),
+        ({"auth_failure_limit_per_address": ""}, "auth_failure_limit_per_address"),
+        ({"upstream_calls_per_project": 100}, "below upstream_connections"),
+        ({"upstream_calls_per_account": 30}, "upstream_calls_per_account"),
+        ({"upstream_queue_seconds": -1}, "upstream_queue_seconds"),
+    ],
+)
+def test_unusable_limits_are_refused_naming_the_setting(overrides: dict[str, object], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        load_settings(**overrides)
+
+
+def test_a_rate_limit_store_must_be_memory_or_redis_and_its_url_is_never_echoed() -> None:
+    assert load_settings(rate_limit_storage_url="redis://:pw@cache:6379/2").rate_limit_storage_url
+    for url in ("memcached://:hunter2@cache:11211", "hunter2", "mongodb://root:hunter2@db"):
+        with pytest.raises(ConfigError) as caught:
+            load_settings(rate_limit_storage_url=url)
+        assert "rate_limit_storage_url" in str(caught.value) and "hunter2" not in str(caught.value)
+    settings = load_settings(rate_limit_storage_url="redis://:hunter2@cache:6379/2")
+    assert "hunter2" not in repr(settings)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from linkyard.errors import ConfigError
@@ -19,6 +19,7 @@ DATA_DIR = ".linkyard"
 """Linkyard's own folder in the working directory (the default SQLite database, the sandbox's files): 0700."""
 _SQLITE_SCHEMES = {"sqlite", "sqlite+aiosqlite", "sqlite+pysqlite"}
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg_async"}
+_RATE_LIMIT_STORES = {"memory", "redis", "rediss", "redis+unix"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,24 @@ def _http_url(value: str, field: str) -> str:
     return value.strip().rstrip("/")
 
 
+def _rate(value: object) -> str:
+    """A rate in the `limits` library's notation (`50/second`, `3000/minute; 100/second`), checked by its
+    parser: the library counts the requests, so it is the one to read the notation."""
+    from limits import parse_many
+
+    if not isinstance(value, str):
+        raise ValueError("must be a rate such as 50/second or 3000/minute")
+    try:
+        rates = parse_many(value.strip())
+    except ValueError:
+        raise ValueError(
+            "must be a rate such as 50/second or 3000/minute (several: separated by ;)"
+        ) from None
+    if any(rate.amount < 1 for rate in rates):
+        raise ValueError("a rate must allow at least 1 request")
+    return value.strip()
+
+
 class Settings(BaseSettings):
     """Everything the operator configures; secrets are `SecretStr` and stay out of reprs."""
 
@@ -88,6 +107,28 @@ class Settings(BaseSettings):
     connect_session_retention_days: int = Field(default=30, ge=0)
     """How long a connect session (its status, the account it linked or why it failed) is kept after it
     expires, for operators looking into a link, before housekeeping deletes it."""
+
+    # Fair sharing and rate limits (docs/limits.md). Concurrency is counted per worker process; rate limits are
+    # counted where `rate_limit_storage_url` says (this process's memory, or a Redis shared by every host).
+    upstream_connections: int = Field(default=100, ge=2, le=10_000)
+    """Connections to providers one process keeps open at most, all projects together."""
+    upstream_calls_per_project: int = Field(default=20, ge=1)
+    """Provider calls of one project in progress at once; below `upstream_connections`, so others find room."""
+    upstream_calls_per_account: int = Field(default=8, ge=1)
+    """Provider calls of one linked account in progress at once (at most `upstream_calls_per_project`)."""
+    upstream_queue_seconds: float = Field(default=1.0, ge=0, le=30)
+    """How long a call beyond its share waits for a free place before it is refused with 429."""
+    rate_limit_per_key: str | None = "50/second"
+    """Requests one API key may make, in `limits` notation (`50/second`, `3000/minute; 100/second`); unset: none."""
+    rate_limit_per_project: str | None = "100/second"
+    """Requests all of a project's API keys together may make; unset: no limit."""
+    rate_limit_storage_url: str = Field(default="memory://", repr=False)
+    """Where rate limits are counted: `memory://` (this process) or `redis://host:6379` (every host alike)."""
+    auth_failure_limit_per_address: str = "20/minute"
+    """Failed authentications one source address may make before it is answered 429."""
+    auth_failure_limit_per_prefix: str = "100/minute"
+    """Failed authentications with one API key prefix (`lk_` and 4 characters), or with the admin token, from
+    every address together, before they are answered 429."""
 
     @field_validator("database_url")
     @classmethod
@@ -123,6 +164,38 @@ class Settings(BaseSettings):
         if len(value.get_secret_value().strip()) < MIN_ADMIN_TOKEN_LENGTH:
             raise ValueError(f"admin_token must be at least {MIN_ADMIN_TOKEN_LENGTH} characters")
         return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("rate_limit_per_key", "rate_limit_per_project", mode="before")
+    @classmethod
+    def _check_optional_rate(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return _rate(value)
+
+    @field_validator("auth_failure_limit_per_address", "auth_failure_limit_per_prefix", mode="before")
+    @classmethod
+    def _check_rate(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError("cannot be turned off: give a rate such as 20/minute")
+        return _rate(value)
+
+    @field_validator("rate_limit_storage_url")
+    @classmethod
+    def _check_rate_limit_storage(cls, value: str) -> str:
+        scheme = urlsplit(value.strip()).scheme.lower().removeprefix("async+")
+        if scheme not in _RATE_LIMIT_STORES:
+            # Never the value itself: a Redis URL may hold a password.
+            raise ValueError("must be memory:// or a Redis URL such as redis://127.0.0.1:6379/0")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _check_shares(self) -> Settings:
+        # One project must never fill the pool: the others would wait for its slow calls (docs/limits.md).
+        if self.upstream_calls_per_project >= self.upstream_connections:
+            raise ValueError("upstream_calls_per_project must be below upstream_connections")
+        if self.upstream_calls_per_account > self.upstream_calls_per_project:
+            raise ValueError("upstream_calls_per_account must not exceed upstream_calls_per_project")
+        return self
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -170,13 +170,14 @@ class ValidationFailed(LinkyardError):
 
 
 class RateLimited(LinkyardError):
-    """Too many requests; `retry_after` is in seconds when known."""
+    """Too many requests (the provider's, or the platform's own limits: `concurrency_limited`,
+    `auth_throttled`); `retry_after` is in seconds when known."""
 
     code = "rate_limited"
     status = 429
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, retry_after: float | None = None, code: str | None = None) -> None:
+        super().__init__(message, code=code)
         self.retry_after = retry_after
 
 

@@ -205,6 +205,8 @@ class Harness:
     seen: list[httpx.Response] = field(default_factory=list)
     """Every response the platform gave the integrator's client and the browsers, for secret sweeps."""
     browsers: list[httpx.AsyncClient] = field(default_factory=list)
+    factorial_url: str = FACTORIAL
+    """Where the platform sends browsers to Factorial (a loopback URL when the emulator is served live)."""
 
     # --- the integrator -----------------------------------------------------------------------------
 
@@ -279,7 +281,7 @@ class Harness:
         start = await flow.browser.get(html.unescape(button.group(1)))
         assert start.status_code == 302, start.text
         flow.authorize_url = httpx.URL(start.headers["location"])
-        assert str(flow.authorize_url).startswith(f"{FACTORIAL}/oauth/authorize?")
+        assert str(flow.authorize_url).startswith(f"{self.factorial_url}/oauth/authorize?")
         return flow
 
     async def consent(self, flow: Flow, login_email: str, decision: str = "approve") -> httpx.URL:

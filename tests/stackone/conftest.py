@@ -15,6 +15,8 @@ from tests.mcp.conftest import (
     live_url,
     settings,
     store,
+    upstream,
+    upstream_server,
 )
 
 __all__ = [
@@ -29,4 +31,6 @@ __all__ = [
     "live_url",
     "settings",
     "store",
+    "upstream",
+    "upstream_server",
 ]

@@ -11,7 +11,7 @@ from linkyard import __version__
 from linkyard.api.bodies import KeyFirstRoute
 from linkyard.api.errors import install_error_handlers
 from linkyard.api.mcp import McpEndpoint
-from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, RequestLog
+from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, QuotaHeaders, RequestLog
 from linkyard.api.routes import add_api_routes
 from linkyard.api.routes import search as action_search
 from linkyard.config import Settings
@@ -77,6 +77,7 @@ def create_app(
     add_connect_routes(app.router)
     add_dashboard_routes(app.router)
     install_error_handlers(app, chosen_clock)
+    app.add_middleware(QuotaHeaders)  # innermost: it reads what authentication left in the request's scope
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, clock=chosen_clock)
     app.add_middleware(RequestLog)  # added last: outermost, so it sees every answer, 413s included
     return app

@@ -1,4 +1,5 @@
-"""Request dependencies: the platform, and the project of the caller's API key (as `Annotated` aliases)."""
+"""Request dependencies: the platform, and the project of the caller's API key (as `Annotated` aliases), with the
+failed-authentication throttle and the key's and project's rate limits applied on the way."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from linkyard.api.middleware import QUOTA
 from linkyard.domain import Project
 from linkyard.errors import BadRequest, Unauthenticated
 from linkyard.services import Platform
+from linkyard.services.auth_throttle import source_address, target_of
 
 # Query parameter names a client might put a credential in; any of them, or a value shaped like a Linkyard API
 # key, is refused: a URL ends up in logs, histories and Referer headers.
@@ -63,7 +66,9 @@ def refuse_credentials_in_query(request: Request) -> None:
 
 
 async def authenticated_project(request: Request) -> Project:
-    """The project whose live API key the request carries; 401 otherwise, 400 for a key in the URL.
+    """The project whose live API key the request carries; 401 otherwise (429 past a burst of failures from
+    the address or with the key's prefix), 400 for a key in the URL; 429 when the key's or the project's rate
+    limit is spent (`linkyard.services.rate_limits`).
 
     The lookup is served from the store's read cache (keys found in the last 5 s; a revocation anywhere evicts
     the key from every process's cache as soon as it is told, see `linkyard.store.read_cache`). The platform
@@ -79,8 +84,19 @@ async def authenticated_project(request: Request) -> Project:
     key = api_key_of(request.headers.get("authorization"))
     platform = await get_platform(request)
     project = await platform.store.api_keys.find_project_by_key(key) if key else None
-    if project is None:
+    guards = platform.guards
+    if key is None or project is None:
+        if key is not None:
+            # A key that was tried and failed counts against its address and its prefix: 429 past a burst.
+            refusal = await guards.auth_throttle.failed(source_address(request.client), target_of(key))
+            if refusal is not None:
+                raise refusal
         raise Unauthenticated("A valid API key is required (Authorization: Basic base64(<api_key>:))")
+    spent = await guards.limits.spend(key, project.id)
+    if spent.quota is not None:
+        request.scope[QUOTA] = spent.quota  # the `RateLimit-*` headers of the answer (`QuotaHeaders`)
+    if spent.refusal is not None:
+        raise spent.refusal
     request.scope[_PROJECT] = project
     return project
 

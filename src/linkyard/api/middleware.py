@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: a cap on request bodies, and a request log that cannot carry a secret."""
+"""Pure ASGI middleware: a cap on request bodies, the rate limit headers, and a request log that cannot carry a
+secret."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from .errors import envelope
 logger = logging.getLogger("linkyard.requests")
 
 DEFAULT_MAX_BODY_BYTES = 1_000_000
+QUOTA = "linkyard.quota"
+"""The scope key under which authentication leaves the request's `Quota` (`linkyard.services.rate_limits`)."""
 
 
 class BodySizeLimit:
@@ -76,6 +79,28 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": payload})
+
+
+class QuotaHeaders:
+    """`RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` on the answer to a request that spent a
+    rate-limited quota, whatever the answer (a 429 included); nothing on others."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_quota(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                quota = scope.get(QUOTA)
+                if quota is not None:
+                    message["headers"] = [*message.get("headers", ()), *quota.headers()]
+            await send(message)
+
+        await self.app(scope, receive, send_with_quota)
 
 
 class RequestLog:

@@ -63,13 +63,20 @@ async def opened_platform() -> AsyncIterator[Platform]:
     from linkyard.domain import utc_now
     from linkyard.oauth import TokenKeeper, quiet_http_loggers
     from linkyard.services import Platform, sandbox_url
-    from linkyard.services.platform import provider_client
+    from linkyard.services.platform import Guards, provider_client
 
     quiet_http_loggers()
     async with opened_store() as (settings, store), provider_client(settings, clock=utc_now) as provider:
         keeper = TokenKeeper(store, provider, utc_now, sandbox_url=sandbox_url(settings, "factorialhr"))
         try:
-            yield Platform(store=store, settings=settings, provider=provider, keeper=keeper, clock=utc_now)
+            yield Platform(
+                store=store,
+                settings=settings,
+                provider=provider,
+                keeper=keeper,
+                clock=utc_now,
+                guards=Guards.from_settings(settings),
+            )
         finally:
             await keeper.aclose()
 

@@ -92,7 +92,8 @@ async def run_action(
     required scope was not granted (naming the missing scopes); 412 when the account or its profile is not
     active; 422 for bad arguments (naming each field, never echoing a value). All of these are decided before
     any call to the provider. Then the provider is called as `send_call` describes, retried only where
-    `policy` says it is safe.
+    `policy` says it is safe, within the account's and the project's shares of the calls in progress (429
+    `concurrency_limited` beyond them: `linkyard.services.fair_share`).
     """
     store = platform.store
     account = await store.accounts.get_recent(project.id, account_id)
@@ -130,10 +131,13 @@ async def run_action(
     call = Call(
         base_url=endpoints.base_url, request=request, action_id=action.id, provider_name=connector.name
     )
-    token = await platform.keeper.access_token(project.id, account_id)
-    response = await send_call(
-        platform.provider, call, token=token, renew=renew, policy=policy, clock=platform.clock
-    )
+    # Everything sent upstream for this call (its token, attempts and waits) holds a place of the account's and
+    # the project's shares, so that one tenant's slow calls never take every connection (fair_share).
+    async with platform.guards.shares.place(project.id, account_id):
+        token = await platform.keeper.access_token(project.id, account_id)
+        response = await send_call(
+            platform.provider, call, token=token, renew=renew, policy=policy, clock=platform.clock
+        )
     return _result(action, response, connector.name)
 
 

@@ -25,6 +25,7 @@ import orjson
 
 from linkyard.domain import Project
 from linkyard.errors import DecryptionFailed, NotFound, Unauthenticated
+from linkyard.services.auth_throttle import ADMIN, target_of
 from linkyard.services.platform import Platform
 
 SESSION_LIFETIME = timedelta(hours=12)
@@ -71,15 +72,26 @@ def _admin_token(platform: Platform) -> str | None:
     return token.get_secret_value() if token is not None else None
 
 
-async def sign_in(platform: Platform, token: str) -> DashboardSession:
-    """A session for the admin token or a live API key; `Unauthenticated` for anything else."""
+async def sign_in(platform: Platform, token: str, *, address: str) -> DashboardSession:
+    """A session for the admin token or a live API key; `Unauthenticated` for anything else.
+
+    Failures are throttled per source `address` and per credential (`linkyard.services.auth_throttle`):
+    `RateLimited` (429) past a burst. While the address or the admin token is over its burst, the admin token
+    is not compared at all; an API key is always checked.
+    """
     token = token.strip()
     now = platform.clock()
     session_id = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     admin = _admin_token(platform)
+    throttle = platform.guards.auth_throttle
+    admin_locked = await throttle.admin_locked(address) if admin is not None else None
     if token and len(token) <= MAX_TOKEN_LENGTH:
-        if admin is not None and hmac.compare_digest(token.encode("utf-8"), admin.encode("utf-8")):
+        if (
+            admin is not None
+            and admin_locked is None
+            and hmac.compare_digest(token.encode("utf-8"), admin.encode("utf-8"))
+        ):
             return DashboardSession(
                 id=session_id,
                 kind="admin",
@@ -99,6 +111,10 @@ async def sign_in(platform: Platform, token: str) -> DashboardSession:
                 csrf=csrf,
                 expires_at=now + SESSION_LIFETIME,
             )
+    if token:
+        refusal = admin_locked or await throttle.failed(address, target_of(token) or ADMIN)
+        if refusal is not None:
+            raise refusal
     raise Unauthenticated("That is neither the admin token nor a live API key")
 
 

@@ -12,6 +12,9 @@ from linkyard.domain import Clock, utc_now
 from linkyard.oauth.client import ProviderClient
 from linkyard.oauth.endpoints import ProviderEndpoints, endpoints_for
 from linkyard.oauth.keeper import TokenKeeper
+from linkyard.services.auth_throttle import AuthThrottle
+from linkyard.services.fair_share import UpstreamShares
+from linkyard.services.rate_limits import Counters, RequestLimits
 from linkyard.store import Store, open_store
 
 
@@ -25,7 +28,39 @@ def provider_client(
 ) -> ProviderClient:
     """The process's one client to providers, through the operator's outbound proxy when one is set."""
     proxy = settings.outbound_proxy_url
-    return ProviderClient(clock=clock, proxy=proxy.get_secret_value() if proxy else None, pins=pins)
+    return ProviderClient(
+        clock=clock,
+        proxy=proxy.get_secret_value() if proxy else None,
+        pins=pins,
+        max_connections=settings.upstream_connections,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Guards:
+    """What keeps one caller from crowding out the others: shares of the provider calls in progress, request
+    rate limits, and the throttle on failed authentication (docs/limits.md)."""
+
+    shares: UpstreamShares
+    limits: RequestLimits
+    auth_throttle: AuthThrottle
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Guards:
+        """The guards the settings describe; their counters' store is opened on first use."""
+        counters = Counters(settings.rate_limit_storage_url)
+        return cls(
+            shares=UpstreamShares.from_settings(settings),
+            limits=RequestLimits.from_settings(settings, counters),
+            auth_throttle=AuthThrottle.from_settings(settings, counters),
+        )
+
+    def check(self) -> None:
+        """Open the rate limits' store: an unusable `rate_limit_storage_url` is a `ConfigError` at start-up."""
+        self.limits.check()
+
+    def close(self) -> None:
+        self.limits.close()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,6 +72,7 @@ class Platform:
     provider: ProviderClient
     keeper: TokenKeeper
     clock: Clock
+    guards: Guards
 
     def endpoints(self, connector: Connector, environment: str) -> ProviderEndpoints:
         """The provider's URLs for a profile's environment: from the catalogue and the operator only.
@@ -65,16 +101,21 @@ async def open_platform(
     sandbox's name to the emulator they serve on loopback).
     """
     chosen: Clock = clock or (store.clock if store is not None else utc_now)
+    guards = Guards.from_settings(settings)
+    guards.check()
     opened = store if store is not None else await open_store(settings, clock=chosen)
     provider = provider_client(settings, clock=chosen, pins=provider_pins)
     keeper = TokenKeeper(opened, provider, chosen, sandbox_url=sandbox_url(settings, "factorialhr"))
     try:
         async with opened.follow_changes():
-            yield Platform(store=opened, settings=settings, provider=provider, keeper=keeper, clock=chosen)
+            yield Platform(
+                store=opened, settings=settings, provider=provider, keeper=keeper, clock=chosen, guards=guards
+            )
     finally:
         try:
             await keeper.aclose()
             await provider.aclose()
         finally:
+            guards.close()
             if store is None:
                 await opened.close()

@@ -12,7 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from linkyard.errors import Unauthenticated
+from linkyard.errors import RateLimited, Unauthenticated
+from linkyard.services.auth_throttle import source_address
 from linkyard.services.dashboard_sessions import (
     SESSION_LIFETIME,
     SIGN_IN_FORM_LIFETIME,
@@ -120,7 +121,18 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
         ):
             return sign_in_page(request, status=403, next_url=next_url, error=STALE_FORM_MESSAGE)
         try:
-            session = await sign_in(platform, form_text(form, "token", limit=4096))
+            token = form_text(form, "token", limit=4096)
+            session = await sign_in(platform, token, address=source_address(request.client))
+        except RateLimited as throttled:
+            seconds = max(1, round(throttled.retry_after or 1))
+            page = sign_in_page(
+                request,
+                status=429,
+                next_url=next_url,
+                error=f"Too many failed sign-ins. Wait {seconds} seconds before trying again.",
+            )
+            page.headers["Retry-After"] = str(seconds)
+            return page
         except Unauthenticated:
             return sign_in_page(request, status=401, next_url=next_url, error=NOT_RECOGNISED_MESSAGE)
         response = RedirectResponse(next_url, status_code=303, headers=PAGE_HEADERS)
