@@ -75,6 +75,14 @@ async def bomb(request: Request) -> Response:
     )
 
 
+async def corrupt(request: Request) -> Response:
+    return Response(
+        b"\x1f\x8b\x08\x00 this is not gzip at all",
+        media_type="application/json",
+        headers={"content-encoding": "gzip"},
+    )
+
+
 async def zipped(request: Request) -> Response:
     return Response(
         gzip.compress(b'{"zipped": true}'),
@@ -93,6 +101,7 @@ PROVIDER = Starlette(
         Route("/dribble", dribble),
         Route("/bomb", bomb),
         Route("/zipped", zipped),
+        Route("/corrupt", corrupt),
     ]
 )
 
@@ -184,6 +193,15 @@ async def test_a_compressed_answer_is_decoded(client: ProviderClient, provider_u
 
     assert response.json() == {"zipped": True}
     assert "content-encoding" not in response.headers
+
+
+async def test_a_corrupt_compressed_answer_is_unreadable_not_a_lost_connection(
+    client: ProviderClient, provider_url: str
+) -> None:
+    with pytest.raises(ProviderError, match=r"could not be read \(corrupt encoding\)") as raised:
+        await client.request(provider_url, "GET", "/corrupt", access_token="t")
+
+    assert not isinstance(raised.value.__cause__, TransportFailure), "the provider answered: no resend"
 
 
 async def test_a_slow_provider_is_a_timeout(client: ProviderClient, provider_url: str) -> None:

@@ -5,8 +5,10 @@ gateway's whole budget is 1 ms. Every provider call goes through `HttpSession.se
 alike, in production and in the tests (which serve the emulator on loopback). The rules: no redirect followed,
 no cookie kept, nothing taken from the environment (proxies, .netrc) unless configured, certificates verified,
 one deadline for the whole call (pool, connect, send, read), the answer read within a size cap counted after
-decompression. An idempotent request (GET, PUT, DELETE) whose connection closes before any answer is sent once
-more on a new connection (RFC 9112 §9.3.1: a kept-alive connection the server had just closed); a POST is not.
+decompression. An idempotent request (GET, PUT, DELETE) whose connection closes before its answer begins is sent
+once more on a new connection, by aiohttp itself (RFC 9112 §9.3.1: typically a kept-alive connection the server
+had just closed; aiohttp does it for a new connection too, which for an idempotent request changes nothing the
+retry policy would not do); a POST is not.
 
 Failures become `ProviderTimeout` / `ProviderError` here, once. When nothing came back, the error's `__cause__`
 is a `TransportFailure` saying whether the request can have reached the provider (`sent`): whoever decides
@@ -173,9 +175,7 @@ class HttpSession:
             raise ProviderTimeout(f"{label} did not answer within {budget:g} s") from _failure(exc, sent=True)
         except aiohttp.ClientHttpProxyError as exc:  # the proxy refused to open a tunnel
             raise ProviderError(f"Could not reach {label} ({_kind(exc)})") from _failure(exc, sent=False)
-        except (
-            aiohttp.ClientConnectorError
-        ) as exc:  # refused, unresolvable, TLS refused, the proxy unreachable
+        except aiohttp.ClientConnectorError as exc:  # refused, unresolvable, TLS refused, no proxy there
             raise ProviderError(f"Could not reach {label} ({_kind(exc)})") from _failure(exc, sent=False)
         except aiohttp.ClientPayloadError as exc:
             if isinstance(exc.__cause__, aiohttp.http_exceptions.ContentEncodingError):
