@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 RUN_STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench bench-emulator bench-actions bench-read-cache bench-fair-share emulator clean
+.PHONY: run test lint typecheck check bench bench-emulator bench-actions bench-read-cache bench-fair-share bench-cli emulator clean
 
 # uv installs the same packages from PyPI several times faster than pip; pip stays the fallback.
 INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
@@ -31,13 +31,19 @@ run: $(RUN_STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The import contracts (pyproject.toml) also run inside `make test` (tests/test_architecture.py); here they are
+# quick feedback beside the linter.
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports --no-logo
 
+# mypy strict over src/, tests/ and bench/ (the `files` of pyproject.toml).
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-bench: bench-emulator bench-actions bench-read-cache bench-fair-share
+# What CI runs: lint, types, then the tests.
+check: lint typecheck test
+
+bench: bench-emulator bench-actions bench-read-cache bench-fair-share bench-cli
 
 bench-emulator: $(STAMP)
 	$(BIN)/python bench/emulator_bench.py
@@ -50,6 +56,9 @@ bench-read-cache: $(STAMP)
 
 bench-fair-share: $(STAMP)
 	$(BIN)/python bench/fair_share_bench.py
+
+bench-cli: $(STAMP)
+	$(BIN)/python bench/cli_bench.py
 
 emulator: $(STAMP)
 	$(BIN)/linkyard emulator factorial --host 127.0.0.1 --port 8001

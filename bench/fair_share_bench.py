@@ -31,6 +31,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.live_server import free_port
+
 from bench.actions_bench import (
     API_VERSION,
     Child,
@@ -43,7 +45,6 @@ from bench.actions_bench import (
     start,
     wait_until_answering,
 )
-from tests.live_server import free_port
 
 SLOW_PATH = f"/api/{API_VERSION}/resources/employees/employees*"
 

@@ -20,6 +20,8 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "PUBLIC_URL",
         "ENCRYPTION_KEYS",
         "SANDBOX_FACTORIALHR_URL",
+        "SANDBOX_TINYHR_URL",
+        "SANDBOX_URLS",
         "LOG_LEVEL",
         "HOUSEKEEPING_INTERVAL_SECONDS",
         "CONNECT_SESSION_RETENTION_DAYS",
@@ -37,7 +39,8 @@ def test_defaults_use_sqlite_under_the_working_directory(
     assert settings.sync_database_url == f"sqlite:///{tmp_path}/.linkyard/linkyard.db"
     assert settings.public_url == "http://127.0.0.1:8000"
     assert settings.encryption_keys is None
-    assert settings.sandbox_factorialhr_url is None
+    assert settings.sandbox_urls == {}
+    assert settings.sandbox_url("factorialhr") is None
     assert settings.log_level == "INFO"
 
 
@@ -51,7 +54,32 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings.async_database_url == "postgresql+psycopg://app:pw@db:5432/linkyard"
     assert settings.sync_database_url == "postgresql+psycopg://app:pw@db:5432/linkyard"
     assert settings.log_level == "DEBUG"
-    assert settings.sandbox_factorialhr_url == "http://127.0.0.1:8001"
+    assert settings.sandbox_url("factorialhr") == "http://127.0.0.1:8001"
+
+
+def test_each_connector_has_its_sandbox_url_from_a_mapping_or_a_setting_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(
+        "LINKYARD_SANDBOX_URLS", '{"tinyhr": "http://127.0.0.1:9001/", "factorialhr": "http://old.test"}'
+    )
+    monkeypatch.setenv("LINKYARD_SANDBOX_FACTORIALHR_URL", "http://127.0.0.1:8001/")
+    settings = load_settings()
+    # The per-connector variable (what `linkyard up --sandbox` sets) wins over the mapping's entry.
+    assert settings.sandbox_urls == {
+        "tinyhr": "http://127.0.0.1:9001",
+        "factorialhr": "http://127.0.0.1:8001",
+    }
+    assert load_settings(sandbox_tinyhr_url="http://given.test").sandbox_url("tinyhr") == "http://given.test"
+    assert load_settings(sandbox_tinyhr_url="").sandbox_url("tinyhr") is None
+
+
+def test_a_bad_sandbox_url_is_refused_naming_its_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LINKYARD_SANDBOX_TINYHR_URL", "ftp://secret@files.test")
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    assert "sandbox_tinyhr_url must be an absolute http(s) URL" in refused.value.message
+    assert "secret" not in refused.value.message
 
 
 def test_overrides_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from linkyard.errors import ConfigError
 
@@ -19,6 +27,8 @@ DATA_DIR = ".linkyard"
 """Linkyard's own folder in the working directory (the default SQLite database, the sandbox's files): 0700."""
 _SQLITE_SCHEMES = {"sqlite", "sqlite+aiosqlite", "sqlite+pysqlite"}
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg_async"}
+_SANDBOX_URL_NAME = re.compile(r"^sandbox_([a-z][a-z0-9]*)_url$")
+"""`sandbox_<connector key>_url`: one connector's sandbox URL, as a setting of its own (`LINKYARD_SANDBOX_..._URL`)."""
 _RATE_LIMIT_STORES = {"memory", "redis", "rediss", "redis+unix"}
 
 
@@ -94,7 +104,10 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=_default_database_url, repr=False)
     public_url: str = "http://127.0.0.1:8000"
     encryption_keys: SecretStr | None = None
-    sandbox_factorialhr_url: str | None = None
+    sandbox_urls: dict[str, str] = Field(default_factory=dict)
+    """The base URL of each connector's sandbox (its local emulator), by connector key: from
+    `LINKYARD_SANDBOX_URLS='{"<key>": "http://..."}'`, or one `LINKYARD_SANDBOX_<KEY>_URL` per connector (which
+    wins). A connector environment whose catalogue URL is empty is available only where this names one."""
     log_level: LogLevel = "INFO"
     admin_token: SecretStr | None = None
     """Signs the operator in to the dashboard with every project in reach (`linkyard up` makes one if unset)."""
@@ -144,10 +157,47 @@ class Settings(BaseSettings):
     def _check_public_url(cls, value: str) -> str:
         return _http_url(value, "public_url")
 
-    @field_validator("sandbox_factorialhr_url")
     @classmethod
-    def _check_sandbox_url(cls, value: str | None) -> str | None:
-        return None if value is None or not value.strip() else _http_url(value, "sandbox_factorialhr_url")
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, _SandboxUrlsFromEnv(settings_cls), env_settings, dotenv_settings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_sandbox_urls(cls, data: Any) -> Any:
+        """Fold `sandbox_<key>_url=...` arguments into `sandbox_urls` (the per-connector spelling)."""
+        if not isinstance(data, Mapping):
+            return data
+        data = dict(data)
+        named = {}
+        for name in [name for name in data if isinstance(name, str) and _SANDBOX_URL_NAME.match(name)]:
+            named[name] = data.pop(name)
+        if named:
+            urls = dict(data.get("sandbox_urls") or {})
+            for name, url in named.items():
+                match = _SANDBOX_URL_NAME.match(name)
+                assert match is not None
+                urls[match.group(1)] = url
+            data["sandbox_urls"] = urls
+        return data
+
+    @field_validator("sandbox_urls")
+    @classmethod
+    def _check_sandbox_urls(cls, value: dict[str, str]) -> dict[str, str]:
+        checked = {}
+        for key, url in value.items():
+            if not url.strip():
+                continue  # an empty setting turns a sandbox off
+            if not re.match(r"^[a-z][a-z0-9]*$", key):
+                raise ValueError("sandbox_urls: keys are connector keys (lower-case letters and digits)")
+            checked[key] = _http_url(url, f"sandbox_{key}_url")
+        return checked
 
     @field_validator("outbound_proxy_url")
     @classmethod
@@ -215,9 +265,32 @@ class Settings(BaseSettings):
     def sync_database_url(self) -> str:
         return self.database.sync_url
 
+    def sandbox_url(self, connector: str) -> str | None:
+        """The operator's URL of a connector's sandbox (its local emulator), if one is configured."""
+        return self.sandbox_urls.get(connector)
+
     def redirect_uri(self, connector: str) -> str:
         """The OAuth redirect URI of a connector: derived from `public_url` only, never from a request."""
         return f"{self.public_url}/connect/oauth2/{connector}/callback"
+
+
+class _SandboxUrlsFromEnv(PydanticBaseSettingsSource):
+    """`LINKYARD_SANDBOX_<KEY>_URL` variables as `sandbox_urls` entries: each connector's sandbox has a setting
+    of its own name (what `linkyard up --sandbox` sets for the emulator it starts)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        prefix = str(self.config.get("env_prefix", "")).lower()
+        urls = {}
+        for name, value in os.environ.items():
+            lowered = name.lower()
+            if lowered.startswith(prefix):
+                match = _SANDBOX_URL_NAME.match(lowered[len(prefix) :])
+                if match:
+                    urls[match.group(1)] = value
+        return {"sandbox_urls": urls} if urls else {}
 
 
 def load_settings(**overrides: Any) -> Settings:

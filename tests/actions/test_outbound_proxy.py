@@ -9,9 +9,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from linkyard.config import Settings
-from linkyard.store import generate_key_entry
 from tests.actions.conftest import API, Linked, Wire
-from tests.api.conftest import FACTORIAL, PUBLIC_URL, Harness
+from tests.api.conftest import FACTORIAL, Harness
 from tests.forward_proxy import ForwardProxy
 from tests.live_server import served
 
@@ -26,14 +25,9 @@ async def proxy(wire: Wire) -> AsyncIterator[tuple[str, ForwardProxy]]:
 
 
 @pytest.fixture
-def settings(database_url: str, proxy: tuple[str, ForwardProxy]) -> Settings:
-    return Settings(
-        database_url=database_url,
-        public_url=PUBLIC_URL,
-        encryption_keys=generate_key_entry("k1"),
-        sandbox_factorialhr_url=FACTORIAL,
-        outbound_proxy_url=proxy[0],
-    )
+def settings(settings: Settings, proxy: tuple[str, ForwardProxy]) -> Settings:
+    """The actions' settings, with the outbound proxy set."""
+    return Settings.model_validate({**settings.model_dump(), "outbound_proxy_url": proxy[0]})
 
 
 async def test_every_provider_call_goes_through_the_outbound_proxy(

@@ -26,7 +26,7 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         public_url=PUBLIC_URL,
         encryption_keys=generate_key_entry("k1"),
-        sandbox_factorialhr_url=FACTORIAL,
+        sandbox_urls={"factorialhr": FACTORIAL},
         auth_failure_limit_per_address=f"{PER_ADDRESS}/hour",  # hours: a window edge mid-test is unlikely
         auth_failure_limit_per_prefix=f"{PER_PREFIX}/hour",
         rate_limit_per_key=None,

@@ -101,7 +101,7 @@ def settings(database_url: str, live_emulator: str, monkeypatch: pytest.MonkeyPa
         database_url=database_url,
         public_url=PUBLIC_URL,
         encryption_keys=generate_key_entry("k1"),
-        sandbox_factorialhr_url=live_emulator,
+        sandbox_urls={"factorialhr": live_emulator},
     )
 
 

@@ -79,7 +79,7 @@ async def test_an_invalid_profile_is_422_naming_the_culprit(
 async def test_the_sandbox_is_refused_when_the_operator_configured_none(
     settings: Settings, store: Store
 ) -> None:
-    bare = create_app(settings.model_copy(update={"sandbox_factorialhr_url": None}), store=store)
+    bare = create_app(settings.model_copy(update={"sandbox_urls": {}}), store=store)
     async with bare.router.lifespan_context(bare):
         tenant_key = (await create_project(store, "Bare")).api_key.raw
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bare), base_url=PUBLIC_URL) as api:

@@ -42,7 +42,7 @@ def settings(database_url: str, storage_url: str) -> Settings:
         database_url=database_url,
         public_url=PUBLIC_URL,
         encryption_keys=generate_key_entry("k1"),
-        sandbox_factorialhr_url=FACTORIAL,
+        sandbox_urls={"factorialhr": FACTORIAL},
         rate_limit_storage_url=storage_url,
         rate_limit_per_key=f"{PER_KEY}/hour",  # hours: a window edge mid-test is unlikely
         rate_limit_per_project=f"{PER_PROJECT}/hour",

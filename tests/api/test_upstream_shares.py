@@ -68,7 +68,7 @@ def settings(database_url: str, shares: dict[str, Any]) -> Settings:
         database_url=database_url,
         public_url=PUBLIC_URL,
         encryption_keys=generate_key_entry("k1"),
-        sandbox_factorialhr_url=FACTORIAL,
+        sandbox_urls={"factorialhr": FACTORIAL},
         **shares,
     )
 

@@ -18,8 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from linkyard.cli import app
 from linkyard.store import generate_key_entry

@@ -139,7 +139,7 @@ async def test_a_server_killed_between_factorials_answer_and_the_commit_keeps_th
     linked = await link_account(store, factorial.control, factorial.provider, endpoints)
     _, api_key = await store.api_keys.create(linked.project.id, "crash test")
     # One refresh committed first: "the newest committed token set" is then not simply the linked one.
-    keeper = TokenKeeper(store, factorial.provider, clock, sandbox_url=BASE)
+    keeper = TokenKeeper(store, factorial.provider, clock, sandbox_urls={"factorialhr": BASE})
     expire(clock, linked.token)
     await keeper.access_token(*linked.key)
     await keeper.aclose()
@@ -194,7 +194,7 @@ async def test_a_server_killed_between_factorials_answer_and_the_commit_keeps_th
         assert factorial.hold.body["refresh_token"] != committed.refresh_token
 
     clock.now = datetime.now(UTC)  # on the server's time: the stored access token has expired
-    survivor = TokenKeeper(store, factorial.provider, clock, sandbox_url=BASE)
+    survivor = TokenKeeper(store, factorial.provider, clock, sandbox_urls={"factorialhr": BASE})
     try:
         if rotation == "grace":
             await _the_grant_lives_on(survivor, store, factorial, linked, committed)

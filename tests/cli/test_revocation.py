@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -75,7 +75,7 @@ class Server:
         return lines
 
 
-def postgres_schema() -> Iterator[str]:
+def postgres_schema() -> Generator[str, None, None]:
     """A fresh schema of this module's own on the test server (dropped afterwards), as a database URL."""
     assert PG_URL is not None
     schema = f"lk_revoke_{os.getpid()}_{secrets.token_hex(4)}"
@@ -114,6 +114,14 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         LINKYARD_DATABASE_URL=database_url,
         LINKYARD_ENCRYPTION_KEYS=generate_key_entry("k1"),
         LINKYARD_LOG_LEVEL="DEBUG",  # one request line per call, with the worker's pid
+        # The test sends hundreds of calls a second with one key, and then hundreds with a revoked one: what it
+        # asserts is the refusal of revocation itself (401/412), not the request rates or the failed-key
+        # throttle, which answer 429 past their bursts (tested in tests/api/test_rate_limits.py and
+        # tests/api/test_auth_throttle.py).
+        LINKYARD_RATE_LIMIT_PER_KEY="",
+        LINKYARD_RATE_LIMIT_PER_PROJECT="",
+        LINKYARD_AUTH_FAILURE_LIMIT_PER_ADDRESS="1000000/minute",
+        LINKYARD_AUTH_FAILURE_LIMIT_PER_PREFIX="1000000/minute",
     )
     port = port_pair()
     up = Process(["up", "--sandbox", "--port", str(port), "--workers", str(WORKERS)], cwd=directory, env=env)

@@ -40,7 +40,7 @@ async def test_each_start_prints_a_new_key_and_revokes_the_previous_sandbox_key(
         database_url=database_url,
         public_url=API_URL,
         encryption_keys=generate_key_entry("dev"),
-        sandbox_factorialhr_url=emulator_url,
+        sandbox_urls={"factorialhr": emulator_url},
     )
     async with open_platform(settings) as platform:
         first = await prepare_sandbox(platform, api_url=API_URL, emulator_url=emulator_url)

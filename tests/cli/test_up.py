@@ -149,7 +149,8 @@ def test_up_sandbox_keeps_every_file_under_dot_linkyard_private_under_a_permissi
     # While it serves, so the database's write-ahead log and shared-memory files exist.
     modes = {path.name: oct(stat.S_IMODE(path.stat().st_mode)) for path in folder.iterdir()}
     assert oct(stat.S_IMODE(folder.stat().st_mode)) == "0o700"
-    assert set(modes) == {"dev.key", "sandbox.json", "linkyard.db", "linkyard.db-wal", "linkyard.db-shm"}
+    database_files = {"linkyard.db", "linkyard.db-wal", "linkyard.db-shm", "linkyard.db-changes"}
+    assert set(modes) == {"dev.key", "sandbox.json", *database_files}
     assert modes == {name: "0o600" for name in modes}
     assert "private to their owner" in "".join(process.stderr)
 

@@ -421,13 +421,13 @@ def test_companies_share_no_rows_and_no_emails() -> None:
         assert all(row["company_id"] == second.id for row in theirs)
     for company in (first, second):
         people = {row["id"] for row in world.table("employees/employees").rows(company.id)}
-        for table in (
+        for name in (
             "timeoff/leaves",
             "contracts/contract_versions",
             "teams/memberships",
             "attendance/shifts",
         ):
-            assert {row["employee_id"] for row in world.table(table).rows(company.id)} <= people
+            assert {row["employee_id"] for row in world.table(name).rows(company.id)} <= people
     assert world.table("employees/employees").count(second.id) == 45
     first_emails = {row["login_email"] for row in world.table("employees/employees").rows(first.id)}
     second_emails = {row["login_email"] for row in world.table("employees/employees").rows(second.id)}

@@ -126,7 +126,7 @@ async def make_keeper(
 
     async def _make(store: Store | None = None, **options: Any) -> TokenKeeper:
         own = store or await open_stores(database_url, keyring, clock)
-        keeper = TokenKeeper(own, provider, clock, sandbox_url=BASE, **options)
+        keeper = TokenKeeper(own, provider, clock, sandbox_urls={"factorialhr": BASE}, **options)
         keepers.append(keeper)
         return keeper
 

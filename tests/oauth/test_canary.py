@@ -107,7 +107,7 @@ async def test_no_secret_reaches_a_log_line_an_error_or_a_status_reason(
     for name in ("httpx", "httpcore", "aiohttp", "linkyard"):
         caplog.set_level(logging.DEBUG, logger=name)
     provider, recording = recorded
-    keeper = TokenKeeper(store, provider, clock, sandbox_url=BASE)
+    keeper = TokenKeeper(store, provider, clock, sandbox_urls={"factorialhr": BASE})
     errors: list[BaseException] = []
 
     async def attempt(call: object) -> object:
@@ -180,7 +180,7 @@ async def test_a_provider_echoing_a_sentinel_token_in_its_error_leaks_nowhere(
         ),
     )
     async with served(factorial) as running, ProviderClient(pins=running.pins(), clock=clock) as provider:
-        keeper = TokenKeeper(store, provider, clock, sandbox_url="http://factorial.test")
+        keeper = TokenKeeper(store, provider, clock, sandbox_urls={"factorialhr": "http://factorial.test"})
         with pytest.raises(LinkyardError) as raised:
             await keeper.access_token(project.id, account.id)
         with pytest.raises(PreconditionFailed) as later:

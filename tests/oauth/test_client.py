@@ -71,11 +71,15 @@ async def test_a_reused_refresh_token_is_an_invalid_grant_that_names_no_secret(
     provider: ProviderClient, endpoints: ProviderEndpoints, linked: Linked
 ) -> None:
     refresh_token = str(linked.token.refresh_token)
-    kwargs = {"client_id": linked.profile.client_id, "client_secret": linked.client_secret}
-    await provider.refresh(endpoints, refresh_token=refresh_token, **kwargs)
+    client_id, client_secret = linked.profile.client_id, linked.client_secret
+    await provider.refresh(
+        endpoints, client_id=client_id, client_secret=client_secret, refresh_token=refresh_token
+    )
 
     with pytest.raises(ProviderOAuthError) as raised:
-        await provider.refresh(endpoints, refresh_token=refresh_token, **kwargs)
+        await provider.refresh(
+            endpoints, client_id=client_id, client_secret=client_secret, refresh_token=refresh_token
+        )
 
     error = raised.value
     assert (error.error, error.http_status, error.status) == ("invalid_grant", 400, 502)

@@ -168,7 +168,7 @@ async def test_a_timeout_on_refresh_is_transient_with_status_408(
     expire(clock, linked.token)
     await control.fault(method="POST", path="/oauth/token", status=None, delay_ms=300, times=1)
     async with ProviderClient(pins=emulator_server.pins(), clock=clock, timeout=0.05) as slow:
-        keeper = TokenKeeper(store, slow, clock, sandbox_url=BASE)
+        keeper = TokenKeeper(store, slow, clock, sandbox_urls={"factorialhr": BASE})
         with pytest.raises(TokenRefreshError) as raised:
             await keeper.access_token(*linked.key)
         await keeper.aclose()

@@ -39,7 +39,10 @@ async def test_two_workers_over_real_http_refresh_once(
     async with ProviderClient(clock=clock) as provider:
         linked = await link_account(store, live_control, provider, endpoints)
         await live_control.settings(rotation="strict", token_latency_ms=30)
-        workers = [TokenKeeper(s, provider, clock, sandbox_url=live_url) for s in (store, worker_store)]
+        workers = [
+            TokenKeeper(s, provider, clock, sandbox_urls={"factorialhr": live_url})
+            for s in (store, worker_store)
+        ]
         expire(clock, linked.token)
 
         tokens = await asyncio.gather(*(w.access_token(*linked.key) for w in workers for _ in range(50)))

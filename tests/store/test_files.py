@@ -72,7 +72,7 @@ async def test_loose_modes_from_an_earlier_version_are_tightened_at_open_with_on
     wal = folder / "linkyard.db-wal"
     wal.touch(0o664)  # an empty WAL, as a crash can leave one
     wal.chmod(0o664)
-    caplog.set_level(logging.WARNING, logger="linkyard.store.files")
+    caplog.set_level(logging.WARNING, logger="linkyard.files")
 
     store = await open_store(f"sqlite:///{database}", keyring)
     await store.projects.create("Acme")
@@ -102,7 +102,7 @@ async def test_a_folder_the_operator_chose_is_left_as_it_is_and_the_files_in_it_
         await store.close()
 
     assert mode(folder) == 0o750
-    assert files == ["linkyard.db", "linkyard.db-shm", "linkyard.db-wal"]
+    assert files == ["linkyard.db", "linkyard.db-changes", "linkyard.db-shm", "linkyard.db-wal"]
     assert set(modes.values()) == {0o600}
 
 

@@ -65,8 +65,12 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         public_url=PUBLIC_URL,
         encryption_keys=generate_key_entry("k1"),
-        sandbox_factorialhr_url=FACTORIAL,
+        sandbox_urls={"factorialhr": FACTORIAL},
         admin_token=ADMIN_TOKEN,
+        # A test sends calls as fast as it can with one key; the request rates are tested on their own
+        # (tests/api/test_rate_limits.py), and a fast machine must not turn a test's calls into 429s.
+        rate_limit_per_key=None,
+        rate_limit_per_project=None,
     )
 
 
@@ -82,7 +86,7 @@ class Dashboard:
 
     async def submit(self, path: str, data: FormData | None = None) -> httpx.Response:
         """POST a form as the page would, with the session's CSRF token (repeated fields: a list of pairs)."""
-        pairs: list[tuple[str, str]] = [("csrf", self.csrf)]
+        pairs: list[tuple[str, str | int | float | bool | None]] = [("csrf", self.csrf)]
         if isinstance(data, Mapping):
             for name, value in data.items():
                 values = [value] if isinstance(value, str) else list(value)

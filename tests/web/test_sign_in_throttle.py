@@ -18,7 +18,8 @@ from fastapi import FastAPI
 from linkyard.config import Settings
 from linkyard.store import generate_key_entry
 from linkyard.web.dashboard.ui import SESSION_COOKIE
-from tests.web.conftest import ADMIN_TOKEN, FACTORIAL, PUBLIC_URL, Harness, form_fields, page_text
+from tests.api.conftest import FACTORIAL, PUBLIC_URL
+from tests.web.conftest import ADMIN_TOKEN, Harness, form_fields, page_text
 
 PER_ADDRESS = 4
 PER_PREFIX = 6
@@ -32,7 +33,7 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         public_url=PUBLIC_URL,
         encryption_keys=generate_key_entry("k1"),
-        sandbox_factorialhr_url=FACTORIAL,
+        sandbox_urls={"factorialhr": FACTORIAL},
         admin_token=ADMIN_TOKEN,
         auth_failure_limit_per_address=f"{PER_ADDRESS}/hour",  # hours: a window edge mid-test is unlikely
         auth_failure_limit_per_prefix=f"{PER_PREFIX}/hour",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -15,11 +15,12 @@ from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, Quota
 from linkyard.api.routes import add_api_routes
 from linkyard.api.routes import search as action_search
 from linkyard.config import Settings
+from linkyard.connectors import Connector
 from linkyard.connectors.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from linkyard.domain import Clock, utc_now
 from linkyard.oauth import Refresher, quiet_http_loggers
 from linkyard.services import Housekeeper, open_platform
-from linkyard.store import Store
+from linkyard.services.platform import Store
 from linkyard.web import add_connect_routes, add_dashboard_routes
 
 
@@ -31,6 +32,7 @@ def create_app(
     provider_pins: Mapping[str, tuple[str, int]] | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    connectors: Sequence[Connector] = (),
 ) -> FastAPI:
     """The platform's ASGI app: the API, the hosted connect pages and `/healthz`.
 
@@ -38,10 +40,11 @@ def create_app(
     without a valid encryption key) and closes it again; it builds the one provider client and the token
     keeper, and runs two background jobs: the keeper's refresher, and the housekeeper (`app.state.housekeeper`)
     that deletes used OAuth states and old connect sessions every `housekeeping_interval_seconds`.
-    `provider_pins` sends the connections for some provider host names elsewhere (tests pin the sandbox's name
-    to the emulator they serve on loopback; see `open_platform`);
+    `provider_pins` sends the connections for some provider host names elsewhere (tests pin the sandboxes'
+    names to the emulators they serve on loopback; see `open_platform`);
     `clock` defaults to the store's, else the real one; `retry_policy` governs resending in
-    `POST /actions/rpc` (tests give one with a fake clock and sleep).
+    `POST /actions/rpc` (tests give one with a fake clock and sleep); `connectors` join the built-in
+    catalogue while the app runs (connectors declared outside Linkyard's package).
     """
     chosen_clock: Clock = clock or (store.clock if store is not None else utc_now)
     mcp = McpEndpoint(chosen_clock)
@@ -50,7 +53,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         quiet_http_loggers()
         async with open_platform(
-            settings, store=store, clock=chosen_clock, provider_pins=provider_pins
+            settings,
+            store=store,
+            clock=chosen_clock,
+            provider_pins=provider_pins,
+            connectors=connectors,
         ) as platform:
             app.state.platform = platform
             housekeeper = Housekeeper.from_settings(platform.store, settings)

@@ -12,7 +12,7 @@ from linkyard.cli.runtime import find_project, json_option, opened_platform, pro
 if TYPE_CHECKING:
     from linkyard.domain import Account, ProviderAccount
 
-app = typer.Typer(help="Linked accounts: one end user's authorised link to Factorial.")
+app = typer.Typer(help="Linked accounts: one end user's authorised link to a provider.")
 
 
 @app.command("list")
@@ -116,7 +116,7 @@ def unlink(
     project: str = project_option(),
     as_json: bool = json_option(),
 ) -> None:
-    """Unlink an account: revoke its token at Factorial and wipe its credentials (as `DELETE /accounts/{id}`)."""
+    """Unlink an account: revoke its token at the provider and wipe its credentials (as `DELETE /accounts/{id}`)."""
     from linkyard.services.accounts import unlink_account
 
     async def work() -> None:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from linkyard.services.platform import Platform
 
 app = typer.Typer(
-    help="Actions: operations on a linked account's provider (factorialhr_list_employees, ...)."
+    help="Actions: operations on a linked account's provider (<connector>_list_employees, ...)."
 )
 
 _NEXT = "next"
@@ -60,7 +60,7 @@ def list_command(
 
 @app.command("run")
 def run_command(
-    action: str = typer.Argument(..., help="The action's id (factorialhr_get_employee, ...)."),
+    action: str = typer.Argument(..., help="The action's id (<connector>_get_employee, ...)."),
     account: str = typer.Option(..., "--account", help="The account to run it on (acc_...)."),
     params: Annotated[
         list[str] | None,

@@ -15,22 +15,20 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
 import typer
 
-from linkyard.cli.connect_flow import follow_connect_link
 from linkyard.cli.emulator import CONTROL_TOKEN_VARIABLE
 from linkyard.cli.output import CommandFailed, console, print_json
 from linkyard.cli.runtime import json_option, run
-from linkyard.cli.sandbox import (
-    CONNECTOR,
-    create_emulator_application,
-    emulator_admin_email,
-    sandbox_scopes,
-)
+
+if TYPE_CHECKING:
+    import httpx
+
+# What the demo needs (httpx, the sandbox helpers and, through them, the store) is imported where it runs:
+# `linkyard --help` and every other command import this module to learn its options.
 
 IN_PROCESS_API = "http://linkyard.test"
 IN_PROCESS_EMULATOR = "http://factorial.test"
@@ -121,6 +119,14 @@ def demo(
 
 async def walk(sandbox: Sandbox) -> DemoResult:
     """The integration journey itself, through the public HTTP API only."""
+    from linkyard.cli.connect_flow import follow_connect_link
+    from linkyard.cli.sandbox import (
+        CONNECTOR,
+        create_emulator_application,
+        emulator_admin_email,
+        sandbox_scopes,
+    )
+
     client = sandbox.client
     tag = secrets.token_hex(3)
     application = await create_emulator_application(
@@ -193,11 +199,15 @@ class _Api:
     """The platform API with the project's key (Basic auth, as StackOne's clients send it)."""
 
     def __init__(self, client: httpx.AsyncClient, base_url: str, api_key: str) -> None:
+        import httpx
+
         self._client = client
         self._base_url = base_url.rstrip("/")
         self._auth = httpx.BasicAuth(api_key, "")
 
     async def call(self, method: str, path: str, expected: int, **kwargs: Any) -> Any:
+        import httpx
+
         try:
             answer = await self._client.request(method, self._base_url + path, auth=self._auth, **kwargs)
         except httpx.HTTPError as exc:
@@ -219,6 +229,9 @@ async def _running_sandbox(
     emulator_control_token: str | None,
 ) -> Sandbox | None:
     """The sandbox `linkyard up --sandbox` runs, if it answers; None to run self-contained."""
+    import httpx
+
+    from linkyard.cli.sandbox import CONNECTOR
     from linkyard.cli.sandbox_files import load_sandbox_info
 
     saved = load_sandbox_info()
@@ -258,11 +271,15 @@ async def _running_sandbox(
 @asynccontextmanager
 async def in_process_sandbox(directory: Path | None = None) -> AsyncIterator[Sandbox]:
     """The emulator and the API in this process, over ASGI, with a throwaway SQLite store and key."""
+    import httpx
+
     from linkyard.api import create_app
+    from linkyard.cli.sandbox import CONNECTOR
     from linkyard.config import load_settings
     from linkyard.emulator.factorial import create_app as create_emulator
+    from linkyard.services.keys import generate_key_entry
+    from linkyard.services.platform import open_storage
     from linkyard.services.projects import create_project
-    from linkyard.store import generate_key_entry, open_store
 
     async with AsyncExitStack() as stack:
         if directory is None:
@@ -271,14 +288,13 @@ async def in_process_sandbox(directory: Path | None = None) -> AsyncIterator[San
             database_url=f"sqlite:///{directory / 'linkyard.db'}",
             encryption_keys=generate_key_entry("demo"),
             public_url=IN_PROCESS_API,
-            sandbox_factorialhr_url=IN_PROCESS_EMULATOR,
+            sandbox_urls={"factorialhr": IN_PROCESS_EMULATOR},
         )
         emulator = create_emulator(seed=42, employees=_IN_PROCESS_EMPLOYEES)
         emulator_transport = httpx.ASGITransport(app=emulator)
         await stack.enter_async_context(emulator.router.lifespan_context(emulator))
         port = await stack.enter_async_context(_served_on_loopback(emulator))
-        store = await open_store(settings)
-        stack.push_async_callback(store.close)
+        store = await stack.enter_async_context(open_storage(settings))
         created = await create_project(store, "Demo")
         pins = {urlsplit(IN_PROCESS_EMULATOR).hostname or "": ("127.0.0.1", port)}
         api = create_app(settings, store=store, provider_pins=pins)

@@ -17,7 +17,7 @@ def generate(
     as_json: bool = json_option(),
 ) -> None:
     """Print a new key entry `kid:base64key` to put first in LINKYARD_ENCRYPTION_KEYS."""
-    from linkyard.store import generate_key_entry
+    from linkyard.services.keys import generate_key_entry
 
     try:
         entry = generate_key_entry(kid)
@@ -44,9 +44,9 @@ def rotate(
     Safe while serving: each batch is a short transaction and a value changed meanwhile is left to its
     writer. Keep the old keys in the ring until this has finished.
     """
-    from linkyard.store import rotate as rotate_secrets
+    from linkyard.services.keys import Reencrypted, reencrypt_secrets
 
-    async def work() -> tuple[int, str]:
+    async def work() -> Reencrypted:
         async with opened_store() as (_, store):
             progress = console(stderr=True)
 
@@ -54,10 +54,10 @@ def rotate(
                 if not as_json:
                     progress.print(f"  {total} re-encrypted so far", style="dim")
 
-            total = await rotate_secrets(store, batch_size, on_batch=on_batch)
-            return total, store.keyring.primary_kid
+            return await reencrypt_secrets(store, batch_size, on_batch=on_batch)
 
-    total, kid = run(work)
+    done = run(work)
+    total, kid = done.total, done.kid
     if as_json:
         print_json({"reencrypted": total, "kid": kid})
         return

@@ -66,7 +66,7 @@ def show(
 @app.command("create")
 def create(
     project: str = project_option(),
-    client_id: str = typer.Option(..., "--client-id", help="The Factorial OAuth application's client ID."),
+    client_id: str = typer.Option(..., "--client-id", help="The provider's OAuth application's client ID."),
     client_secret: str | None = typer.Option(
         None,
         "--client-secret",
@@ -80,16 +80,22 @@ def create(
         list[str] | None,
         typer.Option("--scope", help="A scope to request; repeatable (none: the application's scopes)."),
     ] = None,
-    token_type: str = typer.Option("user", "--token-type", help="user or company."),
+    token_type: str | None = typer.Option(
+        None, "--token-type", help="One of the connector's token types (default: its first)."
+    ),
     actions: Annotated[
         list[str] | None,
         typer.Option(
             "--action", help="An action to enable; repeatable (none: every action the scopes allow)."
         ),
     ] = None,
-    environment: str = typer.Option("production", "--environment", help="production, demo or sandbox."),
+    environment: str | None = typer.Option(
+        None, "--environment", help="One of the connector's environments (default: its first)."
+    ),
     label: str | None = typer.Option(None, "--label", help="A name for people."),
-    connector: str = typer.Option("factorialhr", "--connector", help="The connector."),
+    connector: str | None = typer.Option(
+        None, "--connector", help="The connector's key (may be left out when the catalogue has one)."
+    ),
     default: bool = typer.Option(False, "--default", help="Make it the connector's default profile."),
     as_json: bool = json_option(),
 ) -> None:
@@ -97,8 +103,22 @@ def create(
 
     Without a client secret the profile is a public (non-confidential) application and PKCE carries the flow.
     """
+    from linkyard.connectors import get_connector, list_connectors
+    from linkyard.errors import NotFound
     from linkyard.services.profiles import create_profile
 
+    if connector is None:
+        known = list_connectors()
+        if len(known) != 1:
+            raise typer.BadParameter(
+                f"name one of: {', '.join(c.key for c in known)}", param_hint="--connector"
+            )
+        connector = known[0].key
+    if environment is None:
+        try:
+            environment = next(iter(get_connector(connector).environments))
+        except NotFound:
+            raise typer.BadParameter("is not a known connector", param_hint="--connector") from None
     if client_secret is not None and client_secret_stdin:
         raise typer.BadParameter("give --client-secret or --client-secret-stdin, not both")
     if client_secret_stdin:
@@ -126,7 +146,8 @@ def create(
     print_profile(profile, settings, as_json=as_json, title="Connector profile created")
     if not as_json:
         console().print(
-            f"Paste the redirect URI into the Factorial application: {settings.redirect_uri(connector)}"
+            f"Paste the redirect URI into the {get_connector(connector).name} application: "
+            f"{settings.redirect_uri(connector)}"
         )
 
 

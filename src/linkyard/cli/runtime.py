@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
 import typer
 
 from linkyard.cli.output import CommandFailed, fail
 from linkyard.errors import LinkyardError
 
 if TYPE_CHECKING:
+    import httpx
+
     from linkyard.config import Settings
     from linkyard.domain import Project
-    from linkyard.services.platform import Platform
-    from linkyard.store import Store
+    from linkyard.services.platform import Platform, Store
 
 T = TypeVar("T")
 
@@ -26,12 +25,19 @@ PROJECT_ENV = "LINKYARD_PROJECT"
 
 def run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run a command's coroutine; a platform error becomes a one-line message and a non-zero exit."""
+    import asyncio
+
     try:
         return asyncio.run(work())
     except (LinkyardError, CommandFailed) as error:
         fail(error)
-    except httpx.HTTPError as error:
-        fail(CommandFailed(f"{_where(error)} did not answer ({type(error).__name__})"))
+    except Exception as error:
+        # httpx is imported here, not above: most commands never load it, and `--help` must not pay for it.
+        import httpx
+
+        if isinstance(error, httpx.HTTPError):
+            fail(CommandFailed(f"{_where(error)} did not answer ({type(error).__name__})"))
+        raise
 
 
 def _where(error: httpx.HTTPError) -> str:
@@ -47,38 +53,24 @@ def _where(error: httpx.HTTPError) -> str:
 async def opened_store() -> AsyncIterator[tuple[Settings, Store]]:
     """The operator's settings and their store, migrated to the latest schema; closed on exit."""
     from linkyard.config import load_settings
-    from linkyard.store import open_store
+    from linkyard.services.platform import open_storage
 
     settings = load_settings()
-    store = await open_store(settings)
-    try:
+    async with open_storage(settings) as store:
         yield settings, store
-    finally:
-        await store.close()
 
 
 @asynccontextmanager
 async def opened_platform() -> AsyncIterator[Platform]:
-    """What the services need (store, settings, provider client, token keeper), built as the API builds it."""
-    from linkyard.domain import utc_now
-    from linkyard.oauth import TokenKeeper, quiet_http_loggers
-    from linkyard.services import Platform, sandbox_url
-    from linkyard.services.platform import Guards, provider_client
+    """What the services need (store, settings, provider client, token keeper, guards), from `open_platform`
+    as the API's lifespan builds it. A one-off command does not follow other processes' changes."""
+    from linkyard.config import load_settings
+    from linkyard.oauth import quiet_http_loggers
+    from linkyard.services.platform import open_platform
 
     quiet_http_loggers()
-    async with opened_store() as (settings, store), provider_client(settings, clock=utc_now) as provider:
-        keeper = TokenKeeper(store, provider, utc_now, sandbox_url=sandbox_url(settings, "factorialhr"))
-        try:
-            yield Platform(
-                store=store,
-                settings=settings,
-                provider=provider,
-                keeper=keeper,
-                clock=utc_now,
-                guards=Guards.from_settings(settings),
-            )
-        finally:
-            await keeper.aclose()
+    async with open_platform(load_settings(), follow_changes=False) as platform:
+        yield platform
 
 
 async def find_project(platform: Platform, project_id: str) -> Project:

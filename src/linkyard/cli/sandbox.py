@@ -18,8 +18,7 @@ from linkyard.cli.sandbox_files import SandboxInfo
 
 if TYPE_CHECKING:
     from linkyard.domain import ConnectorProfile, Project
-    from linkyard.services.platform import Platform
-    from linkyard.store import Store
+    from linkyard.services.platform import Platform, Store
 
 PROJECT_NAME = "Demo"
 PROFILE_LABEL = "Sandbox"

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from linkyard.config import DATA_DIR
-from linkyard.store.files import PRIVATE_FILE, private_folder, report_tightened, tighten_file
+from linkyard.files import PRIVATE_FILE, private_folder, report_tightened, tighten_file
 
 SANDBOX_DIR = Path(DATA_DIR)
 DEV_KEY_FILE = "dev.key"
@@ -37,7 +37,7 @@ class SandboxInfo:
 def ensure_dev_key(directory: Path = SANDBOX_DIR) -> tuple[str, bool]:
     """The development key entry in `directory/dev.key`, created (0600, its folder 0700) when missing;
     `(entry, created)`. A key file or folder open to other users is made private (with one log line)."""
-    from linkyard.store import generate_key_entry
+    from linkyard.services.keys import generate_key_entry
 
     path = directory / DEV_KEY_FILE
     report_tightened([directory] if private_folder(directory) else [])

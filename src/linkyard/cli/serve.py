@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    from starlette.types import ASGIApp  # the app's own type is FastAPI's, which stays in api/ and web/
 
 APP_FACTORY = "linkyard.cli.serve:app_from_environment"
 
 
-def app_from_environment() -> FastAPI:
+def app_from_environment() -> ASGIApp:
     """uvicorn's app factory (`factory=True`): settings come from the environment `linkyard up` prepared,
     which worker processes inherit; each worker opens its own store."""
     from linkyard.api import create_app

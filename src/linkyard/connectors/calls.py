@@ -10,7 +10,9 @@ from typing import Any
 from urllib.parse import quote
 
 from linkyard.connectors.checks import schema_errors
+from linkyard.connectors.envelope import ArrayStyle, Envelope
 from linkyard.connectors.model import Action
+from linkyard.connectors.pagination import Page
 from linkyard.connectors.parameters import ArgumentError, Parameter
 from linkyard.errors import FieldError, ProviderError, ValidationFailed
 
@@ -39,6 +41,8 @@ class PreparedRequest:
     path: str
     query: tuple[tuple[str, str], ...] = ()
     json: dict[str, Any] | None = None
+    paging: tuple[tuple[str, Any], ...] = ()
+    """The checked `page_size` and `next` of the call, for `extract_result` to work out the next page."""
 
 
 def build_request(
@@ -49,8 +53,8 @@ def build_request(
     `None` counts as absent. Values are coerced (`"5"` for an integer), then checked against the action's
     input schema (`Action.input_validator`). Unknown names, missing required ones and bad values raise one
     `ValidationFailed` whose `errors` name every culprit (never its value), before anything is sent. Arrays
-    go to the query as Rails arrays (`ids[]=1&ids[]=2`), booleans as `true`/`false`; `page_size` and `next`
-    become the provider's paging parameters.
+    go to the query in the connector's style (`Action.arrays`), booleans as `true`/`false`; `page_size` and
+    `next` become the provider's paging parameters (`Action.pagination`).
     """
     if not isinstance(arguments, Mapping):
         raise ValidationFailed(
@@ -99,22 +103,30 @@ def _place(action: Action, values: Mapping[str, Any], paging: list[tuple[str, st
     path = _PLACEHOLDER.sub(lambda m: quote(str(values[m.group(1)]), safe=""), action.path)
     query: list[tuple[str, str]] = []
     body: dict[str, Any] = {}
+    arrays = action.arrays or "repeat"
     for parameter in own:
         if parameter.name not in values:
             continue
         value = values[parameter.name]
         if parameter.location == "query":
-            query.extend(_query_pairs(parameter, value))
+            query.extend(_query_pairs(parameter, value, arrays))
         elif parameter.location == "body" or parameter.also_in_body:
             body[parameter.name] = value
-    query.extend(paging)
+    # A next-page link repeats the filters; the caller sends them again too, and the caller's copy is kept.
+    own_names = {name for name, _ in query}
+    query.extend(pair for pair in paging if pair[0] not in own_names)
     json = body if action.method in ("POST", "PUT") else None
-    return PreparedRequest(method=action.method, path=path, query=tuple(query), json=json)
+    paged = action.all_parameters[len(own) :]  # cached on the action, unlike `pagination.parameters()`
+    asked = tuple((p.name, values[p.name]) for p in paged if p.name in values)
+    return PreparedRequest(method=action.method, path=path, query=tuple(query), json=json, paging=asked)
 
 
-def _query_pairs(parameter: Parameter, value: Any) -> list[tuple[str, str]]:
+def _query_pairs(parameter: Parameter, value: Any, arrays: ArrayStyle) -> list[tuple[str, str]]:
     if isinstance(value, list):
-        return [(f"{parameter.name}[]", item) for item in value]
+        if arrays == "comma":
+            return [(parameter.name, ",".join(str(item) for item in value))]
+        name = f"{parameter.name}[]" if arrays == "brackets" else parameter.name
+        return [(name, str(item)) for item in value]
     if isinstance(value, bool):
         return [(parameter.name, "true" if value else "false")]
     return [(parameter.name, str(value))]
@@ -126,23 +138,34 @@ def _safe_name(name: object) -> str:
     return text if len(text) <= 64 else f"{text[:61]}..."
 
 
-def extract_result(action: Action, response: Any) -> tuple[Any, str | None]:
+def extract_result(
+    action: Action,
+    response: Any,
+    *,
+    arguments: Mapping[str, Any] | None = None,
+    links: Mapping[str, str] | None = None,
+) -> tuple[Any, str | None]:
     """The data to hand back and the platform's `next` cursor (or `None` on the last page or a single object).
 
-    Raises `ProviderError` when the provider's answer does not have the shape the action expects.
+    `arguments` are the call's `PreparedRequest.paging` (styles that count pages need the page asked for);
+    `links` are the
+    answer's `Link` header targets by relation. Raises `ProviderError` when the provider's answer does not
+    have the shape the action expects.
     """
     if action.result == "object":
         if not isinstance(response, dict):
             raise _unexpected(action)
         return response, None
-    if action.result == "first" and isinstance(response, dict) and "data" not in response:
+    envelope = action.envelope or Envelope()
+    if action.result == "first" and isinstance(response, dict) and not envelope.wraps(response):
         return response, None  # a provider that answered with the bare object
-    if not isinstance(response, dict) or not isinstance(response.get("data"), list):
+    records = envelope.find_records(response)
+    if records is None:
         raise _unexpected(action)
-    data: list[Any] = response["data"]
     if action.result == "first":
-        return (data[0] if data else None), None
-    return data, action.pagination.next_cursor(action.id, response, data)
+        return (records[0] if records else None), None
+    page = Page(answer=response, records=records, links=links or {})
+    return records, action.pagination.next_cursor(action.id, arguments or {}, page)
 
 
 def _unexpected(action: Action) -> ProviderError:

@@ -1,22 +1,67 @@
-"""The connector catalogue: lookup, and the rules a connector profile's scopes and actions must follow."""
+"""The connector catalogue: lookup, the seam that adds connectors declared elsewhere, and the rules a connector
+profile's scopes and actions must follow."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 
 from linkyard.connectors.model import Action, Connector
-from linkyard.errors import FieldError, NotFound
+from linkyard.errors import ConfigError, FieldError, NotFound
+
+# Connectors added by `add_connectors`, with how many open blocks added each: nested and concurrent blocks
+# (two apps in one process, a CLI command inside a test) may add the same declaration.
+_added: dict[str, tuple[Connector, int]] = {}
+_lock = threading.Lock()
 
 
 @cache
-def _connectors() -> dict[str, Connector]:
+def _builtin() -> dict[str, Connector]:
     # Imported here so that importing the package validates nothing; the first lookup builds the catalogue.
-    from linkyard.connectors.factorialhr import factorialhr
+    from linkyard.connectors.builtin import DECLARATIONS
 
-    built = [factorialhr()]
+    built = [declare() for declare in DECLARATIONS]
     return {connector.key: connector for connector in built}
+
+
+def _connectors() -> dict[str, Connector]:
+    builtin = _builtin()
+    if not _added:
+        return builtin
+    return {**builtin, **{key: connector for key, (connector, _) in _added.items()}}
+
+
+@contextmanager
+def add_connectors(connectors: Sequence[Connector]) -> Iterator[None]:
+    """Make `connectors` part of the catalogue for the length of the block (an app's lifespan, a platform).
+
+    This is how a connector declared outside Linkyard's package (an operator's own, a test's) joins: every
+    lookup in the process sees it while the block is open. A key that a different declaration holds already
+    (a built-in one, or another added one) is refused with `ConfigError`, before anything is added.
+    """
+    with _lock:
+        for connector in connectors:
+            held = _builtin().get(connector.key) or _added.get(connector.key, (None, 0))[0]
+            if held is not None and held is not connector and held.model_dump() != connector.model_dump():
+                raise ConfigError(f"another connector already has the key {connector.key}")
+        for connector in connectors:
+            _, count = _added.get(connector.key, (connector, 0))
+            if connector.key not in _builtin():
+                _added[connector.key] = (connector, count + 1)
+    try:
+        yield
+    finally:
+        with _lock:
+            for connector in connectors:
+                if connector.key in _added:
+                    held, count = _added[connector.key]
+                    if count <= 1:
+                        del _added[connector.key]
+                    else:
+                        _added[connector.key] = (held, count - 1)
 
 
 def list_connectors() -> tuple[Connector, ...]:
@@ -39,9 +84,9 @@ def validate_profile_selection(
     - an unknown scope or action: `{"field": "scopes[1]", "message": "unknown scope (did you mean ...)"}`
       (the submitted text is not repeated; a suggestion from the catalogue is);
     - an enabled action whose required scopes are not in `scopes`:
-      `{"field": "actions[0]", "message": "factorialhr_list_time_off_requests needs time_off"}`.
+      `{"field": "actions[0]", "message": "acme_list_time_off_requests needs time_off"}`.
 
-    Absent or empty `scopes` means none are sent at authorize, so Factorial grants all of the application's
+    Absent or empty `scopes` means none are sent at authorize, so the provider grants all of the application's
     scopes: the selection is then not restricted and the "needs" check is skipped (a missing grant surfaces
     as a 403 at call time instead). Absent `actions` means every action the scopes allow.
     """

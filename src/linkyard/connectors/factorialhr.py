@@ -56,6 +56,19 @@ NOTE_LENGTH = 2000
 _COUNTRY = {"pattern": {"regex": "^[A-Za-z]{2}$", "meaning": "a two-letter country code"}, "max_length": 2}
 
 
+# Factorial's cursor mode: `limit` (at most 100) and `after_id`, answered with `meta.has_next_page` and
+# `meta.end_cursor`; offset-mode answers carry no cursor, and Factorial then accepts the last id as `after_id`.
+PAGINATION: dict[str, Any] = {
+    "kind": "cursor",
+    "size_param": "limit",
+    "cursor_param": "after_id",
+    "cursor_path": "meta.end_cursor",
+    "more_path": "meta.has_next_page",
+    "record_cursor": "id",
+    "max_page_size": 100,
+}
+
+
 def _param(name: str, location: str, description: str, **extra: Any) -> dict[str, Any]:
     return {"name": name, "location": location, "description": description, **extra}
 
@@ -105,7 +118,7 @@ def _list(
         "path": f"{_BASE}/{path}",
         "required_scopes": [scope],
         "parameters": list(filters),
-        "pagination": {"kind": "factorial_cursor"},
+        "pagination": PAGINATION,
         "result": "list",
     }
 
@@ -562,6 +575,7 @@ def factorialhr() -> Connector:
                 "scope_separator": " ",
                 "pkce": True,  # undocumented by Factorial; a provider that ignores it loses nothing
                 "client_auth": "body",
+                "applications_path": "/oauth/applications",
             },
             "environments": {
                 "production": "https://api.factorialhr.com",
@@ -588,6 +602,9 @@ def factorialhr() -> Connector:
             "scopes": [{"name": name, "description": description} for name, description in SCOPES],
             "categories": ["hris", "ats"],
             "api_version": API_VERSION,
+            # Lists come as `{"data": [...], "meta": {...}}`; Rails reads a list in a query as `ids[]=1&ids[]=2`.
+            "envelope": {"records": "data"},
+            "arrays": "brackets",
             "actions": _actions(),
             # `api_public/credentials` names the token's owner: an employee for a user token, the company for a
             # company token (then only `company_id` and the company's name are set).

@@ -10,16 +10,18 @@ from typing import Annotated, Any, Literal, Self
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from linkyard.connectors.envelope import ArrayStyle, Envelope
 from linkyard.connectors.pagination import NoPagination, Pagination
 from linkyard.connectors.parameters import Parameter
-from linkyard.domain.profile import Environment, TokenType
 from linkyard.errors import NotFound, ValidationFailed
 
 Method = Literal["GET", "POST", "PUT", "DELETE"]
 Result = Literal["list", "object", "first"]
-"""`list`: the `data` of a list envelope; `object`: the bare object; `first`: the first item of `data`."""
+"""`list`: the records of a list answer (where the envelope says); `object`: the bare object; `first`: the
+first record of a list answer (or the bare object, when the provider answers with it)."""
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_NAME = r"^[a-z][a-z0-9_]*$"
 
 
 class _Frozen(BaseModel):
@@ -38,6 +40,10 @@ class Action(_Frozen):
     parameters: tuple[Parameter, ...] = ()
     pagination: Pagination = NoPagination()
     result: Result = "object"
+    envelope: Envelope | None = None
+    """Where a list answer keeps its records; None: the connector's (which fills it in)."""
+    arrays: ArrayStyle | None = None
+    """How list arguments travel in the query; None: the connector's (which fills it in)."""
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -89,7 +95,7 @@ class Action(_Frozen):
         return Draft202012Validator(schema)
 
     def missing_scopes(self, granted: Iterable[str] | None) -> tuple[str, ...]:
-        """Required scopes not in `granted`; `None` means unrestricted (Factorial granted the app's scopes)."""
+        """Required scopes not in `granted`; `None` means unrestricted (the provider granted the app's scopes)."""
         if granted is None:
             return ()
         have = set(granted)
@@ -116,7 +122,7 @@ class Scope(_Frozen):
 class TokenTypeOption(_Frozen):
     """A kind of token the provider issues, and the extra authorize parameters that ask for it."""
 
-    name: TokenType
+    name: str = Field(pattern=_NAME, max_length=16)  # the store's column is 16 wide
     description: str = Field(min_length=1)
     authorize_params: Mapping[str, str] = Field(default_factory=dict)
 
@@ -131,6 +137,8 @@ class OAuth2(_Frozen):
     scope_separator: str = " "
     pkce: bool = True
     client_auth: Literal["body", "basic"] = "body"
+    applications_path: str | None = Field(None, pattern=r"^/")
+    """Where, on the environment's site, an admin registers an OAuth application (the dashboard links it)."""
 
 
 class Identity(_Frozen):
@@ -168,17 +176,43 @@ Auth = Annotated[OAuth2, Field(discriminator="mode")]
 class Connector(_Frozen):
     """The definition of a provider: how to link an account and what can be done with it."""
 
-    key: str = Field(pattern=r"^[a-z][a-z0-9]*$")
+    key: str = Field(pattern=r"^[a-z][a-z0-9]*$", max_length=64)
     name: str = Field(min_length=1)
     auth: Auth
-    environments: Mapping[Environment, str | None]
-    """Base URL per environment; `None` means the operator's configured URL (the sandbox emulator)."""
+    environments: Mapping[Annotated[str, Field(pattern=_NAME, max_length=32)], str | None]
+    """Base URL per environment, the first being the usual one; `None` means the operator's configured URL
+    (`LINKYARD_SANDBOX_<KEY>_URL`: a local emulator)."""
     token_types: tuple[TokenTypeOption, ...]
+    """The kinds of token the provider issues, the first being the default."""
     scopes: tuple[Scope, ...]
     categories: tuple[str, ...] = ()
-    api_version: str
+    api_version: str | None = None
+    envelope: Envelope = Envelope()
+    """Where the provider's list answers keep their records (an action may say otherwise)."""
+    arrays: ArrayStyle = "repeat"
+    """How the provider reads a list in a query string (an action may say otherwise)."""
     actions: tuple[Action, ...]
     identity: Identity
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inherit(cls, data: Any) -> Any:
+        """Give each action the connector's envelope and array style unless it declares its own."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("actions"), list | tuple):
+            return data
+        inherited = {
+            "envelope": Envelope.model_validate(data.get("envelope", Envelope())),
+            "arrays": data.get("arrays", "repeat"),
+        }
+        actions = []
+        for action in data["actions"]:
+            if isinstance(action, Action):
+                missing = {name: value for name, value in inherited.items() if getattr(action, name) is None}
+                action = action.model_copy(update=missing)
+            elif isinstance(action, Mapping):
+                action = {**inherited, **{k: v for k, v in action.items() if v is not None}}
+            actions.append(action)
+        return {**data, "actions": actions}
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -188,15 +222,12 @@ class Connector(_Frozen):
         ids = [action.id for action in self.actions]
         if len(set(ids)) != len(ids):
             raise ValueError(f"{self.key}: duplicate action ids")
-        prefix = f"/api/{self.api_version}/"
         for action in self.actions:
             if not action.id.startswith(f"{self.key}_"):
                 raise ValueError(f"{action.id}: action ids start with {self.key}_")
             unknown = set(action.required_scopes) - set(scope_names)
             if unknown:
                 raise ValueError(f"{action.id}: unknown required scopes {sorted(unknown)}")
-            if not action.path.startswith(prefix):
-                raise ValueError(f"{action.id}: paths start with {prefix}")
         if self.identity.action not in ids:
             raise ValueError(
                 f"{self.key}: the identity action {self.identity.action} is not in the catalogue"

@@ -73,7 +73,7 @@ class Parameter(BaseModel):
     enum: tuple[str, ...] | None = None
     format: Format | None = None
     also_in_body: bool = False
-    """A path parameter the provider also wants in the JSON body (Factorial's `PUT` repeats the `id`)."""
+    """A path parameter the provider also wants in the JSON body (some `PUT`s repeat the `id`)."""
     from_context: ContextValue | None = None
     """Filled from the call's context (the linked company, the current time) when the caller leaves it out."""
     max_length: int | None = Field(None, ge=1, le=100_000)

@@ -11,7 +11,7 @@ What may be resent depends on what the provider can have done with the first att
 | an answer lost or late (read error, timeout)      | yes | yes         | no   |
 
 A POST is resent only when the provider provably did not act on it: the connection was never made, or the
-provider answered 429, which Factorial (like most APIs) decides at its gate, before any work. A 503 proves
+provider answered 429, which most APIs decide at their gate, before any work. A 503 proves
 nothing (a gateway may answer it after forwarding the request) and a timeout leaves the outcome unknown, so
 such a POST is never resent: the caller gets 502 or 408 and decides. PUT and DELETE are idempotent: resending
 changes nothing that the first attempt did not (a resent DELETE may answer 404 when the first one landed).

@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Literal
 
 AuthType = Literal["oauth2"]
-Environment = Literal["production", "demo", "sandbox"]
-TokenType = Literal["user", "company"]
+Environment = str
+"""An environment the profile's connector declares (`production`, `sandbox`, ...): the catalogue checks it."""
+TokenType = str
+"""A kind of token the profile's connector declares (`user`, `company`, ...): the catalogue checks it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,7 +17,7 @@ class TokenSet:
     access_token: str = field(repr=False)
     refresh_token: str | None = field(repr=False)
     expires_at: datetime | None
-    """`None`: never expires (Factorial's company tokens)."""
+    """`None`: never expires (some providers' organisation-wide tokens)."""
     issued_at: datetime | None = None
     scopes: tuple[str, ...] = ()
     token_type: TokenType = "user"  # noqa: S105 - a token kind, not a secret

@@ -80,7 +80,7 @@ def authorize_url(
 ) -> str:
     """The URL that sends the browser to the provider's consent screen.
 
-    No `scope` parameter when `scopes` is empty or None (Factorial then grants the application's scopes).
+    No `scope` parameter when `scopes` is empty or None (the provider then grants the application's scopes).
     `extra_params` (e.g. `resource_owner_type=company`) may not override a parameter of the flow itself.
     A query already in the endpoint URL is kept.
     """

@@ -4,7 +4,7 @@ How one refresh per expiry is guaranteed (security items 10-14):
 1. in this process, concurrent callers for one account share one task (`SingleFlight`);
 2. that task re-reads the account, then takes the credentials row lock (`SELECT ... FOR UPDATE` on PostgreSQL,
    `BEGIN IMMEDIATE` on SQLite), which serialises the workers of every process;
-3. under the lock it re-reads the token: if another worker already rotated it, it uses theirs and Factorial is
+3. under the lock it re-reads the token: if another worker already rotated it, it uses theirs and the provider is
    not called; otherwise it refreshes and stores the rotated pair in that same transaction, and hands the new
    access token out only after the commit.
 `invalid_grant` is terminal, after one more re-read under the lock (a stale loser uses the winner's token).
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -70,7 +70,7 @@ logger = logging.getLogger(__name__)
 
 REVALIDATE_AFTER = timedelta(seconds=5)
 IDLE_HORIZON = timedelta(days=5)
-"""Factorial's refresh tokens live a week: refresh an unused account before its refresh token dies."""
+"""Refresh tokens may die unused (a week, at some providers): refresh an unused account before then."""
 _PAGE = 100
 
 Staleness = Callable[[TokenSet, datetime], bool]
@@ -100,7 +100,7 @@ class TokenKeeper:
         provider: ProviderClient,
         clock: Clock,
         *,
-        sandbox_url: str | None,
+        sandbox_urls: Mapping[str, str],
         lead: timedelta = REFRESH_LEAD,
         revalidate_after: timedelta = REVALIDATE_AFTER,
         max_cached: int = 10_000,
@@ -108,7 +108,7 @@ class TokenKeeper:
         self._store = store
         self._provider = provider
         self._clock = clock
-        self._sandbox_url = sandbox_url
+        self._sandbox_urls = sandbox_urls  # by connector key: `Settings.sandbox_urls`
         self._lead = lead
         self._revalidate_after = revalidate_after
         self._max_cached = max_cached
@@ -480,7 +480,9 @@ class TokenKeeper:
         profile = await self._store.connector_profiles.get(project_id, profile_id)
         try:
             endpoints = endpoints_for(
-                get_connector(profile.connector), profile.environment, self._sandbox_url
+                get_connector(profile.connector),
+                profile.environment,
+                self._sandbox_urls.get(profile.connector),
             )
         except ValidationFailed:
             raise PreconditionFailed(

@@ -26,7 +26,7 @@ def parse_token_response(
     """The token set of a successful token response, its expiry counted from `now` (when the request left).
 
     The lifetime is the response's `expires_in`, never a constant; a missing, null or zero `expires_in` means
-    the token never expires (Factorial's company tokens). A missing, null or empty `refresh_token` keeps
+    the token never expires (some providers' company tokens). A missing, null or empty `refresh_token` keeps
     `previous_refresh_token` (providers that do not rotate). Raises `ProviderError` for a malformed answer;
     its message never contains a value from the payload.
     """

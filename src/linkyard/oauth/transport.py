@@ -21,7 +21,7 @@ import json as jsonlib
 import math
 import socket
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -59,6 +59,8 @@ class ProviderResponse:
     headers: Mapping[str, str]
     content: bytes
     url: str
+    links: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """The `Link` header's links (RFC 8288) by `rel`, each with its `url` and parameters; empty without one."""
 
     @property
     def text(self) -> str:
@@ -194,6 +196,7 @@ class HttpSession:
             _kept_headers(response.headers),
             content,
             str(target.with_query(None).with_fragment(None)),
+            _links(response) if "link" in response.headers else {},
         )
 
     async def aclose(self) -> None:
@@ -242,6 +245,14 @@ def _kept_headers(headers: CIMultiDictProxy[str]) -> Mapping[str, str]:
     for name in _WIRE_HEADERS:
         kept.popall(name, None)
     return kept
+
+
+def _links(response: aiohttp.ClientResponse) -> dict[str, dict[str, str]]:
+    """The `Link` header parsed by aiohttp (a link's `url` resolved against the request's URL)."""
+    return {
+        str(key): {str(name): str(value) for name, value in link.items()}
+        for key, link in response.links.items()
+    }
 
 
 def _kind(exc: Exception) -> str:

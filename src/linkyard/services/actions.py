@@ -15,6 +15,7 @@ from linkyard.connectors import (
     Action,
     CallContext,
     Connector,
+    PreparedRequest,
     build_request,
     enabled_actions,
     extract_result,
@@ -138,7 +139,7 @@ async def run_action(
         response = await send_call(
             platform.provider, call, token=token, renew=renew, policy=policy, clock=platform.clock
         )
-    return _result(action, response, connector.name)
+    return _result(action, request, response, connector.name)
 
 
 async def list_actions(
@@ -172,12 +173,17 @@ async def list_actions(
     ]
 
 
-def _result(action: Action, response: ProviderResponse, provider_name: str) -> ActionResult:
+def _result(
+    action: Action, request: PreparedRequest, response: ProviderResponse, provider_name: str
+) -> ActionResult:
     try:
         payload = response.json() if response.content else None
     except ValueError:
         raise ProviderError(f"{provider_name} answered with something that is not JSON") from None
-    data, next_cursor = extract_result(action, payload)
+    links = None
+    if action.result == "list" and "link" in response.headers:
+        links = {str(rel): str(link.get("url", "")) for rel, link in response.links.items()}
+    data, next_cursor = extract_result(action, payload, arguments=dict(request.paging), links=links)
     return ActionResult(data, next_cursor, action.result == "list")
 
 

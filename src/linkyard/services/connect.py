@@ -277,8 +277,8 @@ def _stored_endpoints(connector: Connector, state: OAuthState) -> ProviderEndpoi
 async def _who_linked(
     platform: Platform, connector: Connector, endpoints: ProviderEndpoints, token: TokenSet
 ) -> ProviderAccount:
-    """Ask the provider who the new token belongs to (the connector's identity action: Factorial's
-    `api_public/credentials`)."""
+    """Ask the provider who the new token belongs to (the connector's identity action, such as
+    a `GET /me`)."""
     action = connector.action(connector.identity.action)
     request = build_request(action, {})
     response = await platform.provider.request(

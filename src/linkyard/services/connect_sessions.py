@@ -79,6 +79,17 @@ async def authenticate_connect_session(platform: Platform, project: Project, tok
     return session
 
 
+async def _only_connector(platform: Platform, project: Project) -> str | None:
+    """The connector of the project's profiles when they all share one (then `provider` may be left out)."""
+    keys = {profile.connector for profile in await platform.store.connector_profiles.list(project.id)}
+    if len(keys) > 1:
+        raise ValidationFailed(
+            "The project has profiles of several providers: say which one",
+            errors=[{"field": "provider", "message": "is required when profiles of several providers exist"}],
+        )
+    return keys.pop() if keys else None
+
+
 async def _choose_profile(
     platform: Platform,
     project: Project,
@@ -107,8 +118,8 @@ async def _choose_profile(
     if integration_id is not None:
         profile = await profiles.get(project.id, integration_id)
     else:
-        connector = provider or "factorialhr"
-        default = await profiles.get_default(project.id, connector)
+        connector = provider or await _only_connector(platform, project)
+        default = await profiles.get_default(project.id, connector) if connector else None
         if default is None:
             raise ValidationFailed(
                 "The project has no connector profile for this provider",

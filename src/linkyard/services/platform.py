@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 
 from linkyard.config import Settings
-from linkyard.connectors import Connector
+from linkyard.connectors import Connector, add_connectors
 from linkyard.domain import Clock, utc_now
 from linkyard.oauth.client import ProviderClient
 from linkyard.oauth.endpoints import ProviderEndpoints, endpoints_for
@@ -15,25 +15,13 @@ from linkyard.oauth.keeper import TokenKeeper
 from linkyard.services.auth_throttle import AuthThrottle
 from linkyard.services.fair_share import UpstreamShares
 from linkyard.services.rate_limits import Counters, RequestLimits
-from linkyard.store import Store, open_store
+from linkyard.store import Store as Store  # re-exported: the API and the CLI name the store's type from here
+from linkyard.store import open_store
 
 
 def sandbox_url(settings: Settings, connector_key: str) -> str | None:
     """The operator's URL of a connector's sandbox (the local emulator), if one is configured."""
-    return settings.sandbox_factorialhr_url if connector_key == "factorialhr" else None
-
-
-def provider_client(
-    settings: Settings, *, clock: Clock, pins: Mapping[str, tuple[str, int]] | None = None
-) -> ProviderClient:
-    """The process's one client to providers, through the operator's outbound proxy when one is set."""
-    proxy = settings.outbound_proxy_url
-    return ProviderClient(
-        clock=clock,
-        proxy=proxy.get_secret_value() if proxy else None,
-        pins=pins,
-        max_connections=settings.upstream_connections,
-    )
+    return settings.sandbox_url(connector_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,31 +71,66 @@ class Platform:
 
 
 @asynccontextmanager
+async def open_storage(settings: Settings, *, clock: Clock = utc_now) -> AsyncIterator[Store]:
+    """The store of `settings` alone, for a command that needs nothing else (projects, API keys, housekeeping,
+    key rotation): migrated, its key ring checked (`open_store`), closed on exit."""
+    store = await open_store(settings, clock=clock)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@asynccontextmanager
 async def open_platform(
     settings: Settings,
     *,
     store: Store | None = None,
     clock: Clock | None = None,
     provider_pins: Mapping[str, tuple[str, int]] | None = None,
+    follow_changes: bool = True,
+    connectors: Sequence[Connector] = (),
 ) -> AsyncIterator[Platform]:
     """Build the platform for the length of the block (the API's lifespan, one CLI command), then close it.
 
-    Without `store`, the database of `settings` is opened (`open_store` migrates it and refuses to start
-    without a valid encryption key) and closed again; a given store is left open. For the length of the block
-    the store hears other processes' changes (on PostgreSQL, a LISTEN connection), so that a key revoked or an
-    account suspended elsewhere is refused here at once. Refreshes still in flight finish before the provider
-    client closes. Every provider call goes through `settings.outbound_proxy_url` when it is set;
-    `provider_pins` sends the connections for some host names elsewhere (`curl --resolve`: tests pin the
-    sandbox's name to the emulator they serve on loopback).
+    The one place the platform is assembled: the API's lifespan and every CLI command that needs more than the
+    store come here. Without `store`, the database of `settings` is opened (`open_store` migrates it and
+    refuses to start without a valid encryption key) and closed again; a given store is left open. With
+    `follow_changes` (a serving process), the store hears other processes' changes for the length of the block
+    (on PostgreSQL, a LISTEN connection), so that a key revoked or an account suspended elsewhere is refused
+    here at once; a one-off command need not. Refreshes still in flight finish before the provider client
+    closes. `connectors` join the built-in catalogue for the length of the block (connectors declared outside
+    Linkyard's package: see `add_connectors`). Every provider call goes through `settings.outbound_proxy_url`
+    when it is set; `provider_pins` sends the connections for some host names elsewhere (`curl --resolve`:
+    tests pin the sandboxes' names to the emulators they serve on loopback).
     """
     chosen: Clock = clock or (store.clock if store is not None else utc_now)
+    with add_connectors(connectors):
+        async with _platform(settings, store, chosen, provider_pins, follow_changes) as platform:
+            yield platform
+
+
+@asynccontextmanager
+async def _platform(
+    settings: Settings,
+    store: Store | None,
+    chosen: Clock,
+    provider_pins: Mapping[str, tuple[str, int]] | None,
+    follow_changes: bool,
+) -> AsyncIterator[Platform]:
     guards = Guards.from_settings(settings)
     guards.check()
     opened = store if store is not None else await open_store(settings, clock=chosen)
-    provider = provider_client(settings, clock=chosen, pins=provider_pins)
-    keeper = TokenKeeper(opened, provider, chosen, sandbox_url=sandbox_url(settings, "factorialhr"))
+    proxy = settings.outbound_proxy_url
+    provider = ProviderClient(
+        clock=chosen,
+        max_connections=settings.upstream_connections,
+        proxy=proxy.get_secret_value() if proxy else None,
+        pins=provider_pins,
+    )
+    keeper = TokenKeeper(opened, provider, chosen, sandbox_urls=settings.sandbox_urls)
     try:
-        async with opened.follow_changes():
+        async with opened.follow_changes() if follow_changes else nullcontext():
             yield Platform(
                 store=opened, settings=settings, provider=provider, keeper=keeper, clock=chosen, guards=guards
             )

@@ -74,6 +74,14 @@ def _check(platform: Platform, selection: ProfileSelection) -> Connector:
     return connector
 
 
+def _usual_token_type(connector_key: str) -> str:
+    """The connector's first token type; "" for an unknown connector (which `_check` then reports)."""
+    try:
+        return get_connector(connector_key).token_types[0].name
+    except NotFound:
+        return ""
+
+
 async def create_profile(
     platform: Platform,
     project: Project,
@@ -85,13 +93,16 @@ async def create_profile(
     auth_type: str = "oauth2",
     label: str | None = None,
     scopes: Sequence[str] | None = None,
-    token_type: str = "user",  # noqa: S107 - a token kind, not a secret
+    token_type: str | None = None,
     actions: Sequence[str] | None = None,
     default: bool = False,
 ) -> ConnectorProfile:
     """Create a profile. `client_secret` left out means a public application (PKCE carries the flow);
-    `actions` left out means every action the scopes allow; `environment: sandbox` needs the operator's
-    sandbox URL. The first profile of a connector becomes its default."""
+    `token_type` left out means the connector's first (its usual one); `actions` left out means every action
+    the scopes allow; an environment without a URL in the catalogue (a sandbox) needs the operator's URL for
+    it. The first profile of a connector becomes its default."""
+    if token_type is None:
+        token_type = _usual_token_type(connector)
     selection = ProfileSelection(
         connector=connector,
         auth_type=auth_type,
@@ -109,11 +120,11 @@ async def create_profile(
         connector=selection.connector,
         client_id=selection.client_id.strip(),
         client_secret=selection.client_secret,
-        environment=selection.environment,  # type: ignore[arg-type]  # checked by _check
+        environment=selection.environment,
         auth_type="oauth2",
         label=selection.label,
         scopes=selection.scopes,
-        token_type=selection.token_type,  # type: ignore[arg-type]  # checked by _check
+        token_type=selection.token_type,
         actions=selection.actions,
         is_default=default,
     )

@@ -13,7 +13,6 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import bm25s
 import numpy as np
@@ -202,9 +201,21 @@ def _document(connector: Connector, action: Action) -> list[str]:
     return tokenize(" ".join((name, name, action.label, action.description)))
 
 
-@cache
+_built: list[tuple[tuple[Connector, ...], ActionIndex]] = []
+
+
 def _catalogue_index() -> ActionIndex:
-    return ActionIndex(list_connectors())
+    """The index of the catalogue as it is now, rebuilt only when connectors were added or went away."""
+    connectors = list_connectors()
+    if (
+        _built
+        and len(_built[0][0]) == len(connectors)
+        and all(a is b for a, b in zip(_built[0][0], connectors, strict=True))
+    ):
+        return _built[0][1]
+    index = ActionIndex(connectors)
+    _built[:] = [(connectors, index)]
+    return index
 
 
 def search_actions(

@@ -44,7 +44,7 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.\-]")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ToolDefinition:
-    """One action as a tool: `name` is the action id (`factorialhr_list_employees`), `input_schema` a JSON
+    """One action as a tool: `name` is the action id (`<connector>_list_employees`), `input_schema` a JSON
     schema in one param style."""
 
     name: str

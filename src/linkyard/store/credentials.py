@@ -178,7 +178,7 @@ class CredentialRepository:
     async def idle(
         self, cutoff: datetime, *, after: tuple[str, str] | None = None, limit: int = 100
     ) -> list[tuple[str, str]]:
-        """`(project, account)` of active accounts whose refreshable user token was last issued at or before
+        """`(project, account)` of active accounts whose refreshable, expiring token was last issued at or before
         `cutoff`, in every project, in key order after `after`: the idle refresher's candidates (it re-checks
         each under its lock). Nothing is decrypted."""
         issued = func.coalesce(credentials.c.issued_at, credentials.c.expires_at)
@@ -187,7 +187,8 @@ class CredentialRepository:
             .join(accounts, accounts.c.id == credentials.c.account_id)
             .where(
                 accounts.c.status == "active",
-                credentials.c.token_type == "user",  # noqa: S105 - a token kind, not a secret
+                # A token that never expires needs no refresh to stay usable, whatever its kind.
+                credentials.c.expires_at.is_not(None),
                 credentials.c.wiped_at.is_(None),
                 credentials.c.refresh_token_encrypted.is_not(None),
                 issued <= cutoff,

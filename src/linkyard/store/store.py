@@ -20,7 +20,7 @@ from linkyard.store.crypto import KeyRing
 from linkyard.store.dashboard_sessions import DashboardSessionRepository
 from linkyard.store.database import Database, create_serving_engine, sqlite_file
 from linkyard.store.files import prepare_sqlite_files
-from linkyard.store.migrate import upgrade_database
+from linkyard.store.migrate import schema_is_current, upgrade_database
 from linkyard.store.oauth_states import OAuthStateRepository
 from linkyard.store.projects import ProjectRepository
 from linkyard.store.read_cache import (
@@ -100,7 +100,6 @@ async def open_store(
     path = sqlite_file(urls)
     if path is not None:
         prepare_sqlite_files(path)  # 0600 before SQLite first opens it (and its WAL copies the mode)
-    await asyncio.to_thread(upgrade_database, urls)
     engine = create_serving_engine(urls)
     changes: ChangeFeed
     if urls.backend == "postgresql":
@@ -111,6 +110,8 @@ async def open_store(
         changes = ChangeFeed()  # a database no other process can open
     database = Database(engine, urls.backend, changes=changes)
     try:
+        if not await schema_is_current(database):  # the usual open: one read, and Alembic stays unloaded
+            await asyncio.to_thread(upgrade_database, urls)
         await check_key_ring(database, keyring, clock)
     except BaseException:
         await database.dispose()

@@ -26,7 +26,7 @@ class ProfileCreate(BaseModel):
     client_id: str = Field(min_length=1, max_length=512)
     client_secret: SecretStr | None = None
     scopes: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=MAX_LIST)
-    token_type: str = Field("user", max_length=32)
+    token_type: str | None = Field(None, max_length=32)
     actions: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=MAX_LIST * 2)
     default: bool = False
 

@@ -39,7 +39,8 @@ class ProfileForm:
     environment: str = ""
     client_id: str = ""
     scopes: tuple[str, ...] = ()
-    token_type: str = "user"  # noqa: S105 - a token kind, not a secret
+    token_type: str = ""
+    """Empty: the connector's first token type (its usual one)."""
     actions: tuple[str, ...] = ()
     default: bool = False
     sealed_secret: str = ""
@@ -70,7 +71,7 @@ def read_form(form: FormData) -> tuple[ProfileForm, str]:
         client_id=form_text(form, "client_id", limit=MAX_CLIENT_ID_LENGTH + 1),
         # The service dedupes too; doing it first keeps its error positions (`actions[3]`) pointing here.
         scopes=tuple(dict.fromkeys(v[:MAX_CHOICE_LENGTH] for v in form_list(form, "scopes"))),
-        token_type=form_text(form, "token_type", limit=MAX_CHOICE_LENGTH) or "user",
+        token_type=form_text(form, "token_type", limit=MAX_CHOICE_LENGTH),
         actions=tuple(dict.fromkeys(v[:MAX_CHOICE_LENGTH] for v in form_list(form, "actions"))),
         default=form_text(form, "default") == "1",
         sealed_secret=form_text(form, "client_secret_sealed", limit=4096),

@@ -25,6 +25,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData
 
+from linkyard.connectors import list_connectors
 from linkyard.domain import Project
 from linkyard.errors import BadRequest, Forbidden, LinkyardError, NotFound, Unauthenticated, ValidationFailed
 from linkyard.services import Platform
@@ -91,6 +92,7 @@ class Ui:
         )
         self.templates.filters["when"] = _when
         self.templates.filters["q"] = lambda value: quote(str(value), safe="")
+        self.templates.filters["connector_name"] = _connector_name
 
     # -- reading the request --------------------------------------------------------------------------------
 
@@ -251,3 +253,9 @@ def field_errors(error: ValidationFailed) -> dict[str, str]:
     if not found:
         found["form"] = error.message
     return found
+
+
+def _connector_name(key: str) -> str:
+    """A connector's name for people (its key → its declared name); the key itself if it is unknown."""
+    found = next((connector for connector in list_connectors() if connector.key == key), None)
+    return key if found is None else found.name

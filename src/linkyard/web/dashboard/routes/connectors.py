@@ -36,11 +36,13 @@ class EnvironmentChoice:
 
 
 def environment_choices(platform: Platform, connector: Connector) -> list[EnvironmentChoice]:
-    """The connector's environments with their URLs; the sandbox is the operator's emulator, if configured."""
+    """The connector's environments with their URLs; one the catalogue gives no URL is the operator's local
+    emulator (its sandbox), available only when this server was started with one."""
     sandbox = services.sandbox_url(platform.settings, connector.key)
     choices = []
-    for name, url in connector.environments.items():
-        if name == "sandbox":
+    for index, (name, url) in enumerate(connector.environments.items()):
+        title = ENVIRONMENT_NAMES.get(name, name.replace("_", " ").capitalize())
+        if url is None:
             explanation = (
                 f"The local {connector.name} emulator this server was started with: try everything without a "
                 f"real company."
@@ -48,21 +50,20 @@ def environment_choices(platform: Platform, connector: Connector) -> list[Enviro
                 else "The local emulator: not enabled on this server (start it with linkyard up --sandbox)."
             )
             url = sandbox
-        elif name == "demo":
-            explanation = f"{connector.name}'s demo environment, for testing with a demo company."
-        else:
+        elif index == 0:
             explanation = f"{connector.name} itself: your customers' real companies."
-        choices.append(
-            EnvironmentChoice(
-                name=name, title=ENVIRONMENT_NAMES.get(name, name), url=url, explanation=explanation
-            )
-        )
+        else:
+            explanation = f"{connector.name}'s {title.lower()} environment, for testing with a test company."
+        choices.append(EnvironmentChoice(name=name, title=title, url=url, explanation=explanation))
     return choices
 
 
 def default_environment(platform: Platform, connector: Connector) -> str:
-    """Sandbox when this server runs the emulator (nothing real can break), production otherwise."""
-    return "sandbox" if services.sandbox_url(platform.settings, connector.key) else "production"
+    """The local emulator when this server runs one (nothing real can break), the connector's first otherwise."""
+    for name, url in connector.environments.items():
+        if url is None and services.sandbox_url(platform.settings, connector.key):
+            return name
+    return next(iter(connector.environments))
 
 
 def find_connector(key: str) -> Connector:

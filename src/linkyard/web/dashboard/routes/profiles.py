@@ -135,7 +135,11 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
                 view, "dashboard/profile_new.html", nav="profiles", step=2, connector=found, **words()
             )
         existing = await view.platform.store.connector_profiles.list(view.project.id, connector=found.key)
-        values = ProfileForm(environment=default_environment(view.platform, found), default=not existing)
+        values = ProfileForm(
+            environment=default_environment(view.platform, found),
+            token_type=found.token_types[0].name,
+            default=not existing,
+        )
         return render_form(view, found, values)
 
     @routes.post("/projects/{project_id}/connector-profiles/new", include_in_schema=False)
@@ -164,7 +168,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
                 client_secret=secret,
                 label=values.label or None,
                 scopes=list(values.scopes) or None,
-                token_type=values.token_type,
+                token_type=values.token_type or None,
                 actions=list(values.actions) or None,
                 default=values.default,
             )
@@ -219,7 +223,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
             "environment": values.environment,
             "client_id": values.client_id,
             "scopes": list(values.scopes) or None,
-            "token_type": values.token_type,
+            "token_type": values.token_type or profile.token_type,
             "actions": list(values.actions) or None,
         }
         if secret is not None:  # an empty password input keeps the stored secret

@@ -3,15 +3,25 @@ overview with the steps that are left, and its settings (name, allowed origins).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from linkyard import services
+from linkyard.connectors import Connector, list_connectors
 from linkyard.errors import Forbidden, ValidationFailed
 from linkyard.web.dashboard.ui import Ui, field_errors, form_text
 
-SANDBOX_APPLICATIONS_PATH = "/oauth/applications"
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Registration:
+    """How to register an OAuth application at one provider: the redirect URI to paste, and the local
+    emulator's applications page when this server runs the provider's sandbox."""
+
+    connector: Connector
+    redirect_uri: str
+    sandbox_applications_url: str | None
 
 
 def _origins(text: str) -> list[str]:
@@ -67,8 +77,7 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
             nav="overview",
             profiles=profiles,
             account_count=await store.accounts.count(project_id),
-            redirect_uri=view.platform.settings.redirect_uri("factorialhr"),
-            sandbox_applications_url=_sandbox_applications_url(view.platform),
+            registrations=[_registration(view.platform, connector) for connector in list_connectors()],
         )
 
     @routes.get("/projects/{project_id}/settings", include_in_schema=False)
@@ -107,6 +116,11 @@ def add_routes(routes: APIRouter, ui: Ui) -> None:
         return ui.redirect(f"/projects/{project_id}/settings", notice="origins_updated")
 
 
-def _sandbox_applications_url(platform: services.Platform) -> str | None:
-    url = services.sandbox_url(platform.settings, "factorialhr")
-    return f"{url}{SANDBOX_APPLICATIONS_PATH}" if url else None
+def _registration(platform: services.Platform, connector: Connector) -> Registration:
+    url = services.sandbox_url(platform.settings, connector.key)
+    path = connector.auth.applications_path
+    return Registration(
+        connector=connector,
+        redirect_uri=platform.settings.redirect_uri(connector.key),
+        sandbox_applications_url=f"{url}{path}" if url and path else None,
+    )
