@@ -1,31 +1,32 @@
 """The one exception tree of the Linkyard platform (the emulator keeps its own).
 
-Every error carries a machine `code` and, where it maps to one, an HTTP `status`; the API turns them into
-StackOne's error envelope at the edge. Messages are shown to API callers, so they never contain a secret nor
-a value the caller submitted.
+Every error carries a machine `code` and the facts its answer needs (a field's culprit, the provider's own
+status, whether a refresh failure is terminal); which HTTP status it answers with is decided at the edge, in
+one table (`linkyard.api.errors.ERROR_STATUS`), and the API turns it into StackOne's error envelope there.
+Messages are shown to API callers, so they never contain a secret nor a value the caller submitted.
 
-    LinkyardError                      500  internal_error
-    ├── ConfigError                         config_invalid
-    ├── BadRequest                     400  bad_request
-    │   └── OAuthFlowError             400  oauth_flow_failed        (.reason: state_invalid, ...)
-    │       └── ConnectFailed          400  connect_failed           (the hosted pages' failures)
-    ├── Unauthenticated                401  unauthenticated
-    ├── Forbidden                      403  forbidden
-    ├── NotFound                       404  not_found
-    ├── Conflict                       409  conflict
-    ├── PreconditionFailed             412  account_not_active
-    │   ├── CredentialsWiped           412  credentials_wiped
-    │   └── CredentialsUnreadable      412  credentials_unreadable
-    ├── ValidationFailed               422  validation_failed        (.errors: [{field, message}])
-    ├── RateLimited                    429  rate_limited             (.retry_after)
-    ├── ProviderError                  502  provider_error           (.provider_errors)
-    │   ├── ProviderTimeout            408  provider_timeout
-    │   └── ProviderOAuthError         502  provider_oauth_error     (.error: invalid_grant, ...)
-    ├── TokenRefreshError         412 / 502  token_refresh_failed     (.terminal)
-    ├── CryptoError                    500  crypto_error
-    │   ├── KeyRingError                    key_ring_invalid
-    │   └── DecryptionFailed           500  decryption_failed
-    └── StoreError                     500  store_error
+    LinkyardError                      internal_error
+    ├── ConfigError                    config_invalid
+    ├── BadRequest                     bad_request
+    │   └── OAuthFlowError             oauth_flow_failed        (.reason: state_invalid, ...)
+    │       └── ConnectFailed          connect_failed           (the hosted pages' failures)
+    ├── Unauthenticated                unauthenticated
+    ├── Forbidden                      forbidden                (.missing_scopes)
+    ├── NotFound                       not_found
+    ├── Conflict                       conflict
+    ├── PreconditionFailed             account_not_active
+    │   ├── CredentialsWiped           credentials_wiped
+    │   └── CredentialsUnreadable      credentials_unreadable
+    ├── ValidationFailed               validation_failed        (.errors: [{field, message}])
+    ├── RateLimited                    rate_limited             (.retry_after)
+    ├── ProviderError                  provider_error           (.provider_errors, .provider_status)
+    │   ├── ProviderTimeout            provider_timeout
+    │   └── ProviderOAuthError         provider_oauth_error     (.error: invalid_grant, ...)
+    ├── TokenRefreshError              token_refresh_failed     (.terminal, .timed_out)
+    ├── CryptoError                    crypto_error
+    │   ├── KeyRingError               key_ring_invalid
+    │   └── DecryptionFailed           decryption_failed
+    └── StoreError                     store_error
 """
 
 from __future__ import annotations
@@ -51,10 +52,9 @@ class ProviderErrorDetail(TypedDict):
 
 
 class LinkyardError(Exception):
-    """Base of every platform error: a machine `code`, a human `message`, an HTTP `status`."""
+    """Base of every platform error: a machine `code` and a human `message`."""
 
     code: str = "internal_error"
-    status: int | None = 500
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
@@ -71,14 +71,12 @@ class ConfigError(LinkyardError):
     """The operator's configuration is invalid; raised at start-up, never while serving."""
 
     code = "config_invalid"
-    status = None
 
 
 class BadRequest(LinkyardError):
     """The request is malformed in a way that is not a field validation (e.g. an API key in a query)."""
 
     code = "bad_request"
-    status = 400
 
 
 class OAuthFlowError(BadRequest):
@@ -110,14 +108,12 @@ class Unauthenticated(LinkyardError):
     """No API key, an unknown key or a revoked key."""
 
     code = "unauthenticated"
-    status = 401
 
 
 class Forbidden(LinkyardError):
     """The action is not enabled on the account's profile, or a required scope was not granted."""
 
     code = "forbidden"
-    status = 403
 
     def __init__(self, message: str, *, missing_scopes: Sequence[str] = ()) -> None:
         super().__init__(message)
@@ -128,21 +124,18 @@ class NotFound(LinkyardError):
     """No such object in the caller's project (another project's object is not found either)."""
 
     code = "not_found"
-    status = 404
 
 
 class Conflict(LinkyardError):
     """The request conflicts with the current state (duplicate, or still referenced)."""
 
     code = "conflict"
-    status = 409
 
 
 class PreconditionFailed(LinkyardError):
     """The account is not active (error, inactive or suspended): it needs a re-link or the integrator."""
 
     code = "account_not_active"
-    status = 412
 
 
 class CredentialsWiped(PreconditionFailed):
@@ -162,7 +155,6 @@ class ValidationFailed(LinkyardError):
     """Input failed validation; `errors` names each culprit and never echoes what was submitted."""
 
     code = "validation_failed"
-    status = 422
 
     def __init__(self, message: str, *, errors: Sequence[FieldError] = ()) -> None:
         super().__init__(message)
@@ -174,7 +166,6 @@ class RateLimited(LinkyardError):
     `auth_throttled`); `retry_after` is in seconds when known."""
 
     code = "rate_limited"
-    status = 429
 
     def __init__(self, message: str, *, retry_after: float | None = None, code: str | None = None) -> None:
         super().__init__(message, code=code)
@@ -185,18 +176,24 @@ class ProviderError(LinkyardError):
     """The provider answered with an error after the retries that were safe."""
 
     code = "provider_error"
-    status = 502
 
-    def __init__(self, message: str, *, provider_errors: Sequence[ProviderErrorDetail] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider_errors: Sequence[ProviderErrorDetail] = (),
+        provider_status: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.provider_errors: list[ProviderErrorDetail] = list(provider_errors)
+        self.provider_status = provider_status
+        """The provider's own HTTP status when it refused the call (the edge passes some of them on)."""
 
 
 class ProviderTimeout(ProviderError):
     """The provider did not answer within the request budget."""
 
     code = "provider_timeout"
-    status = 408
 
 
 class ProviderOAuthError(ProviderError):
@@ -225,7 +222,8 @@ class ProviderOAuthError(ProviderError):
 
 
 class TokenRefreshError(LinkyardError):
-    """A refresh failed: `terminal` (invalid_grant: the account needs a re-link) or transient (5xx)."""
+    """A refresh failed: `terminal` (invalid_grant: the account needs a re-link) or transient (5xx; `timed_out`
+    when the provider did not answer in time)."""
 
     code = "token_refresh_failed"
 
@@ -234,11 +232,12 @@ class TokenRefreshError(LinkyardError):
         message: str,
         *,
         terminal: bool,
+        timed_out: bool = False,
         provider_errors: Sequence[ProviderErrorDetail] = (),
     ) -> None:
         super().__init__(message)
         self.terminal = terminal
-        self.status = 412 if terminal else 502
+        self.timed_out = timed_out
         self.provider_errors: list[ProviderErrorDetail] = list(provider_errors)
 
 
@@ -252,7 +251,6 @@ class KeyRingError(CryptoError):
     """The encryption key ring is missing, malformed, or cannot read the stored data."""
 
     code = "key_ring_invalid"
-    status = None
 
 
 class DecryptionFailed(CryptoError):

@@ -29,6 +29,7 @@ import uvicorn
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from linkyard.api.errors import status_of
 from linkyard.connectors import get_connector
 from linkyard.domain import ManualClock, TokenSet
 from linkyard.emulator.factorial import create_app as create_emulator
@@ -248,7 +249,7 @@ async def _strict_rotation_ends_the_grant_cleanly(
     the store still holds the last committed set, not an older one and not half of a new one."""
     with pytest.raises(TokenRefreshError) as refused:
         await keeper.access_token(*linked.key)
-    assert refused.value.terminal and refused.value.status == 412
+    assert refused.value.terminal and status_of(refused.value) == 412
     account = await store.accounts.get(*linked.key)
     assert account.status == "error" and account.status_reasons[0].code == "refresh_failed"
     assert await stored_row(store, linked) == committed_row

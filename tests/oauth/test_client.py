@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from linkyard.api.errors import status_of
 from linkyard.domain import ManualClock
 from linkyard.errors import ProviderError, ProviderTimeout
 from linkyard.oauth import ProviderClient, ProviderEndpoints, ProviderOAuthError, quiet_http_loggers
@@ -82,7 +83,7 @@ async def test_a_reused_refresh_token_is_an_invalid_grant_that_names_no_secret(
         )
 
     error = raised.value
-    assert (error.error, error.http_status, error.status) == ("invalid_grant", 400, 502)
+    assert (error.error, error.http_status, status_of(error)) == ("invalid_grant", 400, 502)
     shown = f"{error} {error.description} {error.provider_errors!r}"
     assert refresh_token not in shown and linked.client_secret not in shown
     assert error.provider_errors[0]["url"] == f"{BASE}/oauth/token"
@@ -116,7 +117,7 @@ async def test_a_5xx_on_the_token_endpoint_is_a_transient_provider_error(
         )
 
     assert not isinstance(raised.value, ProviderOAuthError)
-    assert raised.value.status == 502 and raised.value.provider_errors[0]["status"] == 503
+    assert status_of(raised.value) == 502 and raised.value.provider_errors[0]["status"] == 503
 
 
 async def test_a_slow_token_endpoint_is_a_timeout(
@@ -133,7 +134,7 @@ async def test_a_slow_token_endpoint_is_a_timeout(
                 client_secret=linked.client_secret,
                 refresh_token=str(linked.token.refresh_token),
             )
-    assert raised.value.status == 408
+    assert status_of(raised.value) == 408
 
 
 async def test_revoking_a_token_ends_its_grant(
@@ -338,7 +339,8 @@ async def test_an_unreachable_provider_is_a_provider_error() -> None:
         with pytest.raises(ProviderError) as raised:
             await client.request(ENDPOINTS.base_url, "GET", "/a", access_token="AT")
 
-    assert raised.value.status == 502 and "Could not reach GET /a (ClientConnectorError)" in str(raised.value)
+    assert status_of(raised.value) == 502
+    assert "Could not reach GET /a (ClientConnectorError)" in str(raised.value)
     assert isinstance(raised.value.__cause__, TransportFailure) and not raised.value.__cause__.sent
 
 

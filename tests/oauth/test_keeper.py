@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 from starlette.applications import Starlette
 
+from linkyard.api.errors import status_of
 from linkyard.domain import ManualClock
 from linkyard.errors import (
     CredentialsUnreadable,
@@ -97,7 +98,7 @@ async def test_invalid_grant_puts_the_account_in_error_and_later_calls_fail_fast
     with pytest.raises(TokenRefreshError) as raised:
         await keeper.access_token(*linked.key)
 
-    assert raised.value.terminal and raised.value.status == 412
+    assert raised.value.terminal and status_of(raised.value) == 412
     account = await store.accounts.get(*linked.key)
     assert account.status == "error"
     [reason] = account.status_reasons
@@ -108,7 +109,7 @@ async def test_invalid_grant_puts_the_account_in_error_and_later_calls_fail_fast
     for attempt in (keeper, await make_keeper()):  # this process, and another one that never saw it
         with pytest.raises(PreconditionFailed) as later:
             await attempt.access_token(*linked.key)
-        assert later.value.status == 412
+        assert status_of(later.value) == 412
     assert await control.refreshes() == refreshes
 
 
@@ -121,7 +122,7 @@ async def test_a_5xx_on_refresh_is_transient_and_the_account_stays_active(
     with pytest.raises(TokenRefreshError) as raised:
         await keeper.access_token(*linked.key)
 
-    assert not raised.value.terminal and raised.value.status == 502
+    assert not raised.value.terminal and status_of(raised.value) == 502
     assert raised.value.provider_errors[0]["status"] == 503
     assert (await store.accounts.get(*linked.key)).status == "active"
     fresh = await keeper.access_token(*linked.key)
@@ -157,7 +158,7 @@ async def test_rejected_client_credentials_are_not_the_accounts_fault(
     with pytest.raises(TokenRefreshError) as raised:
         await keeper.access_token(*linked.key)
 
-    assert not raised.value.terminal and raised.value.status == 502
+    assert not raised.value.terminal and status_of(raised.value) == 502
     assert "client credentials" in raised.value.message
     assert (await store.accounts.get(*linked.key)).status == "active"
 
@@ -173,7 +174,7 @@ async def test_a_timeout_on_refresh_is_transient_with_status_408(
             await keeper.access_token(*linked.key)
         await keeper.aclose()
 
-    assert not raised.value.terminal and raised.value.status == 408
+    assert not raised.value.terminal and status_of(raised.value) == 408
     assert (await store.accounts.get(*linked.key)).status == "active"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from linkyard.api.errors import status_of
 from linkyard.errors import ProviderError
 from linkyard.oauth import parse_oauth_error, parse_token_response
 
@@ -79,7 +80,7 @@ def test_a_malformed_token_response_is_a_provider_error_that_does_not_repeat_it(
         parse_token_response(payload, now=NOW)
 
     assert "AT-new" not in str(raised.value) and "AT-secret" not in str(raised.value)
-    assert raised.value.status == 502
+    assert status_of(raised.value) == 502
 
 
 def test_an_oauth_error_body_gives_its_code_and_a_redacted_description() -> None:

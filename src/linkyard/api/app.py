@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from linkyard import __version__
 from linkyard.api.bodies import KeyFirstRoute
-from linkyard.api.errors import install_error_handlers
+from linkyard.api.errors import install_error_handlers, status_of
 from linkyard.api.mcp import McpEndpoint
 from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, QuotaHeaders, RequestLog
 from linkyard.api.routes import add_api_routes
@@ -82,7 +82,7 @@ def create_app(
     action_search.add_routes(app.router)
     mcp.add_routes(app.router)
     add_connect_routes(app.router)
-    add_dashboard_routes(app.router)
+    add_dashboard_routes(app, error_status=status_of)
     install_error_handlers(app, chosen_clock)
     app.add_middleware(QuotaHeaders)  # innermost: it reads what authentication left in the request's scope
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, clock=chosen_clock)

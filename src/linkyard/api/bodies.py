@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import BeforeValidator
 
 from linkyard.api.deps import authenticated_project
 from linkyard.errors import BadRequest
@@ -90,6 +91,18 @@ def _has_surrogate(value: Any) -> bool:
         elif isinstance(item, list):
             pending.extend(item)
     return False
+
+
+def whole_number(value: Any) -> Any:
+    """A JSON number without a fraction (`16.0`) as the integer it is: JSON Schema's `integer` counts it, and
+    a strict model would refuse the float. Anything else is left for the model to judge."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(whole_number)]
+"""An integer field of a strict request model, written `16` or `16.0`."""
 
 
 def not_json() -> BadRequest:

@@ -3,15 +3,17 @@
     {"statusCode": 404, "message": "...", "timestamp": "...", "code": "not_found",
      "errors"?: [{field, message}], "missing_scopes"?: [...], "provider_errors"?: [...]}
 
-A platform error carries its own status (see the tree in `linkyard.errors`; an instance may refine it, e.g.
-a provider's 404 passed on); everything else is in `FOREIGN_STATUS` below, most specific first. Messages are
-the platform's own words: never a submitted value, never a secret, never an unexpected exception's text.
+`ERROR_STATUS` below is the one table from exception to HTTP status, for the platform's errors (the tree in
+`linkyard.errors`, whose classes know nothing of HTTP) and the frameworks' alike; an entry is a status or a
+function of the error's facts (a provider's 404 passed on, a terminal refresh failure). The dashboard's error
+pages and the MCP endpoint read it too. Messages are the platform's own words: never a submitted value, never
+a secret, never an unexpected exception's text.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,22 +23,62 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from linkyard.domain import Clock
 from linkyard.errors import (
+    BadRequest,
+    Conflict,
     FieldError,
+    Forbidden,
     LinkyardError,
+    NotFound,
+    PreconditionFailed,
+    ProviderError,
+    ProviderTimeout,
     RateLimited,
+    TokenRefreshError,
     Unauthenticated,
+    ValidationFailed,
 )
 from linkyard.services.views import error_view, iso
 
 logger = logging.getLogger(__name__)
 
-# The one table for errors that are not the platform's: (exception type, status), most specific first;
-# None means the exception's own status (404 for an unknown route, 405 for a wrong method).
-FOREIGN_STATUS: tuple[tuple[type[BaseException], int | None], ...] = (
-    (RequestValidationError, 422),  # 400 instead when the body is not JSON at all (`validation_response`)
-    (StarletteHTTPException, None),
-    (Exception, 500),
-)
+# A provider's refusals answered with its own status: the caller's input or permissions, not the provider's health.
+PASSED_ON = frozenset({400, 403, 404, 409, 422})
+
+
+def _provider_status(error: ProviderError) -> int:
+    status = error.provider_status
+    return status if status is not None and status in PASSED_ON else 502
+
+
+def _refresh_status(error: TokenRefreshError) -> int:
+    if error.terminal:
+        return 412  # the account needs a re-link
+    return 408 if error.timed_out else 502
+
+
+def _http_status(error: StarletteHTTPException) -> int:
+    return error.status_code  # 404 for an unknown route, 405 for a wrong method
+
+
+# The one table: exception class -> status (or a function of the error). The most specific class an error is
+# an instance of wins (its method resolution order is walked), so a subclass without an entry answers as its
+# parent does (`ConnectFailed` as `BadRequest`, `CredentialsWiped` as `PreconditionFailed`); anything unknown
+# is a 500.
+ERROR_STATUS: dict[type[BaseException], int | Callable[[Any], int]] = {
+    RequestValidationError: 422,  # 400 instead when the body is not JSON at all (`validation_response`)
+    StarletteHTTPException: _http_status,
+    BadRequest: 400,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    ProviderTimeout: 408,
+    Conflict: 409,
+    PreconditionFailed: 412,
+    ValidationFailed: 422,
+    RateLimited: 429,
+    ProviderError: _provider_status,
+    TokenRefreshError: _refresh_status,
+}
 _MAX_FIELD = 64
 _HTTP_ANSWERS = {
     404: ("No such route", "not_found"),
@@ -45,14 +87,11 @@ _HTTP_ANSWERS = {
 
 
 def status_of(exc: BaseException) -> int:
-    """The HTTP status an exception answers with."""
-    if isinstance(exc, LinkyardError):
-        return exc.status or 500
-    for kind, status in FOREIGN_STATUS:
-        if isinstance(exc, kind):
-            if status is None and isinstance(exc, StarletteHTTPException):
-                return exc.status_code
-            return status or 500
+    """The HTTP status an exception answers with (`ERROR_STATUS`)."""
+    for kind in type(exc).__mro__:
+        answer = ERROR_STATUS.get(kind)
+        if answer is not None:
+            return answer if isinstance(answer, int) else answer(exc)
     return 500
 
 
@@ -81,7 +120,7 @@ def error_response(exc: BaseException, clock: Clock) -> JSONResponse:
             headers["Retry-After"] = str(max(1, round(exc.retry_after)))
         if isinstance(exc, Unauthenticated):
             headers["WWW-Authenticate"] = 'Basic realm="linkyard"'
-        body = error_view(exc, clock())
+        body = error_view(exc, status, clock())
     elif isinstance(exc, StarletteHTTPException):
         if exc.headers:
             headers.update({k: v for k, v in exc.headers.items() if k.lower() == "allow"})

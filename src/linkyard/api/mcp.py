@@ -34,8 +34,9 @@ from starlette.types import Receive, Scope, Send
 from linkyard import __version__, services
 from linkyard.api.bodies import declares_json, parse_json
 from linkyard.api.deps import PlatformDep, ProjectDep
-from linkyard.api.errors import error_response
+from linkyard.api.errors import error_response, status_of
 from linkyard.api.middleware import replay
+from linkyard.api.schemas import error_responses
 from linkyard.domain import Clock, Project
 from linkyard.errors import BadRequest, LinkyardError
 from linkyard.services import Platform
@@ -170,7 +171,14 @@ class McpEndpoint:
     def add_routes(self, routes: APIRouter) -> None:
         endpoint = self
 
-        @routes.post("/mcp", response_class=Response)
+        @routes.post(
+            "/mcp",
+            response_class=Response,
+            responses=MCP_RESPONSES,
+            openapi_extra={
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _MESSAGE}}}
+            },
+        )
         async def mcp(
             request: Request,
             project: ProjectDep,
@@ -184,13 +192,90 @@ class McpEndpoint:
             account = await services.get_account(platform, project, account_id)
             if endpoint._sessions is None:
                 raise RuntimeError("the MCP session manager is not running (app lifespan not started)")
+            content_type = request.headers.get("content-type") or ""
+            if not content_type.lower().startswith("application/json"):
+                # The SDK refuses it too, with a bare text answer that names no content type.
+                return _json_rpc_refusal(
+                    BadRequest("The body must be JSON-RPC (Content-Type: application/json)"),
+                    endpoint.clock,
+                    code=types.INVALID_REQUEST,
+                    message="Invalid Content-Type header",
+                )
             body = await request.body()
-            if body and declares_json(request.headers.get("content-type")):
+            if body and declares_json(content_type):
                 try:
                     parse_json(body)
                 except BadRequest as unreadable:
-                    return _parse_error(unreadable, endpoint.clock)
+                    return _json_rpc_refusal(
+                        unreadable,
+                        endpoint.clock,
+                        code=types.PARSE_ERROR,
+                        message=f"Parse error: {unreadable.message}",
+                    )
             return _Exchange(endpoint._sessions, McpCaller(platform, project, account.id, param_style), body)
+
+
+def _request(method: str, params: dict[str, Any] | None, *, notification: bool = False) -> dict[str, Any]:
+    properties: dict[str, Any] = {"jsonrpc": {"const": "2.0"}, "method": {"const": method}}
+    required = ["jsonrpc", "method"]
+    if not notification:
+        properties["id"] = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}]}
+        required.append("id")
+    if params is not None:
+        properties["params"] = params
+        if params.get("required"):
+            required.append("params")
+    return {"type": "object", "properties": properties, "required": required}
+
+
+# The body the endpoint reads: one JSON-RPC message of the methods it serves (the document has no schema of
+# its own for MCP; this one is what the SDK accepts of them).
+_MESSAGE: dict[str, Any] = {
+    "description": "One JSON-RPC 2.0 message (MCP Streamable HTTP)",
+    "oneOf": [
+        _request(
+            "initialize",
+            {
+                "type": "object",
+                "properties": {
+                    "protocolVersion": {"type": "string"},
+                    "capabilities": {"type": "object"},
+                    "clientInfo": {
+                        "type": "object",
+                        "properties": {"name": {"type": "string"}, "version": {"type": "string"}},
+                        "required": ["name", "version"],
+                    },
+                },
+                "required": ["protocolVersion", "capabilities", "clientInfo"],
+            },
+        ),
+        _request("notifications/initialized", None, notification=True),
+        _request("ping", None),
+        _request("tools/list", {"type": "object", "properties": {"cursor": {"type": "string"}}}),
+        _request(
+            "tools/call",
+            {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "arguments": {"type": "object"}},
+                "required": ["name"],
+            },
+        ),
+    ],
+}
+_JSON_RPC = {"application/json": {"schema": {"type": "object", "description": "A JSON-RPC 2.0 message"}}}
+MCP_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **error_responses(404, 412),
+    200: {
+        "description": "The JSON-RPC answer (a `tools/call` failure is a result with `isError`)",
+        "content": _JSON_RPC,
+    },
+    202: {"description": "A notification or response, accepted (no body)"},
+    # The MCP SDK's refusals are JSON-RPC errors (a parse error, an invalid message), with the platform's
+    # envelope in the error's `data` when the platform refused the body.
+    400: {"description": "The body is not a JSON-RPC message the endpoint can read", "content": _JSON_RPC},
+    406: {"description": "The client does not accept `application/json`", "content": _JSON_RPC},
+    415: {"description": "The body is not `application/json`", "content": _JSON_RPC},
+}
 
 
 class _Exchange(Response):
@@ -208,14 +293,15 @@ class _Exchange(Response):
         await self.sessions.handle_request(scope, replay(self.request_body, receive), send)
 
 
-def _parse_error(exc: BadRequest, clock: Clock) -> Response:
-    """What the SDK answers a body it cannot parse (400, a JSON-RPC parse error), for the bodies it would fail
-    on instead (nested too deep, not decodable): the platform's envelope rides in the error's `data`."""
+def _json_rpc_refusal(exc: BadRequest, clock: Clock, *, code: int, message: str) -> Response:
+    """A 400 as the SDK words its own (a JSON-RPC error: `code` and `message`), for what the route refuses
+    before the SDK would (a body that is not JSON, nested too deep, not decodable): the platform's envelope
+    rides in the error's `data`."""
     envelope = orjson.loads(bytes(error_response(exc, clock).body))
     answer = types.JSONRPCError(
         jsonrpc="2.0",
         id="server-error",  # the SDK's id for an error that belongs to no request
-        error=types.ErrorData(code=types.PARSE_ERROR, message=f"Parse error: {exc.message}", data=envelope),
+        error=types.ErrorData(code=code, message=message, data=envelope),
     )
     return Response(
         answer.model_dump_json(by_alias=True, exclude_none=True),
@@ -262,6 +348,6 @@ def _failure(exc: BaseException, clock: Clock) -> types.CallToolResult:
 
 def _protocol_error(exc: BaseException, clock: Clock) -> McpError:
     envelope = orjson.loads(bytes(error_response(exc, clock).body))
-    client_side = isinstance(exc, LinkyardError) and (exc.status or 500) < 500
+    client_side = isinstance(exc, LinkyardError) and status_of(exc) < 500
     code = types.INVALID_PARAMS if client_side else types.INTERNAL_ERROR
     return McpError(types.ErrorData(code=code, message=envelope["message"], data=envelope))

@@ -57,7 +57,7 @@ def list_accounts(
                 a.status,
                 f"{a.origin_owner_name} ({a.origin_owner_id})",
                 who(a.provider_account),
-                a.integration_id,
+                a.profile_id,
                 a.token_type,
                 a.updated_at,
             ]
@@ -99,7 +99,7 @@ def show(
             ("provider account", view["provider_account"]),
             ("origin owner", f"{account.origin_owner_name} ({account.origin_owner_id})"),
             ("origin username", account.origin_username),
-            ("profile", account.integration_id),
+            ("profile", account.profile_id),
             ("token type", account.token_type),
             ("scopes", account.scopes),
             ("label", account.label),

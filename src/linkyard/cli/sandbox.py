@@ -108,8 +108,8 @@ async def prepare_sandbox(
         project,
         origin_owner_id=DEMO_OWNER_ID,
         origin_owner_name=DEMO_OWNER_NAME,
-        provider=CONNECTOR,
-        integration_id=profile.id,
+        connector=CONNECTOR,
+        profile_id=profile.id,
         expires_in=7 * 24 * 3600,
     )
     return SandboxInfo(

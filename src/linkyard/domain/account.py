@@ -32,17 +32,18 @@ class ProviderAccount:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Account:
-    """A linked account; `integration_id` is its connector profile's id."""
+    """A linked account of one connector, through one of the project's connector profiles (`profile_id`;
+    StackOne's API calls it `integration_id`, and the connector `provider`: those names live at the edge)."""
 
     id: str
     project_id: str
-    provider: str
+    connector: str
     status: AccountStatus
     status_reasons: tuple[StatusReason, ...]
     origin_owner_id: str
     origin_owner_name: str
     origin_username: str | None
-    integration_id: str
+    profile_id: str
     token_type: TokenType
     scopes: tuple[str, ...]
     provider_account: ProviderAccount

@@ -188,7 +188,7 @@ class TokenKeeper:
         if wiped is None:
             return True
         try:
-            profile, endpoints = await self._profile(project_id, account.integration_id)
+            profile, endpoints = await self._profile(project_id, account.profile_id)
             client_secret = await self._store.connector_profiles.client_secret(project_id, profile.id)
             await self._provider.revoke(
                 endpoints,
@@ -229,7 +229,7 @@ class TokenKeeper:
             # Refreshing ahead of expiry failed for now: the current token still works, so callers get it
             # and the next attempt waits until the entry is re-validated (`revalidate_after`).
             logger.warning(
-                "refresh ahead of expiry of account %s failed (%s); retrying later", account_id, exc.status
+                "refresh ahead of expiry of account %s failed (%s); retrying later", account_id, exc.code
             )
             self._remember(project_id, account_id, "active", entry.profile_id, token, refresh_failed=True)
             return token.access_token
@@ -262,7 +262,7 @@ class TokenKeeper:
         if token is None or not _idle(token, cutoff):
             return 0
         account = await self._store.accounts.get(project_id, account_id)
-        entry = _Entry("active", account.integration_id, token, self._clock())
+        entry = _Entry("active", account.profile_id, token, self._clock())
         return await self._flights.run(
             (project_id, account_id, "idle"),
             partial(self._refresh_idle, project_id, account_id, entry, horizon),
@@ -446,7 +446,7 @@ class TokenKeeper:
             project_id,
             account_id,
             account.status,
-            account.integration_id,
+            account.profile_id,
             token,
             checked_at=checked_at,
             reason=reason,

@@ -71,14 +71,12 @@ def terminal_error(profile: ConnectorProfile, cause: ProviderError | None = None
 
 def transient_error(exc: ProviderError) -> TokenRefreshError:
     """502 (408 for a timeout): try again shortly; the account stays active."""
-    error = TokenRefreshError(
+    return TokenRefreshError(
         "The provider could not refresh the access token right now; try again shortly",
         terminal=False,
+        timed_out=isinstance(exc, ProviderTimeout),
         provider_errors=exc.provider_errors,
     )
-    if isinstance(exc, ProviderTimeout):
-        error.status = 408
-    return error
 
 
 def client_rejected_error(exc: ProviderOAuthError, profile: ConnectorProfile) -> TokenRefreshError:

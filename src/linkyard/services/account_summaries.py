@@ -68,8 +68,6 @@ async def _summaries(platform: Platform, project: Project, accounts: list[Accoun
     profiles = {profile.id: profile for profile in await platform.store.connector_profiles.list(project.id)}
     facts = await platform.store.credentials.facts(project.id, [account.id for account in accounts])
     return [
-        AccountSummary(
-            account=account, profile=profiles.get(account.integration_id), token=facts.get(account.id)
-        )
+        AccountSummary(account=account, profile=profiles.get(account.profile_id), token=facts.get(account.id))
         for account in accounts
     ]

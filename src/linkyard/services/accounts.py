@@ -28,7 +28,7 @@ async def list_accounts(
     platform: Platform,
     project: Project,
     *,
-    provider: str | None = None,
+    connector: str | None = None,
     origin_owner_id: str | None = None,
     status: AccountStatus | None = None,
     page: int = 1,
@@ -43,7 +43,7 @@ async def list_accounts(
         )
     found = await platform.store.accounts.list(
         project.id,
-        provider=provider,
+        provider=connector,  # the table's column
         origin_owner_id=origin_owner_id,
         status=status,
         offset=(page - 1) * page_size,
@@ -60,7 +60,7 @@ async def account_profile(
     platform: Platform, project: Project, account_id: str
 ) -> tuple[Account, ConnectorProfile]:
     account = await platform.store.accounts.get(project.id, account_id)
-    return account, await platform.store.connector_profiles.get(project.id, account.integration_id)
+    return account, await platform.store.connector_profiles.get(project.id, account.profile_id)
 
 
 async def update_account(

@@ -98,11 +98,11 @@ async def run_action(
     """
     store = platform.store
     account = await store.accounts.get_recent(project.id, account_id)
-    connector = get_connector(account.provider)
+    connector = get_connector(account.connector)
     action = connector.find_action(action_id)
     if action is None:
         raise NotFound(f"{connector.name} has no such action", code="action_not_found")
-    profile = await store.connector_profiles.get_recent(project.id, account.integration_id)
+    profile = await store.connector_profiles.get_recent(project.id, account.profile_id)
     if not is_enabled(action, profile.scopes, profile.actions):
         raise Forbidden(f"{action.id} is not enabled on the account's connector profile")
     # An account whose token response named no scopes is unrestricted: the provider decides (and may say 403).
@@ -162,8 +162,8 @@ async def list_actions(
     enabled: dict[str, set[str]] = {}
     for account_id in dict.fromkeys(account_ids):
         account = await platform.store.accounts.get(project.id, account_id)
-        profile = await platform.store.connector_profiles.get(project.id, account.integration_id)
-        connector = get_connector(account.provider)
+        profile = await platform.store.connector_profiles.get(project.id, account.profile_id)
+        connector = get_connector(account.connector)
         ids = enabled.setdefault(connector.key, set())
         ids.update(action.id for action in enabled_actions(connector, profile.scopes, profile.actions))
     return [

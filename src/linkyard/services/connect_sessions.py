@@ -32,8 +32,8 @@ async def create_connect_session(
     origin_owner_id: str,
     origin_owner_name: str,
     origin_username: str | None = None,
-    provider: str | None = None,
-    integration_id: str | None = None,
+    connector: str | None = None,
+    profile_id: str | None = None,
     account_id: str | None = None,
     expires_in: int | None = None,
     label: str | None = None,
@@ -42,7 +42,8 @@ async def create_connect_session(
 ) -> NewConnectSession:
     """A pending session for one end user (StackOne's `POST /connect_sessions`).
 
-    The profile is `integration_id`, else the re-linked account's, else the connector's default. A
+    The profile is `profile_id` (StackOne's `integration_id`), else the re-linked account's, else the
+    connector's default. A
     `redirect_url` must be on one of the project's allowed origins (exact scheme, host and port); it is fixed
     here and never read from the callback.
     """
@@ -55,7 +56,7 @@ async def create_connect_session(
         )
     if redirect_url is not None:
         check_return_url(redirect_url, project.allowed_origins)
-    profile = await _choose_profile(platform, project, provider, integration_id, account_id)
+    profile = await _choose_profile(platform, project, connector, profile_id, account_id)
     session, token = await platform.store.connect_sessions.create(
         project.id,
         profile_id=profile.id,
@@ -93,40 +94,41 @@ async def _only_connector(platform: Platform, project: Project) -> str | None:
 async def _choose_profile(
     platform: Platform,
     project: Project,
-    provider: str | None,
-    integration_id: str | None,
+    connector: str | None,
+    profile_id: str | None,
     account_id: str | None,
 ) -> ConnectorProfile:
+    # Errors name the API's fields (`provider`, `integration_id`): the dashboard's form uses the same names.
     profiles = platform.store.connector_profiles
-    if provider is not None:
+    if connector is not None:
         try:
-            get_connector(provider)
+            get_connector(connector)
         except NotFound:
             raise ValidationFailed(
                 "Unknown provider", errors=[{"field": "provider", "message": "is not a known connector"}]
             ) from None
     if account_id is not None:
         account = await platform.store.accounts.get(project.id, account_id)
-        if integration_id is not None and integration_id != account.integration_id:
+        if profile_id is not None and profile_id != account.profile_id:
             raise ValidationFailed(
                 "The account belongs to another connector profile",
                 errors=[
                     {"field": "integration_id", "message": "must be the account's own connector profile"}
                 ],
             )
-        integration_id = account.integration_id
-    if integration_id is not None:
-        profile = await profiles.get(project.id, integration_id)
+        profile_id = account.profile_id
+    if profile_id is not None:
+        profile = await profiles.get(project.id, profile_id)
     else:
-        connector = provider or await _only_connector(platform, project)
-        default = await profiles.get_default(project.id, connector) if connector else None
+        chosen = connector or await _only_connector(platform, project)
+        default = await profiles.get_default(project.id, chosen) if chosen else None
         if default is None:
             raise ValidationFailed(
                 "The project has no connector profile for this provider",
                 errors=[{"field": "integration_id", "message": "create a connector profile first"}],
             )
         profile = default
-    if provider is not None and profile.connector != provider:
+    if connector is not None and profile.connector != connector:
         raise ValidationFailed(
             "The connector profile is for another provider",
             errors=[{"field": "integration_id", "message": "is a profile of another provider"}],

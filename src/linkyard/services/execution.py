@@ -30,8 +30,6 @@ from linkyard.oauth.transport import ProviderResponse, TransportFailure
 
 logger = logging.getLogger(__name__)
 
-# Provider answers passed on with their own status: the caller's input or permissions, not the provider's health.
-PASSED_ON = frozenset({400, 403, 404, 409, 422})
 RAW_LIMIT = 2000
 SHOWN_HEADERS = ("content-type", "retry-after", "x-request-id")
 _REDACTED = "[redacted]"
@@ -72,7 +70,8 @@ async def send_call(
 
     Raises `RateLimited` (429, with the provider's `Retry-After` when it did not fit the budget),
     `ProviderTimeout` (408: no answer in time, or a POST whose outcome is unknown), `ProviderError` (502, with
-    `provider_errors` for every answer that failed, or the provider's own 400/403/404/409/422 passed on) and
+    `provider_errors` for every answer that failed; its `provider_status` is the provider's own, which the API's
+    error table passes on for a 400/403/404/409/422) and
     `PreconditionFailed` (412: the provider no longer accepts the account's authorization).
     """
     spent = _Spent(deadline=policy.monotonic() + policy.budget)
@@ -203,10 +202,8 @@ def _refused(call: Call, status: int, details: list[ProviderErrorDetail]) -> Pro
         message = f"{call.provider_name} redirected {call.action_id} (not followed)"
     else:
         message = f"{call.provider_name} answered {status} to {call.action_id}"
-    error = ProviderError(message, provider_errors=details)
-    if status in PASSED_ON:
-        error.status = status
-    return error
+    # The provider's status is kept: the API's error table passes on those that are about the caller's input.
+    return ProviderError(message, provider_errors=details, provider_status=status)
 
 
 def _exhausted(

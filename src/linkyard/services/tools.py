@@ -188,7 +188,7 @@ async def account_actions(platform: Platform, project: Project, account_id: str)
     `NotFound` for an account that is not the project's. Calls still check everything (`run_action`).
     """
     account, profile = await account_profile(platform, project, account_id)
-    connector = get_connector(account.provider)
+    connector = get_connector(account.connector)
     granted = account.scopes or None
     return tuple(
         action

@@ -140,11 +140,11 @@ def connect_link(settings: Settings, token: str) -> str:
 
 def account_view(account: Account) -> dict[str, Any]:
     """A linked account as StackOne shows one (never a token)."""
-    connector = get_connector(account.provider)
+    connector = get_connector(account.connector)
     provider_account = account.provider_account
     return {
         "id": account.id,
-        "provider": account.provider,
+        "provider": account.connector,
         "provider_name": connector.name,
         "status": account.status,
         "status_reasons": [
@@ -154,7 +154,7 @@ def account_view(account: Account) -> dict[str, Any]:
         "origin_owner_id": account.origin_owner_id,
         "origin_owner_name": account.origin_owner_name,
         "origin_username": account.origin_username,
-        "integration_id": account.integration_id,
+        "integration_id": account.profile_id,
         "token_type": account.token_type,
         "scopes": list(account.scopes),
         "provider_account": {
@@ -172,10 +172,10 @@ def account_view(account: Account) -> dict[str, Any]:
 
 def account_meta_view(account: Account, profile: ConnectorProfile) -> dict[str, Any]:
     """`GET /accounts/{id}/meta`: what the account can do (StackOne's linked-account meta, plus actions)."""
-    connector = get_connector(account.provider)
+    connector = get_connector(account.connector)
     return {
         "account_id": account.id,
-        "provider": account.provider,
+        "provider": account.connector,
         "provider_name": connector.name,
         "category": connector.categories[0] if connector.categories else None,
         "categories": list(connector.categories),
@@ -188,10 +188,10 @@ def account_meta_view(account: Account, profile: ConnectorProfile) -> dict[str, 
     }
 
 
-def error_view(error: LinkyardError, now: datetime) -> dict[str, Any]:
-    """The API's error envelope for `error` (StackOne's shape): the same words an API caller would read, never
-    a submitted value or a secret (provider errors arrive with secrets removed)."""
-    status = error.status or 500
+def error_view(error: LinkyardError, status: int, now: datetime) -> dict[str, Any]:
+    """The API's error envelope for `error` answered with `status` (StackOne's shape; the status comes from the
+    edge's error table): the same words an API caller would read, never a submitted value or a secret
+    (provider errors arrive with secrets removed)."""
     shown = status < 500 or isinstance(error, ProviderError | TokenRefreshError)
     body: dict[str, Any] = {
         "statusCode": status,

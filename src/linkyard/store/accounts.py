@@ -33,7 +33,7 @@ def account_from_row(m: Mapping[Any, Any]) -> Account:
     return Account(
         id=m["id"],
         project_id=m["project_id"],
-        provider=m["provider"],
+        connector=m["provider"],
         status=m["status"],
         status_reasons=tuple(
             StatusReason(
@@ -46,7 +46,7 @@ def account_from_row(m: Mapping[Any, Any]) -> Account:
         origin_owner_id=m["origin_owner_id"],
         origin_owner_name=m["origin_owner_name"],
         origin_username=m["origin_username"],
-        integration_id=m["profile_id"],
+        profile_id=m["profile_id"],
         token_type=m["token_type"],
         scopes=tuple(m["scopes"]),
         provider_account=ProviderAccount(**provider_account),

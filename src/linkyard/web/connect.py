@@ -216,7 +216,7 @@ def add_connect_routes(routes: APIRouter) -> None:
                 response = render(
                     "success.html",
                     project_name=finished.project.name,
-                    connector_name=get_connector(finished.account.provider).name,
+                    connector_name=get_connector(finished.account.connector).name,
                 )
         if consumed and cookie_name and binding is not None:
             # The binding has served; a refused attempt (say, a stray request) leaves the real one usable.

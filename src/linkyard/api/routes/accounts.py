@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from linkyard import services
 from linkyard.api.deps import PlatformDep, ProjectDep
+from linkyard.api.schemas import Account, AccountMeta, error_responses
 from linkyard.domain import AccountStatus
 from linkyard.services.accounts import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from linkyard.services.views import account_meta_view, account_view
@@ -26,7 +27,7 @@ class AccountUpdate(BaseModel):
 
 def add_routes(routes: APIRouter) -> None:
 
-    @routes.get("/accounts")
+    @routes.get("/accounts", response_model=list[Account], responses=error_responses())
     async def account_list(
         project: ProjectDep,
         platform: PlatformDep,
@@ -39,7 +40,7 @@ def add_routes(routes: APIRouter) -> None:
         found = await services.list_accounts(
             platform,
             project,
-            provider=provider,
+            connector=provider,
             origin_owner_id=origin_owner_id,
             status=status,
             page=page,
@@ -47,11 +48,11 @@ def add_routes(routes: APIRouter) -> None:
         )
         return [account_view(account) for account in found.accounts]
 
-    @routes.get("/accounts/{account_id}")
+    @routes.get("/accounts/{account_id}", response_model=Account, responses=error_responses(404))
     async def account_detail(account_id: str, project: ProjectDep, platform: PlatformDep) -> dict[str, Any]:
         return account_view(await services.get_account(platform, project, account_id))
 
-    @routes.patch("/accounts/{account_id}")
+    @routes.patch("/accounts/{account_id}", response_model=Account, responses=error_responses(404, 409))
     async def account_update(
         account_id: str, body: AccountUpdate, project: ProjectDep, platform: PlatformDep
     ) -> dict[str, Any]:
@@ -61,13 +62,13 @@ def add_routes(routes: APIRouter) -> None:
         account = await services.update_account(platform, project, account_id, **changes)
         return account_view(account)
 
-    @routes.delete("/accounts/{account_id}")
+    @routes.delete("/accounts/{account_id}", response_model=Account, responses=error_responses(404))
     async def account_delete(account_id: str, project: ProjectDep, platform: PlatformDep) -> dict[str, Any]:
         account = await services.get_account(platform, project, account_id)
         await services.unlink_account(platform, project, account_id)
         return account_view(account)
 
-    @routes.get("/accounts/{account_id}/meta")
+    @routes.get("/accounts/{account_id}/meta", response_model=AccountMeta, responses=error_responses(404))
     async def account_meta(account_id: str, project: ProjectDep, platform: PlatformDep) -> dict[str, Any]:
         account, profile = await services.account_profile(platform, project, account_id)
         return account_meta_view(account, profile)

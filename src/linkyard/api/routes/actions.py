@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from linkyard import services
 from linkyard.api.bodies import declares_json, parse_json
 from linkyard.api.deps import PlatformDep, ProjectDep, authenticated_project
+from linkyard.api.schemas import ActionList, ActionResult, error_responses
 from linkyard.connectors.retry import RetryPolicy
 from linkyard.errors import BadRequest, ValidationFailed
 from linkyard.services.actions import list_actions
@@ -152,7 +153,7 @@ class RpcRoute(APIRoute):
 
 def add_routes(routes: APIRouter) -> None:
 
-    @routes.get("/actions")
+    @routes.get("/actions", response_model=ActionList, responses=error_responses(404))
     async def actions_list(
         project: ProjectDep,
         platform: PlatformDep,
@@ -182,7 +183,14 @@ def add_routes(routes: APIRouter) -> None:
         # The signature documents the route (`RpcRoute`); `run_rpc` serves it, so this body never runs.
         raise NotImplementedError
 
-    routes.add_api_route("/actions/rpc", action_rpc, methods=["POST"], route_class_override=RpcRoute)
+    routes.add_api_route(
+        "/actions/rpc",
+        action_rpc,
+        methods=["POST"],
+        response_model=ActionResult,
+        responses=error_responses(403, 404, 408, 409, 412, 429, 502),
+        route_class_override=RpcRoute,
+    )
     # First in the router, which tries routes in order: matching the twenty before it cost a call ~30 µs.
     # (OpenAPI lists it first too.) Its path is fixed, so it cannot shadow another route.
     routes.routes.insert(0, routes.routes.pop())

@@ -8,14 +8,22 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from linkyard import services
+from linkyard.api.bodies import JsonInt
 from linkyard.api.deps import PlatformDep, ProjectDep
+from linkyard.api.schemas import ConnectSession, CreatedConnectSession, catalogue_fields, error_responses
+from linkyard.services.connect_sessions import MAX_EXPIRES_IN, MIN_EXPIRES_IN
 from linkyard.services.views import session_view
 
 
 class SessionCreate(BaseModel):
-    """StackOne's body; fields this platform does not use (e.g. `categories`) are ignored, not refused."""
+    """StackOne's body; fields this platform does not use (e.g. `categories`) are ignored, not refused.
 
-    model_config = ConfigDict(extra="ignore", strict=True)
+    `redirect_url` must be on one of the project's allowed origins; `account_id` re-links that account (and
+    `integration_id`, if given, must be its profile)."""
+
+    model_config = ConfigDict(
+        extra="ignore", strict=True, json_schema_extra=catalogue_fields({"provider": "connector"})
+    )
 
     origin_owner_id: str = Field(min_length=1, max_length=255)
     origin_owner_name: str = Field(min_length=1, max_length=255)
@@ -23,7 +31,9 @@ class SessionCreate(BaseModel):
     provider: str | None = Field(None, min_length=1, max_length=64)
     integration_id: str | None = Field(None, min_length=1, max_length=64)
     account_id: str | None = Field(None, min_length=1, max_length=64)
-    expires_in: int | None = None
+    expires_in: JsonInt | None = Field(
+        None, json_schema_extra={"minimum": MIN_EXPIRES_IN, "maximum": MAX_EXPIRES_IN}
+    )
     label: str | None = Field(None, max_length=200)
     metadata: dict[str, Any] | None = None
     redirect_url: str | None = Field(None, min_length=1)
@@ -37,7 +47,12 @@ class SessionAuthenticate(BaseModel):
 
 def add_routes(routes: APIRouter) -> None:
 
-    @routes.post("/connect_sessions", status_code=201)
+    @routes.post(
+        "/connect_sessions",
+        status_code=201,
+        response_model=CreatedConnectSession,
+        responses=error_responses(404),
+    )
     async def session_create(
         body: SessionCreate, project: ProjectDep, platform: PlatformDep
     ) -> dict[str, Any]:
@@ -47,8 +62,8 @@ def add_routes(routes: APIRouter) -> None:
             origin_owner_id=body.origin_owner_id,
             origin_owner_name=body.origin_owner_name,
             origin_username=body.origin_username,
-            provider=body.provider,
-            integration_id=body.integration_id,
+            connector=body.provider,
+            profile_id=body.integration_id,
             account_id=body.account_id,
             expires_in=body.expires_in,
             label=body.label,
@@ -57,7 +72,9 @@ def add_routes(routes: APIRouter) -> None:
         )
         return session_view(created.session, platform.settings, token=created.token)
 
-    @routes.post("/connect_sessions/authenticate")
+    @routes.post(
+        "/connect_sessions/authenticate", response_model=ConnectSession, responses=error_responses(404)
+    )
     async def session_authenticate(
         body: SessionAuthenticate, project: ProjectDep, platform: PlatformDep
     ) -> dict[str, Any]:

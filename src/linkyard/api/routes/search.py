@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from linkyard.api.bodies import JsonInt
 from linkyard.api.deps import ProjectDep
+from linkyard.api.schemas import SearchResults, catalogue_fields, error_responses
 from linkyard.connectors import list_connectors
 from linkyard.errors import ValidationFailed
 from linkyard.services.search import DEFAULT_TOP_K, MAX_TOP_K, search_actions
@@ -17,17 +19,19 @@ class ActionSearch(BaseModel):
     """`{query, connector?, top_k?, min_similarity?}`; other fields are ignored (`stackone-ai` may send
     `project_id`)."""
 
-    model_config = ConfigDict(extra="ignore", strict=True)
+    model_config = ConfigDict(
+        extra="ignore", strict=True, json_schema_extra=catalogue_fields({"connector": "connector"})
+    )
 
     query: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
     connector: str | None = Field(None, min_length=1, max_length=64)
-    top_k: int = Field(DEFAULT_TOP_K, ge=1, le=MAX_TOP_K)
+    top_k: JsonInt = Field(DEFAULT_TOP_K, ge=1, le=MAX_TOP_K)
     min_similarity: float = Field(0.0, ge=0.0, le=1.0)
 
 
 def add_routes(routes: APIRouter) -> None:
 
-    @routes.post("/actions/search")
+    @routes.post("/actions/search", response_model=SearchResults, responses=error_responses())
     async def action_search(search: ActionSearch, project: ProjectDep) -> dict[str, Any]:
         """The best matches first, each with a `similarity_score` in [0, 1]; `total_count` counts every
         action that matched, of which `results` holds the first `top_k`."""

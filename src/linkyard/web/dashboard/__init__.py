@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, FastAPI, Response
 
 from linkyard.web.dashboard.routes import (
     accounts,
@@ -16,18 +17,20 @@ from linkyard.web.dashboard.routes import (
     projects,
     sign_in,
 )
-from linkyard.web.dashboard.ui import Ui
+from linkyard.web.dashboard.ui import Ui, add_pages
 
 _STATIC = Path(__file__).parent.parent / "static"
 _STATIC_TYPES = {"dashboard.css": "text/css", "dashboard.js": "text/javascript"}
 
 
-def add_dashboard_routes(routes: APIRouter) -> None:
-    """Every dashboard page and its two static files; templates are loaded here, when the app is built."""
-    ui = Ui()
+def add_dashboard_routes(app: FastAPI, *, error_status: Callable[[BaseException], int]) -> None:
+    """Every dashboard page and its two static files; templates are loaded here, when the app is built (the
+    `Ui` is kept in `app.state.dashboard_ui`, where the pages' dependencies find it). `error_status` is the
+    edge's one error table (the app factory passes `linkyard.api.errors.status_of`)."""
+    app.state.dashboard_ui = Ui(error_status)
     for module in (sign_in, projects, api_keys, connectors, profiles, accounts, connect_links, playground):
-        module.add_routes(routes, ui)
-    _add_static(routes)
+        add_pages(app.router, module.PAGES)
+    _add_static(app.router)
 
 
 def _add_static(routes: APIRouter) -> None:

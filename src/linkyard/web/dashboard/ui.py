@@ -2,27 +2,27 @@
 token, and the browser's word on where a form was sent from), and the error pages (an error becomes a page here,
 never the API's JSON envelope).
 
-A handler reads:
+A page is a module-level handler with typed dependencies, listed in its module's `PAGES`:
 
-    @routes.get("/projects/{project_id}/api-keys", include_in_schema=False)
-    @ui.page
-    async def api_keys(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
+    async def api_keys(view: ProjectViewDep, ui: UiDep) -> Response:
+        # `view.project` is the path's project, never None; not signed in or not found became a page already
         return ui.render(view, "dashboard/api_keys.html", keys=...)
+
+    PAGES = (Page("GET", "/projects/{project_id}/api-keys", api_keys),)
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
-from fastapi import Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
 from starlette.datastructures import FormData
 
 from linkyard.connectors import list_connectors
@@ -76,13 +76,19 @@ class View:
         return f"/projects/{quote(self.project.id, safe='')}"
 
 
-Handler = Callable[..., Awaitable[Response]]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectView(View):
+    """A signed-in request inside one of its projects (every page under `/projects/{project_id}`)."""
+
+    project: Project
 
 
 class Ui:
     """The dashboard's templates and the helpers every page uses; built once per app."""
 
-    def __init__(self) -> None:
+    def __init__(self, error_status: Callable[[BaseException], int]) -> None:
+        self.error_status = error_status
+        """The edge's error table (`linkyard.api.errors.status_of`): the status an error's page answers with."""
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(_TEMPLATES),
             autoescape=True,
@@ -104,16 +110,31 @@ class Ui:
     async def session(self, request: Request) -> DashboardSession | None:
         return await open_session(self.platform(request), request.cookies.get(SESSION_COOKIE))
 
-    async def view(self, request: Request, project_id: str | None = None) -> View:
-        """The signed-in view of a request, in `project_id` if given; `Unauthenticated` (answered with the
-        sign-in page) or `NotFound` else."""
+    async def view(self, request: Request) -> View:
+        """The signed-in view of a request outside any project; `Unauthenticated` (answered with the sign-in
+        page) else."""
         platform = self.platform(request)
+        session = await self._signed_in(request)
+        projects = await visible_projects(platform, session)
+        return View(request=request, platform=platform, session=session, projects=projects)
+
+    async def project_view(self, request: Request, project_id: str) -> ProjectView:
+        """The signed-in view of a request in project `project_id` (typed: its `project` is never None);
+        `Unauthenticated` (answered with the sign-in page) or `NotFound` (a project the session may not
+        open) else."""
+        platform = self.platform(request)
+        session = await self._signed_in(request)
+        projects = await visible_projects(platform, session)
+        project = await open_project(platform, session, project_id)
+        return ProjectView(
+            request=request, platform=platform, session=session, projects=projects, project=project
+        )
+
+    async def _signed_in(self, request: Request) -> DashboardSession:
         session = await self.session(request)
         if session is None:
             raise Unauthenticated("Sign in to continue")
-        projects = await visible_projects(platform, session)
-        project = await open_project(platform, session, project_id) if project_id is not None else None
-        return View(request=request, platform=platform, session=session, projects=projects, project=project)
+        return session
 
     async def form(self, view: View) -> FormData:
         """The submitted form, once it came from this dashboard's own pages and its CSRF token matched the
@@ -154,30 +175,83 @@ class Ui:
             url = f"{url}{'&' if '?' in url else '?'}notice={quote(notice, safe='')}"
         return RedirectResponse(url, status_code=303, headers=PAGE_HEADERS)
 
-    def page(self, handler: Handler) -> Handler:
-        """Turn the platform's errors into pages: sign-in, not found, forbidden, or the error's message."""
-
-        @functools.wraps(handler)
-        async def wrapped(*args: Any, **kwargs: Any) -> Response:
-            request = kwargs.get("request")
-            try:
-                return await handler(*args, **kwargs)
-            except Unauthenticated:
-                target = "/sign-in"
-                if isinstance(request, Request) and request.method == "GET":
-                    target += f"?next={quote(_local_path(request), safe='')}"
-                return RedirectResponse(target, status_code=303, headers=PAGE_HEADERS)
-            except NotFound as error:
-                return self.error_page(request, 404, "Not found", _not_found_message(error))
-            except Forbidden as error:
-                return self.error_page(request, 403, "Not allowed", error.message)
-            except LinkyardError as error:
-                return self.error_page(request, error.status or 500, "That did not work", error.message)
-
-        return wrapped
+    def error_answer(self, request: Request, error: LinkyardError) -> Response:
+        """The page for a platform error: sign-in (back here after, for a GET), not found, forbidden, or the
+        error's message with the status of the edge's error table."""
+        if isinstance(error, Unauthenticated):
+            target = "/sign-in"
+            if request.method == "GET":
+                target += f"?next={quote(_local_path(request), safe='')}"
+            return RedirectResponse(target, status_code=303, headers=PAGE_HEADERS)
+        if isinstance(error, NotFound):
+            return self.error_page(request, 404, "Not found", _not_found_message(error))
+        if isinstance(error, Forbidden):
+            return self.error_page(request, 403, "Not allowed", error.message)
+        return self.error_page(request, self.error_status(error), "That did not work", error.message)
 
     def error_page(self, request: Any, status: int, title: str, message: str) -> HTMLResponse:
         return self.render(None, "dashboard/error.html", status=status, title=title, message=message)
+
+
+async def dashboard_ui(request: Request) -> Ui:
+    """The app's `Ui` (built with its routes by `add_dashboard_routes`)."""
+    ui: Ui = request.app.state.dashboard_ui
+    return ui
+
+
+UiDep = Annotated[Ui, Depends(dashboard_ui)]
+
+
+async def signed_in_view(request: Request, ui: UiDep) -> View:
+    return await ui.view(request)
+
+
+async def project_view(request: Request, project_id: str, ui: UiDep) -> ProjectView:
+    return await ui.project_view(request, project_id)
+
+
+ViewDep = Annotated[View, Depends(signed_in_view)]
+"""The signed-in view (a page outside any project); not signed in is the sign-in page."""
+ProjectViewDep = Annotated[ProjectView, Depends(project_view)]
+"""The signed-in view in the path's `{project_id}` (typed: its project is never None); a project the session
+may not open is the not-found page."""
+
+
+class PageRoute(APIRoute):
+    """A dashboard page: a platform error raised by the page or by its dependencies (the signed-in view)
+    becomes a page (`Ui.error_answer`), never the API's JSON envelope."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LinkyardError as error:
+                ui: Ui = request.app.state.dashboard_ui
+                return ui.error_answer(request, error)
+
+        return page
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One dashboard route: method, path, handler (each route module lists its own in `PAGES`)."""
+
+    method: str
+    path: str
+    handler: Callable[..., Coroutine[Any, Any, Response]]
+
+
+def add_pages(routes: APIRouter, pages: Iterable[Page]) -> None:
+    for page in pages:
+        routes.add_api_route(
+            page.path,
+            page.handler,
+            methods=[page.method],
+            include_in_schema=False,
+            route_class_override=PageRoute,
+        )
 
 
 CROSS_SITE_MESSAGE = (

@@ -3,7 +3,7 @@ the page that shows its link, the one time its token is known."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Response
 
 from linkyard import services
 from linkyard.domain import Account
@@ -15,7 +15,16 @@ from linkyard.services.connect_sessions import (
     NewConnectSession,
 )
 from linkyard.services.views import connect_link
-from linkyard.web.dashboard.ui import Ui, View, field_errors, form_text
+from linkyard.web.dashboard.ui import (
+    Page,
+    ProjectView,
+    ProjectViewDep,
+    Ui,
+    UiDep,
+    View,
+    field_errors,
+    form_text,
+)
 
 MAX_TEXT = 255
 MAX_URL = 2048
@@ -63,57 +72,55 @@ def _check(values: dict[str, str]) -> tuple[int | None, dict[str, str]]:
     return int(minutes) * 60, errors
 
 
-def add_routes(routes: APIRouter, ui: Ui) -> None:
+async def form_page(
+    ui: Ui, view: ProjectView, *, status: int = 200, values: dict[str, str], errors: dict[str, str]
+) -> Response:
+    profiles = [p for p in await services.list_profiles(view.platform, view.project) if not p.disabled]
+    if not values.get("integration_id"):
+        default = next((p for p in profiles if p.is_default), profiles[0] if profiles else None)
+        values["integration_id"] = default.id if default else ""
+    return ui.render(
+        view,
+        "dashboard/connect_links.html",
+        status=status,
+        nav="connect_links",
+        profiles=profiles,
+        values=values,
+        errors=errors,
+        min_minutes=MIN_MINUTES,
+        max_minutes=MAX_MINUTES,
+    )
 
-    async def form_page(
-        view: View, *, status: int = 200, values: dict[str, str], errors: dict[str, str]
-    ) -> Response:
-        assert view.project is not None
-        profiles = [p for p in await services.list_profiles(view.platform, view.project) if not p.disabled]
-        if not values.get("integration_id"):
-            default = next((p for p in profiles if p.is_default), profiles[0] if profiles else None)
-            values["integration_id"] = default.id if default else ""
-        return ui.render(
-            view,
-            "dashboard/connect_links.html",
-            status=status,
-            nav="connect_links",
-            profiles=profiles,
-            values=values,
-            errors=errors,
-            min_minutes=MIN_MINUTES,
-            max_minutes=MAX_MINUTES,
+
+async def connect_links(view: ProjectViewDep, ui: UiDep) -> Response:
+    return await form_page(ui, view, values={"expires_in": str(DEFAULT_MINUTES)}, errors={})
+
+
+async def connect_link_create(view: ProjectViewDep, ui: UiDep) -> Response:
+    form = await ui.form(view)
+    values = {name: form_text(form, name, limit=MAX_TEXT + 1) for name in _TEXT}
+    values["redirect_url"] = form_text(form, "redirect_url", limit=MAX_URL + 1)
+    values["expires_in"] = form_text(form, "expires_in", limit=20)
+    expires_in, errors = _check(values)
+    if errors:
+        return await form_page(ui, view, status=422, values=values, errors=errors)
+    try:
+        created = await services.create_connect_session(
+            view.platform,
+            view.project,
+            origin_owner_id=values["origin_owner_id"],
+            origin_owner_name=values["origin_owner_name"],
+            origin_username=values["origin_username"] or None,
+            profile_id=values["integration_id"] or None,
+            expires_in=expires_in,
+            redirect_url=values["redirect_url"] or None,
         )
+    except ValidationFailed as error:
+        return await form_page(ui, view, status=422, values=values, errors=field_errors(error))
+    return render_created(ui, view, created)
 
-    @routes.get("/projects/{project_id}/connect-links", include_in_schema=False)
-    @ui.page
-    async def connect_links(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        return await form_page(view, values={"expires_in": str(DEFAULT_MINUTES)}, errors={})
 
-    @routes.post("/projects/{project_id}/connect-links", include_in_schema=False)
-    @ui.page
-    async def connect_link_create(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
-        form = await ui.form(view)
-        values = {name: form_text(form, name, limit=MAX_TEXT + 1) for name in _TEXT}
-        values["redirect_url"] = form_text(form, "redirect_url", limit=MAX_URL + 1)
-        values["expires_in"] = form_text(form, "expires_in", limit=20)
-        expires_in, errors = _check(values)
-        if errors:
-            return await form_page(view, status=422, values=values, errors=errors)
-        try:
-            created = await services.create_connect_session(
-                view.platform,
-                view.project,
-                origin_owner_id=values["origin_owner_id"],
-                origin_owner_name=values["origin_owner_name"],
-                origin_username=values["origin_username"] or None,
-                integration_id=values["integration_id"] or None,
-                expires_in=expires_in,
-                redirect_url=values["redirect_url"] or None,
-            )
-        except ValidationFailed as error:
-            return await form_page(view, status=422, values=values, errors=field_errors(error))
-        return render_created(ui, view, created)
+PAGES = (
+    Page("GET", "/projects/{project_id}/connect-links", connect_links),
+    Page("POST", "/projects/{project_id}/connect-links", connect_link_create),
+)

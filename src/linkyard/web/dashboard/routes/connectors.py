@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Response
 
 from linkyard import services
 from linkyard.connectors import Connector, get_connector, list_connectors
 from linkyard.errors import NotFound
 from linkyard.services import Platform
-from linkyard.web.dashboard.ui import Ui
+from linkyard.web.dashboard.ui import Page, ProjectViewDep, UiDep
 
 # The words a person reads for the catalogue's keys (the keys themselves stay as they are in the API).
 AUTH_TYPE_NAMES = {"oauth2": "OAuth 2.0"}
@@ -83,26 +83,25 @@ def words() -> dict[str, Any]:
     }
 
 
-def add_routes(routes: APIRouter, ui: Ui) -> None:
+async def connectors_page(view: ProjectViewDep, ui: UiDep) -> Response:
+    return ui.render(
+        view, "dashboard/connectors.html", nav="connectors", connectors=list_connectors(), **words()
+    )
 
-    @routes.get("/projects/{project_id}/connectors", include_in_schema=False)
-    @ui.page
-    async def connectors_page(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        return ui.render(
-            view, "dashboard/connectors.html", nav="connectors", connectors=list_connectors(), **words()
-        )
 
-    @routes.get("/projects/{project_id}/connectors/{connector}", include_in_schema=False)
-    @ui.page
-    async def connector_page(request: Request, project_id: str, connector: str) -> Response:
-        view = await ui.view(request, project_id)
-        found = find_connector(connector)
-        return ui.render(
-            view,
-            "dashboard/connector.html",
-            nav="connectors",
-            connector=found,
-            environments=environment_choices(view.platform, found),
-            **words(),
-        )
+async def connector_page(view: ProjectViewDep, ui: UiDep, connector: str) -> Response:
+    found = find_connector(connector)
+    return ui.render(
+        view,
+        "dashboard/connector.html",
+        nav="connectors",
+        connector=found,
+        environments=environment_choices(view.platform, found),
+        **words(),
+    )
+
+
+PAGES = (
+    Page("GET", "/projects/{project_id}/connectors", connectors_page),
+    Page("GET", "/projects/{project_id}/connectors/{connector}", connector_page),
+)

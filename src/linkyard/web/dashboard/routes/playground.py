@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from linkyard.connectors import Action, get_connector
 from linkyard.domain import Account
@@ -23,7 +23,7 @@ from linkyard.services.playground import (
     runnable_actions,
 )
 from linkyard.services.views import error_view
-from linkyard.web.dashboard.ui import Ui, View, form_text
+from linkyard.web.dashboard.ui import Page, ProjectView, ProjectViewDep, Ui, UiDep, View, form_text
 
 ARG = "arg_"
 """Form fields named `arg_<parameter>` hold the action's arguments, apart from the page's own fields."""
@@ -76,9 +76,8 @@ def _page_number(text: str) -> int:
     return int(text) if text.isdigit() and 0 < int(text) <= 1_000_000 else 1
 
 
-async def _choose(view: View, account_id: str, action_id: str) -> Choice:
+async def _choose(view: ProjectView, account_id: str, action_id: str) -> Choice:
     """The accounts and actions on offer; an account of another project (or none at all) is `NotFound`."""
-    assert view.project is not None
     accounts = await choosable_accounts(view.platform, view.project, including=account_id or None)
     account = next((a for a in accounts if a.id == account_id), accounts[0] if accounts else None)
     actions = await runnable_actions(view.platform, view.project, account.id) if account else ()
@@ -86,64 +85,61 @@ async def _choose(view: View, account_id: str, action_id: str) -> Choice:
     return Choice(accounts=accounts, account=account, actions=actions, action_id=action_id, action=action)
 
 
-def add_routes(routes: APIRouter, ui: Ui) -> None:
+def render(
+    ui: Ui, view: View, choice: Choice, *, values: dict[str, str], outcome: Outcome | None = None
+) -> Response:
+    return ui.render(
+        view,
+        "dashboard/playground.html",
+        status=outcome.status if outcome is not None else 200,
+        nav="playground",
+        choice=choice,
+        controls=form_controls(choice.action) if choice.action is not None else [],
+        values=values,
+        outcome=outcome,
+        errors=outcome.field_errors if outcome is not None else {},
+        cursor_name=f"{ARG}{CURSOR}",
+        arg=ARG,
+    )
 
-    def render(
-        view: View, choice: Choice, *, values: dict[str, str], outcome: Outcome | None = None
-    ) -> Response:
-        return ui.render(
-            view,
-            "dashboard/playground.html",
-            status=outcome.status if outcome is not None else 200,
-            nav="playground",
-            choice=choice,
-            controls=form_controls(choice.action) if choice.action is not None else [],
-            values=values,
-            outcome=outcome,
-            errors=outcome.field_errors if outcome is not None else {},
-            cursor_name=f"{ARG}{CURSOR}",
-            arg=ARG,
-        )
 
-    @routes.get("/projects/{project_id}/playground", include_in_schema=False)
-    @ui.page
-    async def playground(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        query = request.query_params
-        choice = await _choose(
-            view, query.get("account", "").strip()[:MAX_ID], query.get("action", "").strip()[:MAX_ID]
-        )
-        return render(view, choice, values={})
+async def playground(view: ProjectViewDep, ui: UiDep, request: Request) -> Response:
+    query = request.query_params
+    choice = await _choose(
+        view, query.get("account", "").strip()[:MAX_ID], query.get("action", "").strip()[:MAX_ID]
+    )
+    return render(ui, view, choice, values={})
 
-    @routes.post("/projects/{project_id}/playground", include_in_schema=False)
-    @ui.page
-    async def playground_run(request: Request, project_id: str) -> Response:
-        view = await ui.view(request, project_id)
-        assert view.project is not None
-        form = await ui.form(view)
-        choice = await _choose(
-            view, form_text(form, "account", limit=MAX_ID), form_text(form, "action", limit=MAX_ID)
-        )
-        values = {
-            name.removeprefix(ARG): value[:MAX_VALUE]
-            for name, value in form.multi_items()
-            if name.startswith(ARG) and isinstance(value, str)
-        }
-        page = _page_number(form_text(form, "page", limit=10)) if values.get(CURSOR) else 1
-        if choice.account is None:
-            return render(view, choice, values=values)
-        # The service decides what may run (a disabled action is its 403, an inactive account its 412): the
-        # page passes on whatever was asked and shows the answer.
-        known = get_connector(choice.account.provider).find_action(choice.action_id)
-        arguments = form_arguments(known, values) if known is not None else {}
-        try:
-            result = await run_action(
-                view.platform, view.project, choice.account.id, choice.action_id, arguments
-            )
-        except LinkyardError as error:
-            body = error_view(error, view.platform.clock())
-            outcome = Outcome(status=body["statusCode"], body=body, page=page, error=error)
-        else:
-            outcome = Outcome(status=200, body=answer_view(result), page=page)
-        values.pop(CURSOR, None)
-        return render(view, choice, values=values, outcome=outcome)
+
+async def playground_run(view: ProjectViewDep, ui: UiDep) -> Response:
+    form = await ui.form(view)
+    choice = await _choose(
+        view, form_text(form, "account", limit=MAX_ID), form_text(form, "action", limit=MAX_ID)
+    )
+    values = {
+        name.removeprefix(ARG): value[:MAX_VALUE]
+        for name, value in form.multi_items()
+        if name.startswith(ARG) and isinstance(value, str)
+    }
+    page = _page_number(form_text(form, "page", limit=10)) if values.get(CURSOR) else 1
+    if choice.account is None:
+        return render(ui, view, choice, values=values)
+    # The service decides what may run (a disabled action is its 403, an inactive account its 412): the
+    # page passes on whatever was asked and shows the answer.
+    known = get_connector(choice.account.connector).find_action(choice.action_id)
+    arguments = form_arguments(known, values) if known is not None else {}
+    try:
+        result = await run_action(view.platform, view.project, choice.account.id, choice.action_id, arguments)
+    except LinkyardError as error:
+        body = error_view(error, ui.error_status(error), view.platform.clock())
+        outcome = Outcome(status=body["statusCode"], body=body, page=page, error=error)
+    else:
+        outcome = Outcome(status=200, body=answer_view(result), page=page)
+    values.pop(CURSOR, None)
+    return render(ui, view, choice, values=values, outcome=outcome)
+
+
+PAGES = (
+    Page("GET", "/projects/{project_id}/playground", playground),
+    Page("POST", "/projects/{project_id}/playground", playground_run),
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from linkyard.errors import RateLimited, Unauthenticated
@@ -31,7 +31,10 @@ from linkyard.web.dashboard.ui import (
     SESSION_COOKIE,
     SIGN_IN_COOKIE,
     SIGN_IN_COOKIE_PATH,
+    Page,
     Ui,
+    UiDep,
+    ViewDep,
     form_text,
     safe_next,
     sent_from_another_site,
@@ -54,106 +57,111 @@ def _cross_site_error(public_url: str) -> str:
     )
 
 
-def add_routes(routes: APIRouter, ui: Ui) -> None:
+def sign_in_page(
+    ui: Ui,
+    request: Request,
+    *,
+    status: int = 200,
+    next_url: str = "/",
+    error: str | None = None,
+    notice: str | None = None,
+) -> Response:
+    """The sign-in form with a fresh token, sealed to the browser's sign-in cookie (kept if it has one)."""
+    platform = ui.platform(request)
+    binding = usable_binding(request.cookies.get(SIGN_IN_COOKIE)) or new_sign_in_binding()
+    response = ui.render(
+        None,
+        "dashboard/sign_in.html",
+        status=status,
+        next=next_url,
+        error=error,
+        notice=notice_text(notice) if notice in SIGN_IN_NOTICES else None,
+        csrf=seal_sign_in_form(platform, binding),
+    )
+    # Strict: no other site's page, not even a link, makes the browser send it; only this form needs it.
+    response.set_cookie(
+        SIGN_IN_COOKIE,
+        binding,
+        max_age=int(SIGN_IN_FORM_LIFETIME.total_seconds()),
+        path=SIGN_IN_COOKIE_PATH,
+        secure=platform.settings.public_url.startswith("https://"),
+        httponly=True,
+        samesite="strict",
+    )
+    return response
 
-    def sign_in_page(
-        request: Request,
-        *,
-        status: int = 200,
-        next_url: str = "/",
-        error: str | None = None,
-        notice: str | None = None,
-    ) -> Response:
-        """The sign-in form with a fresh token, sealed to the browser's sign-in cookie (kept if it has one)."""
-        platform = ui.platform(request)
-        binding = usable_binding(request.cookies.get(SIGN_IN_COOKIE)) or new_sign_in_binding()
-        response = ui.render(
-            None,
-            "dashboard/sign_in.html",
-            status=status,
-            next=next_url,
-            error=error,
-            notice=notice_text(notice) if notice in SIGN_IN_NOTICES else None,
-            csrf=seal_sign_in_form(platform, binding),
+
+async def home(view: ViewDep, ui: UiDep) -> Response:
+    if len(view.projects) == 1:
+        return ui.redirect(f"/projects/{view.projects[0].id}")
+    return ui.redirect("/projects")
+
+
+async def sign_in_form(
+    ui: UiDep,
+    request: Request,
+    next: Annotated[str | None, Query(max_length=2000)] = None,
+    notice: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    if await ui.session(request) is not None:
+        return ui.redirect(safe_next(next))
+    return sign_in_page(ui, request, next_url=safe_next(next), notice=notice)
+
+
+async def sign_in_submit(ui: UiDep, request: Request) -> Response:
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_SIGN_IN_BYTES):
+        return sign_in_page(ui, request, status=400, error="That is too long.")
+    platform = ui.platform(request)
+    if sent_from_another_site(request, platform.settings.public_url):
+        return sign_in_page(ui, request, status=403, error=_cross_site_error(platform.settings.public_url))
+    form = await request.form(max_files=0, max_fields=10)
+    next_url = safe_next(form_text(form, "next"))
+    if not sign_in_form_matches(
+        platform, request.cookies.get(SIGN_IN_COOKIE), form_text(form, "csrf", limit=1024)
+    ):
+        return sign_in_page(ui, request, status=403, next_url=next_url, error=STALE_FORM_MESSAGE)
+    try:
+        token = form_text(form, "token", limit=4096)
+        session = await sign_in(platform, token, address=source_address(request.client))
+    except RateLimited as throttled:
+        seconds = max(1, round(throttled.retry_after or 1))
+        page = sign_in_page(
+            ui,
+            request,
+            status=429,
+            next_url=next_url,
+            error=f"Too many failed sign-ins. Wait {seconds} seconds before trying again.",
         )
-        # Strict: no other site's page, not even a link, makes the browser send it; only this form needs it.
-        response.set_cookie(
-            SIGN_IN_COOKIE,
-            binding,
-            max_age=int(SIGN_IN_FORM_LIFETIME.total_seconds()),
-            path=SIGN_IN_COOKIE_PATH,
-            secure=platform.settings.public_url.startswith("https://"),
-            httponly=True,
-            samesite="strict",
-        )
-        return response
+        page.headers["Retry-After"] = str(seconds)
+        return page
+    except Unauthenticated:
+        return sign_in_page(ui, request, status=401, next_url=next_url, error=NOT_RECOGNISED_MESSAGE)
+    response = RedirectResponse(next_url, status_code=303, headers=PAGE_HEADERS)
+    response.set_cookie(
+        SESSION_COOKIE,
+        seal_session(platform, session),
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        path="/",
+        secure=platform.settings.public_url.startswith("https://"),
+        httponly=True,
+        samesite="lax",
+    )
+    response.delete_cookie(SIGN_IN_COOKIE, path=SIGN_IN_COOKIE_PATH)
+    return response
 
-    @routes.get("/", include_in_schema=False)
-    @ui.page
-    async def home(request: Request) -> Response:
-        view = await ui.view(request)
-        if len(view.projects) == 1:
-            return ui.redirect(f"/projects/{view.projects[0].id}")
-        return ui.redirect("/projects")
 
-    @routes.get("/sign-in", include_in_schema=False)
-    async def sign_in_form(
-        request: Request,
-        next: Annotated[str | None, Query(max_length=2000)] = None,
-        notice: Annotated[str | None, Query(max_length=64)] = None,
-    ) -> Response:
-        if await ui.session(request) is not None:
-            return ui.redirect(safe_next(next))
-        return sign_in_page(request, next_url=safe_next(next), notice=notice)
+async def sign_out_submit(view: ViewDep, ui: UiDep) -> Response:
+    await ui.form(view)
+    await sign_out(view.platform, view.session)
+    response = ui.redirect("/sign-in", notice="signed_out")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
 
-    @routes.post("/sign-in", include_in_schema=False)
-    async def sign_in_submit(request: Request) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_SIGN_IN_BYTES):
-            return sign_in_page(request, status=400, error="That is too long.")
-        platform = ui.platform(request)
-        if sent_from_another_site(request, platform.settings.public_url):
-            return sign_in_page(request, status=403, error=_cross_site_error(platform.settings.public_url))
-        form = await request.form(max_files=0, max_fields=10)
-        next_url = safe_next(form_text(form, "next"))
-        if not sign_in_form_matches(
-            platform, request.cookies.get(SIGN_IN_COOKIE), form_text(form, "csrf", limit=1024)
-        ):
-            return sign_in_page(request, status=403, next_url=next_url, error=STALE_FORM_MESSAGE)
-        try:
-            token = form_text(form, "token", limit=4096)
-            session = await sign_in(platform, token, address=source_address(request.client))
-        except RateLimited as throttled:
-            seconds = max(1, round(throttled.retry_after or 1))
-            page = sign_in_page(
-                request,
-                status=429,
-                next_url=next_url,
-                error=f"Too many failed sign-ins. Wait {seconds} seconds before trying again.",
-            )
-            page.headers["Retry-After"] = str(seconds)
-            return page
-        except Unauthenticated:
-            return sign_in_page(request, status=401, next_url=next_url, error=NOT_RECOGNISED_MESSAGE)
-        response = RedirectResponse(next_url, status_code=303, headers=PAGE_HEADERS)
-        response.set_cookie(
-            SESSION_COOKIE,
-            seal_session(platform, session),
-            max_age=int(SESSION_LIFETIME.total_seconds()),
-            path="/",
-            secure=platform.settings.public_url.startswith("https://"),
-            httponly=True,
-            samesite="lax",
-        )
-        response.delete_cookie(SIGN_IN_COOKIE, path=SIGN_IN_COOKIE_PATH)
-        return response
 
-    @routes.post("/sign-out", include_in_schema=False)
-    @ui.page
-    async def sign_out_submit(request: Request) -> Response:
-        view = await ui.view(request)
-        await ui.form(view)
-        await sign_out(view.platform, view.session)
-        response = ui.redirect("/sign-in", notice="signed_out")
-        response.delete_cookie(SESSION_COOKIE, path="/")
-        return response
+PAGES = (
+    Page("GET", "/", home),
+    Page("GET", "/sign-in", sign_in_form),
+    Page("POST", "/sign-in", sign_in_submit),
+    Page("POST", "/sign-out", sign_out_submit),
+)
