@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     housekeeping_interval_seconds: float = Field(default=600.0, ge=0)
     """How often each worker deletes used and expired OAuth states and old connect sessions (± 20%); 0 turns
     the background sweep off (then run `linkyard housekeeping run` on a schedule of your own)."""
+    outbound_proxy_url: SecretStr | None = None
+    """The proxy every call to a provider goes through (`http://` or `https://`, credentials in the URL
+    allowed); none by default. The environment's `HTTP(S)_PROXY` is never used: only this setting."""
     connect_session_retention_days: int = Field(default=30, ge=0)
     """How long a connect session (its status, the account it linked or why it failed) is kept after it
     expires, for operators looking into a link, before housekeeping deletes it."""
@@ -195,6 +198,13 @@ class Settings(BaseSettings):
                 raise ValueError("sandbox_urls: keys are connector keys (lower-case letters and digits)")
             checked[key] = _http_url(url, f"sandbox_{key}_url")
         return checked
+
+    @field_validator("outbound_proxy_url")
+    @classmethod
+    def _check_outbound_proxy_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return SecretStr(_http_url(value.get_secret_value(), "outbound_proxy_url"))
 
     @field_validator("admin_token")
     @classmethod

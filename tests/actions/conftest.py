@@ -1,5 +1,6 @@
-"""Action fixtures: the harness's platform app and Factorial emulator (`tests.harness.platform`), with a `Wire`
-between them that records every request the platform sends (and can refuse connections), and a fast retry policy.
+"""Action fixtures: the harness's platform app and Factorial emulator (`tests.harness.platform`, the emulator
+served on loopback), with a `Wire` in front of the emulator that records every request the platform sends and can
+stop listening, and a fast retry policy.
 
 The retry policy's seams are replaced by `FakeTime`: waits are recorded and move a fake monotonic clock, so a
 `Retry-After: 2` costs no real time and the budget is exact. Per-attempt timeouts stay real (the emulator's
@@ -8,18 +9,19 @@ The retry policy's seams are replaced by `FakeTime`: waits are recorded and move
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkyard.connectors import get_connector
 from linkyard.connectors.retry import RetryPolicy
 from tests.harness.platform import FACTORIAL, Harness, Tenant
+from tests.live_server import Served
 
 API = f"/api/{get_connector('factorialhr').api_version}/resources"
 ALL_SCOPES = sorted(get_connector("factorialhr").scope_names)
@@ -28,10 +30,12 @@ ALL_SCOPES = sorted(get_connector("factorialhr").scope_names)
 
 @dataclass
 class FakeTime:
-    """The retry policy's clock and sleep: waits are recorded and advance time, instantly."""
+    """The retry policy's clock and sleep: waits are recorded and advance time, instantly; `during_waits` runs
+    at the next wait (the provider coming back up while the platform waits to resend)."""
 
     now: float = 1000.0
     slept: list[float] = field(default_factory=list)
+    during_waits: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def monotonic(self) -> float:
         return self.now
@@ -39,41 +43,42 @@ class FakeTime:
     async def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.now += seconds
+        while self.during_waits:
+            await self.during_waits.pop(0)()
 
 
 @dataclass
-class Wire(httpx.AsyncBaseTransport):
-    """The emulator's transport (`emulator_transport`), seen from the platform's side of the wire.
+class Wire:
+    """In front of the emulator (ASGI), served on loopback where the platform's calls to Factorial land.
 
-    `attempts` lists every request the platform tried to send, `(method, path)`; `refuse(...)` makes the next
-    matching requests fail to connect (nothing reaches the emulator), as a provider that is down would.
+    `attempts` lists every API request the platform sent, `(method, path)`, and `authorizations` their
+    `Authorization` headers. `refuse_connections()` stops listening, so that the platform's next connections are
+    refused (nothing is sent), as when the provider is down; `back_up_at` says when it listens again.
     """
 
-    _inner: httpx.AsyncBaseTransport
+    emulator: ASGIApp
     attempts: list[tuple[str, str]] = field(default_factory=list)
     authorizations: list[str] = field(default_factory=list)
-    _refusals: list[list[Any]] = field(default_factory=list)
-
-    def refuse(self, method: str, path: str, times: int = 1) -> None:
-        self._refusals.append([method, path, times])
+    served: Served | None = None
 
     def count(self, method: str, path: str = "*") -> int:
-        """How many requests the platform tried to send that match `method` and the `path` glob."""
+        """How many requests the platform sent that match `method` and the `path` glob."""
         return sum(1 for m, p in self.attempts if m == method and fnmatchcase(p, path))
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        method, path = request.method, request.url.path
-        if path.startswith("/api/"):
-            self.attempts.append((method, path))
-            self.authorizations.append(request.headers.get("authorization", ""))
-        for refusal in self._refusals:
-            if refusal[0] == method and fnmatchcase(path, refusal[1]) and refusal[2] > 0:
-                refusal[2] -= 1
-                raise httpx.ConnectError("connection refused", request=request)
-        return await self._inner.handle_async_request(request)
+    async def refuse_connections(self, *, back_up_at: FakeTime | None = None) -> None:
+        """The provider down: nothing listens on its port. With `back_up_at`, it listens again during the retry
+        policy's next wait (so the resend lands)."""
+        assert self.served is not None
+        await self.served.stop()
+        if back_up_at is not None:
+            back_up_at.during_waits.append(self.served.restart)
 
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            self.attempts.append((scope["method"], scope["path"]))
+            headers = dict(scope["headers"])
+            self.authorizations.append(headers.get(b"authorization", b"").decode("latin-1"))
+        await self.emulator(scope, receive, send)
 
 
 @pytest.fixture
@@ -97,15 +102,16 @@ def policy(fake_time: FakeTime) -> RetryPolicy:
 
 
 @pytest.fixture
-async def wire(emulator_transport: httpx.AsyncBaseTransport) -> AsyncIterator[Wire]:
-    transport = Wire(emulator_transport)
-    yield transport
-    await transport.aclose()
+def upstream(emulator: Starlette) -> Wire:
+    """The platform's calls land on a wire in front of the emulator."""
+    return Wire(emulator)
 
 
 @pytest.fixture
-def provider_transport(wire: Wire) -> httpx.AsyncBaseTransport:
-    return wire
+def wire(upstream: Wire, upstream_server: Served) -> Wire:
+    """The wire, with the harness's loopback server of it (stopped and restarted to refuse connections)."""
+    upstream.served = upstream_server
+    return upstream
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Retries only where safe (security item 16), driven by the emulator's fault injection.
 
 Every wait goes through the test's `FakeTime` (so `slept` is exactly what the policy waited); the `Wire` counts
-what the platform tried to send, the emulator's stats what reached it.
+what the platform sent, the emulator's stats what reached it, and it stops listening for a provider that is
+down (the platform's connections refused, nothing sent).
 """
 
 from __future__ import annotations
@@ -193,23 +194,30 @@ async def test_a_post_answered_429_is_resent_since_factorial_turned_it_away_unre
 async def test_a_post_that_could_not_connect_is_resent_and_lands_once(
     harness: Harness, linked: Linked, wire: Wire, fake_time: FakeTime
 ) -> None:
-    wire.refuse("POST", LEAVES, times=1)
-    response = await _request_time_off(harness, linked, "2026-04-09")
+    employees = (await linked.provider.get("/employees/employees", params={"limit": 5})).json()["data"]
+    await wire.refuse_connections(back_up_at=fake_time)
+    response = await harness.rpc(
+        linked.tenant,
+        linked.account_id,
+        "factorialhr_create_time_off_request",
+        body={"employee_id": str(employees[-1]["id"]), "start_on": "2026-04-09"},
+    )
     assert response.status_code == 200, response.text
-    assert wire.count("POST", LEAVES) == 2
-    assert fake_time.slept == [0.1]
+    assert fake_time.slept == [0.1], "refused once, resent once after the first backoff"
+    assert wire.count("POST", LEAVES) == 1
     assert (await _stats(harness))["requests_by_route"]["POST timeoff/leaves"] == 1
     assert await _leaves_on(linked, "2026-04-09") == 1
 
 
 async def test_a_provider_that_cannot_be_reached_answers_502(
-    harness: Harness, linked: Linked, wire: Wire
+    harness: Harness, linked: Linked, wire: Wire, fake_time: FakeTime
 ) -> None:
-    wire.refuse("GET", EMPLOYEES, times=3)
+    await wire.refuse_connections()
     response = await _list_employees(harness, linked)
     assert response.status_code == 502, response.text
     assert "Could not reach Factorial" in response.json()["message"]
-    assert wire.count("GET", EMPLOYEES) == 3
+    assert fake_time.slept == [0.1, 0.2], "three attempts, each refused"
+    assert wire.count("GET", EMPLOYEES) == 0
 
 
 async def test_waits_never_run_past_the_request_budget(

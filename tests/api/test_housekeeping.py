@@ -12,7 +12,6 @@ from datetime import timedelta
 import httpx
 import pytest
 from sqlalchemy import Table, select
-from starlette.applications import Starlette
 
 from linkyard.api import create_app
 from linkyard.config import Settings
@@ -22,6 +21,7 @@ from linkyard.store import Store
 from linkyard.store.oauth_states import MAX_LIVE_STATES_PER_SESSION
 from linkyard.store.tables import connect_sessions, oauth_states
 from tests.api.conftest import ON_BOTH_BACKENDS, Harness
+from tests.live_server import Served
 
 pytestmark = ON_BOTH_BACKENDS
 
@@ -90,13 +90,13 @@ async def test_the_lifespan_runs_the_housekeeper_which_deletes_aged_states_and_s
 
 
 async def test_an_interval_of_0_turns_the_housekeeper_off(
-    settings: Settings, store: Store, clock: ManualClock, emulator: Starlette
+    settings: Settings, store: Store, clock: ManualClock, upstream_server: Served
 ) -> None:
     app = create_app(
         settings.model_copy(update={"housekeeping_interval_seconds": 0.0}),
         store=store,
         clock=clock,
-        provider_transport=httpx.ASGITransport(app=emulator),
+        provider_pins=upstream_server.pins(),
     )
     async with app.router.lifespan_context(app):
         assert not app.state.housekeeper.running

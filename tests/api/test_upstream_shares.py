@@ -1,8 +1,9 @@
 """The shares of provider calls in progress, one place at a time (security property 19): per linked account,
 per project, the short queue, and 429 `concurrency_limited` with `Retry-After` beyond them.
 
-The emulator sits behind a `Gate`: once closed, API requests that reach it wait there until the test opens it,
-so "a call in progress" is exact and no test waits on the clock.
+The emulator sits behind a `Gate` (served on loopback, where the platform's calls land): once closed, API
+requests that reach it wait there until the test opens it, so "a call in progress" is exact and no test waits
+on the clock.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from starlette.applications import Starlette
+from starlette.types import Receive, Scope, Send
 
 from linkyard.api import create_app
 from linkyard.config import Settings
@@ -22,27 +24,29 @@ from linkyard.domain import ManualClock
 from linkyard.services.fair_share import WAITING_PER_PLACE
 from linkyard.store import Store, generate_key_entry
 from tests.api.conftest import FACTORIAL, PUBLIC_URL, Harness, Tenant
+from tests.live_server import Served
 
 CREDENTIALS = "factorialhr_get_credentials"
 
 
-class Gate(httpx.AsyncBaseTransport):
-    """The emulator behind an ASGI transport; while `closed`, API requests wait at the gate until `open()`."""
+class Gate:
+    """In front of the emulator (ASGI, served on loopback); while `closed`, API requests wait at the gate until
+    `open()`."""
 
     def __init__(self, emulator: Starlette) -> None:
-        self._inner = httpx.ASGITransport(app=emulator)
+        self._emulator = emulator
         self.closed = False
         self.arrived = 0
         self._opened = asyncio.Event()
         self._changed = asyncio.Condition()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.closed and request.url.path.startswith("/api/"):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.closed and scope["type"] == "http" and scope["path"].startswith("/api/"):
             async with self._changed:
                 self.arrived += 1
                 self._changed.notify_all()
             await self._opened.wait()
-        return await self._inner.handle_async_request(request)
+        await self._emulator(scope, receive, send)
 
     async def reach(self, count: int) -> None:
         """Wait until `count` requests have arrived at the closed gate."""
@@ -51,9 +55,6 @@ class Gate(httpx.AsyncBaseTransport):
 
     def open(self) -> None:
         self._opened.set()
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
 
 @pytest.fixture
@@ -73,15 +74,21 @@ def settings(database_url: str, shares: dict[str, Any]) -> Settings:
 
 
 @pytest.fixture
-async def gate(emulator: Starlette) -> AsyncIterator[Gate]:
-    transport = Gate(emulator)
-    yield transport
-    await transport.aclose()
+def gate(emulator: Starlette) -> Gate:
+    return Gate(emulator)
 
 
 @pytest.fixture
-async def app(settings: Settings, store: Store, clock: ManualClock, gate: Gate) -> AsyncIterator[FastAPI]:
-    platform = create_app(settings, store=store, clock=clock, provider_transport=gate)
+def upstream(gate: Gate) -> Gate:
+    """What the platform's calls to Factorial reach (served on loopback by `upstream_server`): the gate."""
+    return gate
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, store: Store, clock: ManualClock, upstream_server: Served, gate: Gate
+) -> AsyncIterator[FastAPI]:
+    platform = create_app(settings, store=store, clock=clock, provider_pins=upstream_server.pins())
     async with platform.router.lifespan_context(platform):
         yield platform
 

@@ -2,7 +2,8 @@
 test walks the same generic flow (connect, actions, MCP, the dashboard's profile form) for every connector.
 
 The platform runs in-process with Tiny HR added to its catalogue (`create_app(connectors=...)`, the seam a
-connector declared outside Linkyard's package uses); each case's provider sits behind the provider transport.
+connector declared outside Linkyard's package uses); each case's provider is served on loopback, its host name
+pinned there in the platform's provider client.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -28,6 +30,7 @@ from linkyard.emulator.factorial.state import Clock as EmulatorClock
 from linkyard.services import create_project
 from linkyard.store import Store, generate_key_entry
 from tests.harness.platform import PUBLIC_URL, basic, dashboard_sign_in
+from tests.live_server import Served
 from tests.tinyhr.declaration import tinyhr
 from tests.tinyhr.provider import MEMBER_EMAIL, create_provider
 
@@ -178,19 +181,23 @@ async def provider(connector_case: ConnectorCase, clock: ManualClock) -> AsyncIt
 
 @pytest.fixture
 def upstream(provider: Starlette) -> Starlette:
-    """The platform's calls reach the case's provider (through the harness's `emulator_transport`)."""
+    """The platform's calls reach the case's provider (served by the harness's `upstream_server`)."""
     return provider
 
 
 @pytest.fixture
 async def app(
-    settings: Settings, store: Store, clock: ManualClock, provider_transport: httpx.AsyncBaseTransport
+    settings: Settings,
+    store: Store,
+    clock: ManualClock,
+    connector_case: ConnectorCase,
+    upstream_server: Served,
 ) -> AsyncIterator[FastAPI]:
     platform = create_app(
         settings,
         store=store,
         clock=clock,
-        provider_transport=provider_transport,
+        provider_pins=upstream_server.pins(urlsplit(connector_case.base_url).hostname or ""),
         connectors=[tinyhr()],
     )
     async with platform.router.lifespan_context(platform):

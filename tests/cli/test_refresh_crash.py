@@ -87,7 +87,7 @@ async def factorial(clock: ManualClock) -> AsyncIterator[Factorial]:
     try:
         async with (
             httpx.AsyncClient(transport=transport, base_url=BASE) as http,
-            ProviderClient(transport=httpx.ASGITransport(app=hold), clock=clock) as provider,
+            ProviderClient(pins={"factorial.test": ("127.0.0.1", config.port)}, clock=clock) as provider,
         ):
             yield Factorial(f"http://127.0.0.1:{config.port}", hold, Control(http), provider)
     finally:

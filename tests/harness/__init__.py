@@ -7,6 +7,7 @@ package's conftest.
 
 - `database`: the backends, a migrated database per test (copied from a template migrated once per session),
   stores on it, the clock and the key ring.
-- `platform`: the Factorial emulator, the one wire from the platform to it (`emulator_transport`), the platform
-  app, and `Harness`, which walks what an integrator and an end user's browser do.
+- `platform`: the Factorial emulator, the one wire from the platform to it (`upstream_server`: served on
+  loopback, its host name pinned), the platform app, and `Harness`, which walks what an integrator and an end
+  user's browser do.
 """

@@ -1,10 +1,10 @@
 """The platform and the Factorial emulator, both in-process over real HTTP, sharing one manual clock; a store on
 the test's database (`tests.harness.database`).
 
-`emulator_transport` is the one wire from the platform (and the tests' provider clients) to the emulator: the
-place to change how the emulator is reached (say, served on loopback). `Harness` walks what an integrator and an
-end user's browser do: create a project and a profile, open a connect session, follow the hosted page's button to
-Factorial, post the consent form, come back to the callback.
+`upstream_server` is the one wire from the platform (and the tests' provider clients) to the emulator: `upstream`
+(the emulator, or what a test puts in front of it) served on loopback, `FACTORIAL`'s host name pinned to it.
+`Harness` walks what an integrator and an end user's browser do: create a project and a profile, open a connect
+session, follow the hosted page's button to Factorial, post the consent form, come back to the callback.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from linkyard.emulator.factorial import create_app as create_emulator
 from linkyard.emulator.factorial.state import Clock as EmulatorClock
 from linkyard.services import create_project
 from linkyard.store import Store, generate_key_entry
-from tests.live_server import free_port
+from tests.live_server import Served, free_port, served
 
 PUBLIC_URL = "http://linkyard.test"
 FACTORIAL = "http://factorial.test"
@@ -79,17 +79,11 @@ def upstream(emulator: Starlette) -> ASGIApp:
 
 
 @pytest.fixture
-async def emulator_transport(upstream: ASGIApp) -> AsyncIterator[httpx.AsyncBaseTransport]:
-    """How calls to Factorial reach `upstream`: the one place that wires the emulator to its callers."""
-    transport = httpx.ASGITransport(app=upstream)
-    yield transport
-    await transport.aclose()
-
-
-@pytest.fixture
-def provider_transport(emulator_transport: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
-    """What the platform sends its provider calls through (a package may wrap `emulator_transport`)."""
-    return emulator_transport
+async def upstream_server(upstream: ASGIApp) -> AsyncIterator[Served]:
+    """`upstream` served on loopback: the one place that wires the emulator to the platform and the tests'
+    provider clients, which pin `FACTORIAL`'s host name to it (`upstream_server.pins()`)."""
+    async with served(upstream) as running:
+        yield running
 
 
 @pytest.fixture
@@ -103,11 +97,11 @@ async def app(
     settings: Settings,
     store: Store,
     clock: ManualClock,
-    provider_transport: httpx.AsyncBaseTransport,
+    upstream_server: Served,
     retry_policy: RetryPolicy,
 ) -> AsyncIterator[FastAPI]:
     platform = create_app(
-        settings, store=store, clock=clock, provider_transport=provider_transport, retry_policy=retry_policy
+        settings, store=store, clock=clock, provider_pins=upstream_server.pins(), retry_policy=retry_policy
     )
     async with platform.router.lifespan_context(platform):
         yield platform

@@ -1,6 +1,7 @@
-"""OAuth tests: the store (SQLite, and PostgreSQL when configured: every test on both), the emulator over ASGI
-sharing the test's clock, a provider client, token keepers, and an account linked the way the platform links one.
-The database, clock and emulator fixtures are `tests.harness`'s; this package's company is a smaller one.
+"""OAuth tests: the store (SQLite, and PostgreSQL when configured: every test on both), the emulator sharing
+the test's clock (served on loopback for the provider client, over ASGI for the test's own control calls), a
+provider client, token keepers, and an account linked the way the platform links one. The database, clock and
+emulator fixtures are `tests.harness`'s; this package's company is a smaller one.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from linkyard.oauth import ProviderClient, ProviderEndpoints, TokenKeeper, endpo
 from linkyard.store import KeyRing, Store
 from tests.harness.database import BACKENDS, CORRUPTIONS, PG_URL, OpenStore, corrupt, lock_requests
 from tests.harness.platform import FACTORIAL
+from tests.live_server import Served
 
 __all__ = ["BACKENDS", "CORRUPTIONS", "PG_URL", "corrupt", "lock_requests"]
 
@@ -59,10 +61,8 @@ async def control(emulator: Starlette) -> AsyncIterator[Control]:
 
 
 @pytest.fixture
-async def provider(
-    provider_transport: httpx.AsyncBaseTransport, clock: ManualClock
-) -> AsyncIterator[ProviderClient]:
-    async with ProviderClient(transport=provider_transport, clock=clock) as client:
+async def provider(upstream_server: Served, clock: ManualClock) -> AsyncIterator[ProviderClient]:
+    async with ProviderClient(pins=upstream_server.pins(), clock=clock) as client:
         yield client
 
 

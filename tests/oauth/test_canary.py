@@ -9,48 +9,75 @@ import logging
 import traceback
 from collections.abc import AsyncIterator, Iterable
 from datetime import timedelta
+from urllib.parse import parse_qsl
 
-import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkyard.domain import ManualClock, ProviderAccount, TokenSet
 from linkyard.errors import LinkyardError, PreconditionFailed
 from linkyard.oauth import ProviderClient, ProviderEndpoints, TokenKeeper
 from linkyard.store import Store
+from tests.live_server import served
 from tests.oauth.conftest import BASE, CREDENTIALS_PATH, Control, expire, link_account
 
 SECRET_FIELDS = {"access_token", "refresh_token", "code", "code_verifier", "client_secret", "token"}
 
 
-class Recording(httpx.AsyncBaseTransport):
-    """Passes requests to the emulator and remembers every secret that crossed the wire, either way."""
+class Recording:
+    """In front of the emulator (ASGI): remembers every secret that crossed the wire, either way."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
         self.secrets: set[str] = set()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-            form = httpx.QueryParams(request.content.decode())
-            self.secrets |= {value for key, value in form.multi_items() if key in SECRET_FIELDS}
-        bearer = request.headers.get("authorization", "")
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {name.decode().lower(): value.decode() for name, value in scope["headers"]}
+        bearer = headers.get("authorization", "")
         if bearer.lower().startswith("bearer "):
             self.secrets.add(bearer[7:])
-        response = await self.inner.handle_async_request(request)
-        body = await response.aread()
-        if request.url.path == "/oauth/token" and response.status_code == 200:
-            payload = json.loads(body)
-            self.secrets |= {str(payload[key]) for key in ("access_token", "refresh_token") if key in payload}
-        return response
+        form = headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
+        sent: list[bytes] = []
+        answered: list[bytes] = []
+        status = [0]
+
+        async def receiving() -> Message:
+            message = await receive()
+            if form and message["type"] == "http.request":
+                sent.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    pairs = parse_qsl(b"".join(sent).decode(), keep_blank_values=True)
+                    self.secrets |= {value for key, value in pairs if key in SECRET_FIELDS}
+            return message
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            elif message["type"] == "http.response.body" and scope["path"] == "/oauth/token":
+                answered.append(message.get("body", b""))
+                if not message.get("more_body") and status[0] == 200:
+                    payload = json.loads(b"".join(answered))
+                    self.secrets |= {
+                        str(payload[key]) for key in ("access_token", "refresh_token") if key in payload
+                    }
+            await send(message)
+
+        await self.app(scope, receiving, sending)
 
 
 @pytest.fixture
 async def recorded(
     emulator: Starlette, clock: ManualClock
 ) -> AsyncIterator[tuple[ProviderClient, Recording]]:
-    recording = Recording(httpx.ASGITransport(app=emulator))
-    async with ProviderClient(transport=recording, clock=clock) as client:
+    recording = Recording(emulator)
+    async with served(recording) as running, ProviderClient(pins=running.pins(), clock=clock) as client:
         yield client, recording
 
 
@@ -77,7 +104,7 @@ async def test_no_secret_reaches_a_log_line_an_error_or_a_status_reason(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    for name in ("httpx", "httpcore", "linkyard"):
+    for name in ("httpx", "httpcore", "aiohttp", "linkyard"):
         caplog.set_level(logging.DEBUG, logger=name)
     provider, recording = recorded
     keeper = TokenKeeper(store, provider, clock, sandbox_urls={"factorialhr": BASE})
@@ -124,10 +151,12 @@ async def test_a_provider_echoing_a_sentinel_token_in_its_error_leaks_nowhere(
     caplog.set_level(logging.DEBUG)
     sentinels = ("SENTINEL-ACCESS-5e1f", "SENTINEL-REFRESH-77ab", "SENTINEL-SECRET-c0de1234567890")
 
-    def factorial(request: httpx.Request) -> httpx.Response:
-        sent = dict(httpx.QueryParams(request.content.decode()))
+    async def refusing(request: Request) -> Response:
+        sent = dict(parse_qsl((await request.body()).decode()))
         echo = f"refresh_token={sent.get('refresh_token')} client_secret={sent.get('client_secret')} refused"
-        return httpx.Response(400, json={"error": "invalid_grant", "error_description": echo})
+        return JSONResponse({"error": "invalid_grant", "error_description": echo}, status_code=400)
+
+    factorial = Starlette(routes=[Route("/{rest:path}", refusing, methods=["GET", "POST"])])
 
     project = await store.projects.create("Acme")
     profile = await store.connector_profiles.create(
@@ -150,8 +179,8 @@ async def test_a_provider_echoing_a_sentinel_token_in_its_error_leaks_nowhere(
             issued_at=clock() - timedelta(hours=1),
         ),
     )
-    async with ProviderClient(transport=httpx.MockTransport(factorial), clock=clock) as provider:
-        keeper = TokenKeeper(store, provider, clock, sandbox_urls={"factorialhr": "https://factorial.test"})
+    async with served(factorial) as running, ProviderClient(pins=running.pins(), clock=clock) as provider:
+        keeper = TokenKeeper(store, provider, clock, sandbox_urls={"factorialhr": "http://factorial.test"})
         with pytest.raises(LinkyardError) as raised:
             await keeper.access_token(project.id, account.id)
         with pytest.raises(PreconditionFailed) as later:

@@ -1,21 +1,29 @@
-"""The provider client against the emulator (and a few hand-written transports for what it cannot fake):
-token calls, OAuth errors, transient failures, timeouts, redirects, size caps, secrets kept out of URLs."""
+"""The provider client against the emulator (and a few hand-written providers for what it cannot fake), all
+over loopback: token calls, OAuth errors, transient failures, timeouts, redirects, size caps, secrets kept out
+of URLs."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qsl
 
-import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
 
 from linkyard.api.errors import status_of
 from linkyard.domain import ManualClock
 from linkyard.errors import ProviderError, ProviderTimeout
 from linkyard.oauth import ProviderClient, ProviderEndpoints, ProviderOAuthError, quiet_http_loggers
+from linkyard.oauth.transport import TransportFailure
+from tests.live_server import Served, free_port, served
 from tests.oauth.conftest import BASE, CREDENTIALS_PATH, Control, LinkAccount, Linked, expire
 
 
@@ -112,10 +120,11 @@ async def test_a_5xx_on_the_token_endpoint_is_a_transient_provider_error(
     assert status_of(raised.value) == 502 and raised.value.provider_errors[0]["status"] == 503
 
 
-async def test_a_slow_token_endpoint_is_a_timeout(emulator: object, linked: Linked, control: Control) -> None:
+async def test_a_slow_token_endpoint_is_a_timeout(
+    upstream_server: Served, linked: Linked, control: Control
+) -> None:
     await control.settings(token_latency_ms=500)
-    transport = httpx.ASGITransport(app=emulator)  # type: ignore[arg-type]
-    async with ProviderClient(transport=transport, timeout=0.05) as slow:
+    async with ProviderClient(pins=upstream_server.pins(), timeout=0.05) as slow:
         with pytest.raises(ProviderTimeout) as raised:
             await slow.refresh(
                 ProviderEndpoints(
@@ -153,39 +162,53 @@ async def test_an_authenticated_call_carries_the_bearer_token_and_returns_the_an
     assert expired.status_code == 401
 
 
-# --- what the emulator cannot fake: a transport written for the test ----------------------------------------
+# --- what the emulator cannot fake: a provider written for the test, served on loopback ----------------------
 
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[Request], Awaitable[Response]]
+PROVIDER_HOST = "provider.test"
 
 
 @pytest.fixture
 async def fake() -> AsyncIterator[Callable[..., ProviderClient]]:
+    """`fake(handler, **options)`: a provider client whose calls to `provider.test` reach `handler`."""
     clients: list[ProviderClient] = []
+    handlers: list[Handler] = []
 
-    def _make(handler: Handler, **options: object) -> ProviderClient:
-        client = ProviderClient(transport=httpx.MockTransport(handler), **options)  # type: ignore[arg-type]
-        clients.append(client)
-        return client
+    async def dispatch(request: Request) -> Response:
+        return await handlers[-1](request)
 
-    yield _make
-    for client in clients:
-        await client.aclose()
+    app = Starlette(routes=[Route("/{rest:path}", dispatch, methods=["GET", "POST"])])
+    async with served(app) as running:
+
+        def _make(handler: Handler, **options: Any) -> ProviderClient:
+            handlers.append(handler)
+            client = ProviderClient(pins=running.pins(PROVIDER_HOST), **options)
+            clients.append(client)
+            return client
+
+        yield _make
+        for client in clients:
+            await client.aclose()
 
 
 ENDPOINTS = ProviderEndpoints(
-    base_url="https://provider.test",
-    authorize_url="https://provider.test/oauth/authorize",
-    token_url="https://provider.test/oauth/token",
-    revoke_url="https://provider.test/oauth/revoke",
+    base_url="http://provider.test",
+    authorize_url="http://provider.test/oauth/authorize",
+    token_url="http://provider.test/oauth/token",
+    revoke_url="http://provider.test/oauth/revoke",
 )
 
 
-async def test_secrets_travel_in_the_post_body_never_in_the_url(fake: Callable[..., ProviderClient]) -> None:
-    seen: list[httpx.Request] = []
+async def form_of(request: Request) -> dict[str, str]:
+    return dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200, json={"access_token": "AT", "token_type": "Bearer", "expires_in": 3600})
+
+async def test_secrets_travel_in_the_post_body_never_in_the_url(fake: Callable[..., ProviderClient]) -> None:
+    seen: list[tuple[str, str, str]] = []
+
+    async def handler(request: Request) -> Response:
+        seen.append((request.method, str(request.url), (await request.body()).decode()))
+        return JSONResponse({"access_token": "AT", "token_type": "Bearer", "expires_in": 3600})
 
     client = fake(handler)
     await client.exchange_code(
@@ -199,11 +222,11 @@ async def test_secrets_travel_in_the_post_body_never_in_the_url(fake: Callable[.
     await client.refresh(ENDPOINTS, client_id="cid", client_secret="CS-1", refresh_token="RT-1")
     await client.revoke(ENDPOINTS, client_id="cid", client_secret="CS-1", token="RT-1")
 
-    for request in seen:
-        assert request.method == "POST" and not request.url.query
+    for method, url, _ in seen:
+        assert method == "POST" and "?" not in url
         for secret in ("CS-1", "CODE-1", "V-1", "RT-1"):
-            assert secret not in str(request.url)
-    bodies = [dict(httpx.QueryParams(request.content.decode())) for request in seen]
+            assert secret not in url
+    bodies = [dict(parse_qsl(body)) for _, _, body in seen]
     assert bodies[0]["code_verifier"] == "V-1" and bodies[0]["client_secret"] == "CS-1"
     assert bodies[1] == {
         "grant_type": "refresh_token",
@@ -214,10 +237,10 @@ async def test_secrets_travel_in_the_post_body_never_in_the_url(fake: Callable[.
 
 
 async def test_an_echoed_secret_is_redacted_from_the_error(fake: Callable[..., ProviderClient]) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        sent = dict(httpx.QueryParams(request.content.decode()))
+    async def handler(request: Request) -> Response:
+        sent = await form_of(request)
         echo = f"grant {sent['refresh_token']} of client {sent['client_secret']} is dead"
-        return httpx.Response(400, json={"error": "invalid_grant", "error_description": echo})
+        return JSONResponse({"error": "invalid_grant", "error_description": echo}, status_code=400)
 
     with pytest.raises(ProviderOAuthError) as raised:
         await fake(handler).refresh(ENDPOINTS, client_id="cid", client_secret="CS-9", refresh_token="RT-9")
@@ -230,12 +253,12 @@ async def test_an_echoed_secret_is_redacted_from_the_error(fake: Callable[..., P
 async def test_redirects_are_not_followed(fake: Callable[..., ProviderClient]) -> None:
     calls: list[str] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    async def handler(request: Request) -> Response:
         calls.append(str(request.url))
-        return httpx.Response(302, headers={"location": "https://evil.test/steal"})
+        return Response(status_code=302, headers={"location": "https://evil.test/steal"})
 
     client = fake(handler)
-    response = await client.request("https://provider.test", "GET", "/api/x", access_token="AT-1")
+    response = await client.request("http://provider.test", "GET", "/api/x", access_token="AT-1")
     with pytest.raises(ProviderError):
         await client.refresh(ENDPOINTS, client_id="cid", client_secret="CS", refresh_token="RT")
 
@@ -249,10 +272,10 @@ async def test_an_oversized_answer_is_refused(fake: Callable[..., ProviderClient
         for _ in range(100):
             yield b"x" * 1000
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    async def handler(request: Request) -> Response:
         if declared:
-            return httpx.Response(200, content=b"x" * 100_000)
-        return httpx.Response(200, content=trickle())
+            return Response(b"x" * 100_000)
+        return StreamingResponse(trickle())
 
     with pytest.raises(ProviderError) as raised:
         await fake(handler, max_response_bytes=10_000).request(
@@ -266,8 +289,8 @@ async def test_a_compressed_answer_is_capped_by_what_it_inflates_to(
 ) -> None:
     bomb = gzip.compress(b"0" * 1_000_000)
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=bomb, headers={"content-encoding": "gzip"})
+    async def handler(request: Request) -> Response:
+        return Response(bomb, headers={"content-encoding": "gzip"})
 
     with pytest.raises(ProviderError):
         await fake(handler, max_response_bytes=100_000).request(
@@ -280,10 +303,13 @@ async def test_a_compressed_answer_within_the_cap_is_decoded_once(
 ) -> None:
     body = json.dumps({"data": [1, 2, 3]}).encode()
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        assert request.headers["authorization"] == "Bearer AT-7"
-        assert request.url.params.get_list("ids[]") == ["1", "2"]
-        return httpx.Response(200, content=gzip.compress(body), headers={"content-encoding": "gzip"})
+    async def handler(request: Request) -> Response:
+        if request.headers["authorization"] != "Bearer AT-7" or request.query_params.getlist("ids[]") != [
+            "1",
+            "2",
+        ]:
+            return Response(status_code=400)
+        return Response(gzip.compress(body), headers={"content-encoding": "gzip"})
 
     response = await fake(handler).request(
         ENDPOINTS.base_url, "GET", "/a", access_token="AT-7", query=[("ids[]", "1"), ("ids[]", "2")]
@@ -297,9 +323,9 @@ async def test_a_cookie_set_on_one_call_never_rides_along_on_the_next(
 ) -> None:
     cookies: list[str | None] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    async def handler(request: Request) -> Response:
         cookies.append(request.headers.get("cookie"))
-        return httpx.Response(200, json={}, headers={"set-cookie": "session=tenant-a; Path=/"})
+        return JSONResponse({}, headers={"set-cookie": "session=tenant-a; Path=/"})
 
     client = fake(handler)
     await client.request(ENDPOINTS.base_url, "GET", "/a", access_token="AT-tenant-a")
@@ -308,15 +334,14 @@ async def test_a_cookie_set_on_one_call_never_rides_along_on_the_next(
     assert cookies == [None, None]
 
 
-async def test_an_unreachable_provider_is_a_provider_error(fake: Callable[..., ProviderClient]) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("connection refused", request=request)
+async def test_an_unreachable_provider_is_a_provider_error() -> None:
+    async with ProviderClient(pins={PROVIDER_HOST: ("127.0.0.1", free_port())}) as client:
+        with pytest.raises(ProviderError) as raised:
+            await client.request(ENDPOINTS.base_url, "GET", "/a", access_token="AT")
 
-    with pytest.raises(ProviderError) as raised:
-        await fake(handler).request(ENDPOINTS.base_url, "GET", "/a", access_token="AT")
-
-    assert status_of(raised.value) == 502 and "ConnectError" in str(raised.value)
-    assert isinstance(raised.value.__cause__, httpx.ConnectError)
+    assert status_of(raised.value) == 502
+    assert "Could not reach GET /a (ClientConnectorError)" in str(raised.value)
+    assert isinstance(raised.value.__cause__, TransportFailure) and not raised.value.__cause__.sent
 
 
 def test_quiet_http_loggers_clamps_the_http_libraries_to_warning() -> None:

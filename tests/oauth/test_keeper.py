@@ -7,7 +7,6 @@ import asyncio
 import logging
 from datetime import timedelta
 
-import httpx
 import pytest
 from sqlalchemy import select, update
 from starlette.applications import Starlette
@@ -26,6 +25,7 @@ from linkyard.store import Store
 from linkyard.store.tables import credentials
 from tests.harness.database import WAIT
 from tests.held_answers import AnswerHold
+from tests.live_server import Served
 from tests.oauth.conftest import (
     BASE,
     CORRUPTIONS,
@@ -177,11 +177,11 @@ async def test_rejected_client_credentials_are_not_the_accounts_fault(
 
 
 async def test_a_timeout_on_refresh_is_transient_with_status_408(
-    store: Store, linked: Linked, control: Control, clock: ManualClock, emulator: Starlette
+    store: Store, linked: Linked, control: Control, clock: ManualClock, upstream_server: Served
 ) -> None:
     expire(clock, linked.token)
     await control.fault(method="POST", path="/oauth/token", status=None, delay_ms=300, times=1)
-    async with ProviderClient(transport=httpx.ASGITransport(app=emulator), clock=clock, timeout=0.05) as slow:
+    async with ProviderClient(pins=upstream_server.pins(), clock=clock, timeout=0.05) as slow:
         keeper = TokenKeeper(store, slow, clock, sandbox_urls={"factorialhr": BASE})
         with pytest.raises(TokenRefreshError) as raised:
             await keeper.access_token(*linked.key)

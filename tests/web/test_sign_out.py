@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
 from linkyard.api import create_app
 from linkyard.config import Settings
@@ -18,6 +17,7 @@ from linkyard.domain import ManualClock
 from linkyard.store import KeyRing, open_store
 from linkyard.web.dashboard.ui import SESSION_COOKIE
 from tests.api.conftest import ON_BOTH_BACKENDS, PUBLIC_URL
+from tests.live_server import Served
 from tests.web.conftest import ADMIN_TOKEN, Dashboard, Harness, page_text, sign_in
 
 pytestmark = ON_BOTH_BACKENDS
@@ -27,15 +27,13 @@ Worker = Callable[[], httpx.AsyncClient]
 
 @pytest.fixture
 async def second_worker(
-    settings: Settings, database_url: str, keyring: KeyRing, clock: ManualClock, emulator: Starlette
+    settings: Settings, database_url: str, keyring: KeyRing, clock: ManualClock, upstream_server: Served
 ) -> AsyncIterator[Worker]:
     """Browsers on a second app on the same database, with its own store and caches: another worker process."""
     async with AsyncExitStack() as stack:
         store = await open_store(database_url, keyring, clock)
         stack.push_async_callback(store.close)
-        app = create_app(
-            settings, store=store, clock=clock, provider_transport=httpx.ASGITransport(app=emulator)
-        )
+        app = create_app(settings, store=store, clock=clock, provider_pins=upstream_server.pins())
         await stack.enter_async_context(app.router.lifespan_context(app))
 
         def browser() -> httpx.AsyncClient:

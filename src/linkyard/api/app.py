@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
-import httpx
 from fastapi import FastAPI
 
 from linkyard import __version__
@@ -30,7 +29,7 @@ def create_app(
     *,
     store: Store | None = None,
     clock: Clock | None = None,
-    provider_transport: httpx.AsyncBaseTransport | None = None,
+    provider_pins: Mapping[str, tuple[str, int]] | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     retry_policy: RetryPolicy = DEFAULT_RETRY_POLICY,
     connectors: Sequence[Connector] = (),
@@ -41,7 +40,8 @@ def create_app(
     without a valid encryption key) and closes it again; it builds the one provider client and the token
     keeper, and runs two background jobs: the keeper's refresher, and the housekeeper (`app.state.housekeeper`)
     that deletes used OAuth states and old connect sessions every `housekeeping_interval_seconds`.
-    `provider_transport` replaces the network (tests put a provider's emulator behind `httpx.ASGITransport`);
+    `provider_pins` sends the connections for some provider host names elsewhere (tests pin the sandboxes'
+    names to the emulators they serve on loopback; see `open_platform`);
     `clock` defaults to the store's, else the real one; `retry_policy` governs resending in
     `POST /actions/rpc` (tests give one with a fake clock and sleep); `connectors` join the built-in
     catalogue while the app runs (connectors declared outside Linkyard's package).
@@ -56,7 +56,7 @@ def create_app(
             settings,
             store=store,
             clock=chosen_clock,
-            provider_transport=provider_transport,
+            provider_pins=provider_pins,
             connectors=connectors,
         ) as platform:
             app.state.platform = platform

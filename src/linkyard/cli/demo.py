@@ -3,7 +3,8 @@
 Create an OAuth application in the emulator, create the connector profile, open a connect session and follow
 its link through the real redirects, then call `factorialhr_get_credentials`. Against the sandbox that
 `linkyard up --sandbox` runs, or, when none is running, self-contained: the emulator and the API in this
-process over `httpx.ASGITransport`, with a throwaway SQLite store.
+process, with a throwaway SQLite store (the emulator on a loopback port, which the platform calls as it calls
+Factorial; the demo's own requests go in over `httpx.ASGITransport`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import typer
 
@@ -290,10 +292,12 @@ async def in_process_sandbox(directory: Path | None = None) -> AsyncIterator[San
         )
         emulator = create_emulator(seed=42, employees=_IN_PROCESS_EMPLOYEES)
         emulator_transport = httpx.ASGITransport(app=emulator)
+        await stack.enter_async_context(emulator.router.lifespan_context(emulator))
+        port = await stack.enter_async_context(_served_on_loopback(emulator))
         store = await stack.enter_async_context(open_storage(settings))
         created = await create_project(store, "Demo")
-        api = create_app(settings, store=store, provider_transport=emulator_transport)
-        await stack.enter_async_context(emulator.router.lifespan_context(emulator))
+        pins = {urlsplit(IN_PROCESS_EMULATOR).hostname or "": ("127.0.0.1", port)}
+        api = create_app(settings, store=store, provider_pins=pins)
         await stack.enter_async_context(api.router.lifespan_context(api))
         client = await stack.enter_async_context(
             httpx.AsyncClient(
@@ -350,3 +354,24 @@ def print_summary(result: DemoResult) -> None:
     out.print(
         Panel(escape(credential), title="factorialhr_get_credentials", title_align="left", expand=False)
     )
+
+
+@asynccontextmanager
+async def _served_on_loopback(app: Any) -> AsyncIterator[int]:
+    """`app` served by uvicorn on a free loopback port inside this event loop; yields the port."""
+    import socket
+
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)  # listening before uvicorn starts: an early client waits in the backlog
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
+    config.load()
+    server = uvicorn.Server(config)
+    server.lifespan = config.lifespan_class(config)
+    await server.startup(sockets=[sock])
+    try:
+        yield int(sock.getsockname()[1])
+    finally:
+        await server.shutdown(sockets=[sock])

@@ -1,51 +1,34 @@
 """The one long-lived HTTP client to providers: OAuth token calls and authenticated API calls.
 
-Secrets travel in POST bodies and headers, never in URLs (httpx logs URLs); redirects are not followed, every
-call has a deadline and every answer is size-capped. API calls (`request`, the gateway's hot path) go through
-a lean HTTP/1.1 session (`ApiSession`, under the same rules) unless a test transport is injected; token calls
-go over httpx. Transport failures are translated once, here, into the platform's errors: `ProviderTimeout`
-(408), `ProviderError` (502) and `ProviderOAuthError` (an OAuth error body, carrying its `error` code).
+Secrets travel in POST bodies and headers, never in URLs (URLs get logged); redirects are not followed, every
+call has a deadline and every answer is size-capped. Every call goes through one aiohttp session
+(`oauth.transport.HttpSession`, which keeps those rules), through the operator's outbound proxy when one is
+configured. Transport failures are translated once, there, into the platform's errors: `ProviderTimeout` (408),
+`ProviderError` (502); an OAuth error body becomes `ProviderOAuthError` here, carrying its `error` code.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json as jsonlib
 import logging
-from collections.abc import Iterable, Sequence
-from http.cookiejar import Cookie, CookieJar
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from linkyard.domain import Clock, TokenSet, TokenType, utc_now
-from linkyard.errors import ProviderError, ProviderErrorDetail, ProviderOAuthError, ProviderTimeout
-from linkyard.oauth.api_session import ApiSession
+from linkyard.errors import ProviderError, ProviderErrorDetail, ProviderOAuthError
 from linkyard.oauth.endpoints import ProviderEndpoints
 from linkyard.oauth.tokens import parse_oauth_error, parse_token_response, redact_secrets
+from linkyard.oauth.transport import HttpSession, ProviderResponse
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RESPONSE_BYTES = 5_000_000
 # Headers worth showing in `provider_errors`; every other header is left out (cookies, auth challenges).
 _SHOWN_HEADERS = ("content-type", "retry-after", "x-request-id")
-# Headers describing the wire encoding of a body that has been read and decoded already.
-_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 _RAW_LIMIT = 500
 _NOT_JSON = object()
-
-
-class _NoCookies(CookieJar):
-    """A cookie jar that keeps nothing: one client serves every tenant, and a cookie the provider set on one
-    tenant's call must never ride along on another's."""
-
-    def extract_cookies(self, response: Any, request: Any) -> None:
-        return None
-
-    def set_cookie(self, cookie: Cookie) -> None:
-        return None
 
 
 def quiet_http_loggers(level: int = logging.WARNING) -> None:
@@ -53,48 +36,39 @@ def quiet_http_loggers(level: int = logging.WARNING) -> None:
 
     Call it once at start-up (the API and the CLI do), after logging is configured.
     """
-    for name in ("httpx", "httpcore", "hpack"):
+    for name in ("httpx", "httpcore", "hpack", "aiohttp.client", "aiohttp.internal"):
         logger = logging.getLogger(name)
         if logger.level < level:
             logger.setLevel(level)
 
 
 class ProviderClient:
-    """The HTTP clients to providers, shared by the whole process; close it once.
+    """The HTTP client to providers, shared by the whole process; close it once.
 
-    `transport` replaces the network for every call, API calls included (tests put the emulator behind
-    `httpx.ASGITransport`); without it API calls go through `ApiSession`, token calls through httpx.
+    `proxy` is the operator's outbound proxy (`http://` or `https://`, off when `None`), used for every call.
+    `pins` sends the connections for some host names to another address, as `curl --resolve` does (tests pin
+    the providers' names to the emulator they serve on loopback); the requests themselves are unchanged.
     """
 
     def __init__(
         self,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         clock: Clock = utc_now,
         max_connections: int = 100,
+        proxy: str | None = None,
+        pins: Mapping[str, tuple[str, int]] | None = None,
     ) -> None:
         self._timeout = timeout
         self._max_response_bytes = max_response_bytes
         self._clock = clock
-        headers = {"accept": "application/json", "user-agent": "linkyard"}
-        self._api = (
-            ApiSession(
-                headers=headers, max_connections=max_connections, max_response_bytes=max_response_bytes
-            )
-            if transport is None
-            else None
-        )
-        self._http = httpx.AsyncClient(
-            transport=transport,
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=False,
-            # No proxy or .netrc credentials picked up from the environment behind the operator's back.
-            trust_env=False,
-            cookies=_NoCookies(),
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-            headers=headers,
+        self._http = HttpSession(
+            headers={"accept": "application/json", "user-agent": "linkyard"},
+            max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
+            proxy=proxy,
+            pins=pins,
         )
 
     async def exchange_code(
@@ -175,7 +149,7 @@ class ProviderClient:
         query: Sequence[tuple[str, str]] = (),
         json: Any = None,
         timeout: float | None = None,  # noqa: ASYNC109 - a budget for this call, enforced inside
-    ) -> httpx.Response:
+    ) -> ProviderResponse:
         """One authenticated call to `base_url` + `path` (already URL-quoted); the answer, whatever its status.
 
         The body is read (within the size cap) before this returns. Nothing is retried here: whether a call
@@ -183,34 +157,18 @@ class ProviderClient:
         """
         if not path.startswith("/"):
             raise ValueError("path must start with /")
-        budget = self._timeout if timeout is None else timeout
-        label = f"{method} {path}"
-        if self._api is not None:
-            return await self._api.send(
-                method,
-                base_url + path,
-                headers={"authorization": f"Bearer {access_token}"},
-                query=query,
-                json=json,
-                budget=budget,
-                label=label,
-            )
-        request = self._http.build_request(
+        return await self._http.send(
             method,
             base_url + path,
-            params=list(query) if query else None,
-            json=json,
             headers={"authorization": f"Bearer {access_token}"},
-            timeout=httpx.Timeout(budget),
+            query=query,
+            json=json,
+            budget=self._timeout if timeout is None else timeout,
+            label=f"{method} {path}",
         )
-        return await self._send(request, budget, label=label)
 
     async def aclose(self) -> None:
-        try:
-            if self._api is not None:
-                await self._api.aclose()
-        finally:
-            await self._http.aclose()
+        await self._http.aclose()
 
     async def __aenter__(self) -> ProviderClient:
         return self
@@ -240,8 +198,14 @@ class ProviderClient:
             form["client_id"] = client_id
             if client_secret is not None:
                 form["client_secret"] = client_secret
-        request = self._http.build_request("POST", url, data=form, headers=headers)
-        response = await self._send(request, self._timeout, label=f"the provider's {what} endpoint")
+        response = await self._http.send(
+            "POST",
+            url,
+            headers=headers,
+            form=form,
+            budget=self._timeout,
+            label=f"the provider's {what} endpoint",
+        )
         status = response.status_code
         payload = _json(response.content)
         if 200 <= status < 300:
@@ -270,51 +234,6 @@ class ProviderClient:
             )
         raise ProviderError(f"The provider's {what} endpoint answered {status}", provider_errors=[detail])
 
-    async def _send(self, request: httpx.Request, budget: float, *, label: str) -> httpx.Response:
-        """Send, read the body within the size cap and the overall deadline, translate transport failures."""
-        try:
-            async with asyncio.timeout(budget):
-                response = await self._http.send(request, stream=True)
-                try:
-                    body = await self._read_capped(response, label)
-                finally:
-                    await response.aclose()
-        except httpx.TimeoutException as exc:
-            raise ProviderTimeout(f"{label} did not answer within {budget:g} s") from exc
-        except TimeoutError as exc:  # the overall deadline: a slow trickle defeats per-read timeouts
-            raise ProviderTimeout(f"{label} did not answer within {budget:g} s") from exc
-        except httpx.TransportError as exc:
-            raise ProviderError(f"Could not reach {label} ({type(exc).__name__})") from exc
-        except httpx.HTTPError as exc:
-            raise ProviderError(f"The answer of {label} could not be read ({type(exc).__name__})") from exc
-        headers = [(k, v) for k, v in response.headers.multi_items() if k not in _WIRE_HEADERS]
-        return httpx.Response(
-            response.status_code,
-            headers=headers,
-            content=body,
-            request=request,
-            extensions={
-                key: response.extensions[key]
-                for key in ("http_version", "reason_phrase")
-                if key in response.extensions
-            },
-        )
-
-    async def _read_capped(self, response: httpx.Response, label: str) -> bytes:
-        limit = self._max_response_bytes
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise ProviderError(f"The answer of {label} is larger than {limit} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        # Decoded chunks: a compressed bomb is capped by what it inflates to, not by its size on the wire.
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise ProviderError(f"The answer of {label} is larger than {limit} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
-
 
 def _json(body: bytes) -> object:
     """The decoded JSON of `body`, or `_NOT_JSON`; parse errors are not raised (they hold the body)."""
@@ -324,6 +243,6 @@ def _json(body: bytes) -> object:
         return _NOT_JSON
 
 
-def _detail(response: httpx.Response, url: str, raw: Any) -> ProviderErrorDetail:
+def _detail(response: ProviderResponse, url: str, raw: Any) -> ProviderErrorDetail:
     headers = {name: response.headers[name] for name in _SHOWN_HEADERS if name in response.headers}
     return {"status": response.status_code, "url": url, "raw": raw, "headers": headers}

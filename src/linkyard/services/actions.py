@@ -11,8 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from linkyard.connectors import (
     Action,
     CallContext,
@@ -35,6 +33,7 @@ from linkyard.errors import (
     ValidationFailed,
 )
 from linkyard.oauth.reasons import inactive_error
+from linkyard.oauth.transport import ProviderResponse
 from linkyard.services.execution import Call, send_call
 from linkyard.services.platform import Platform
 
@@ -175,7 +174,7 @@ async def list_actions(
 
 
 def _result(
-    action: Action, request: PreparedRequest, response: httpx.Response, provider_name: str
+    action: Action, request: PreparedRequest, response: ProviderResponse, provider_name: str
 ) -> ActionResult:
     try:
         payload = response.json() if response.content else None

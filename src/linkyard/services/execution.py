@@ -2,8 +2,9 @@
 provider's errors turned into the platform's.
 
 The rules of what may be resent, and when, are `linkyard.connectors.retry.RetryPolicy`'s; this module applies
-them to one call. A 401 is not a retry: the token keeper refreshes (or confirms) the token once and the request
-is sent once more with it, since the provider did not act on a request it refused to authenticate.
+them to one call, in `_send_retrying`. A 401 is not a retry, and is handled apart (`send_call`): the token
+keeper refreshes (or confirms) the token once and the request goes through the retry loop once more with it,
+since the provider did not act on a request it refused to authenticate.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-
-import httpx
 
 from linkyard.connectors import PreparedRequest
 from linkyard.connectors.retry import Failure, RetryPolicy, parse_retry_after
@@ -27,6 +26,7 @@ from linkyard.errors import (
     RateLimited,
 )
 from linkyard.oauth.client import ProviderClient
+from linkyard.oauth.transport import ProviderResponse, TransportFailure
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,15 @@ class Call:
     provider_name: str
 
 
+@dataclass(slots=True)
+class _Spent:
+    """What the retry loop has used of the call's allowance, kept across a token renewal."""
+
+    deadline: float
+    attempts: int = 0
+    failed: list[ProviderErrorDetail] = field(default_factory=list)
+
+
 async def send_call(
     provider: ProviderClient,
     call: Call,
@@ -56,7 +65,7 @@ async def send_call(
     renew: Renew,
     policy: RetryPolicy,
     clock: Clock,
-) -> httpx.Response:
+) -> ProviderResponse:
     """The provider's successful (2xx) answer to `call`, after the retries `policy` allows within its budget.
 
     Raises `RateLimited` (429, with the provider's `Retry-After` when it did not fit the budget),
@@ -65,18 +74,37 @@ async def send_call(
     error table passes on for a 400/403/404/409/422) and
     `PreconditionFailed` (412: the provider no longer accepts the account's authorization).
     """
-    method = call.request.method
-    deadline = policy.monotonic() + policy.budget
+    spent = _Spent(deadline=policy.monotonic() + policy.budget)
     tokens = [token]
-    failed: list[ProviderErrorDetail] = []
-    attempt = 0
-    renewed = False
+    response = await _send_retrying(provider, call, tokens, spent, policy, clock)
+    if response.status_code == 401:
+        fresh = await renew(token)
+        if fresh is None:
+            raise PreconditionFailed(
+                f"{call.provider_name} no longer accepts the account's authorization: link the account again"
+            )
+        tokens.append(fresh)
+        spent.attempts -= 1  # a new credential, not a retry: it spends budget but no attempt
+        response = await _send_retrying(provider, call, tokens, spent, policy, clock)
+    if 200 <= response.status_code < 300:
+        return response
+    raise _refused(
+        call, response.status_code, [*spent.failed, provider_error_detail(response, secrets=tokens)]
+    )
+
+
+async def _send_retrying(
+    provider: ProviderClient, call: Call, tokens: list[str], spent: _Spent, policy: RetryPolicy, clock: Clock
+) -> ProviderResponse:
+    """The first answer to `call` with the last of `tokens` that is not to be resent (a success, a 401, a
+    refusal), resending on 429, 5xx and failed connections as far as `policy` allows; raises when attempts or
+    the budget run out first. Every token in `tokens` is kept out of the errors."""
+    method = call.request.method
     while True:
-        attempt += 1
-        remaining = deadline - policy.monotonic()
+        spent.attempts += 1
+        remaining = spent.deadline - policy.monotonic()
         if remaining <= 0:
-            raise _unanswered(call, "timeout", failed, policy)
-        timeout = min(policy.attempt_timeout, remaining)
+            raise _unanswered(call, "timeout", spent.failed, policy)
         try:
             response = await provider.request(
                 call.base_url,
@@ -85,50 +113,37 @@ async def send_call(
                 access_token=tokens[-1],
                 query=call.request.query,
                 json=call.request.json,
-                timeout=timeout,
+                timeout=min(policy.attempt_timeout, remaining),
             )
         except ProviderError as error:
             failure = _failure(error)
             if failure is None:
                 raise
-            wait = policy.backoff(attempt)
+            wait = policy.backoff(spent.attempts)
             if (
                 not policy.retries_failure(method, failure)
-                or attempt >= policy.max_attempts
-                or not _fits(policy, deadline, wait)
+                or spent.attempts >= policy.max_attempts
+                or not _fits(policy, spent.deadline, wait)
             ):
-                raise _unanswered(call, failure, failed, policy) from error
+                raise _unanswered(call, failure, spent.failed, policy) from error
             logger.info("%s: %s, resending in %.2f s", call.action_id, failure, wait)
             await policy.sleep(wait)
             continue
         status = response.status_code
-        if 200 <= status < 300:
+        if 200 <= status < 300 or not policy.retries_status(method, status):
             return response
-        if status == 401 and not renewed:
-            renewed = True
-            attempt -= 1  # a new credential, not a retry: it spends budget but no attempt
-            fresh = await renew(tokens[-1])
-            if fresh is None:
-                raise PreconditionFailed(
-                    f"{call.provider_name} no longer accepts the account's authorization: link the account again"
-                )
-            tokens.append(fresh)
-            continue
-        detail = provider_error_detail(response, secrets=tokens)
-        if not policy.retries_status(method, status):
-            raise _refused(call, status, [*failed, detail])
-        failed.append(detail)
+        spent.failed.append(provider_error_detail(response, secrets=tokens))
         retry_after = parse_retry_after(response.headers.get("retry-after"), now=clock())
-        wait = policy.backoff(attempt) if retry_after is None else retry_after
-        if attempt >= policy.max_attempts or not _fits(policy, deadline, wait):
-            raise _exhausted(call, status, attempt, retry_after, failed)
+        wait = policy.backoff(spent.attempts) if retry_after is None else retry_after
+        if spent.attempts >= policy.max_attempts or not _fits(policy, spent.deadline, wait):
+            raise _exhausted(call, status, spent.attempts, retry_after, spent.failed)
         logger.info(
             "%s: %s answered %s, resending in %.2f s", call.action_id, call.provider_name, status, wait
         )
         await policy.sleep(wait)
 
 
-def provider_error_detail(response: httpx.Response, *, secrets: Iterable[str] = ()) -> ProviderErrorDetail:
+def provider_error_detail(response: ProviderResponse, *, secrets: Iterable[str] = ()) -> ProviderErrorDetail:
     """The provider's answer for `provider_errors`: its URL without the query, a clipped body with `secrets`
     removed, and only the headers worth showing (never cookies, auth challenges or tokens)."""
     text = response.text[:RAW_LIMIT]
@@ -142,25 +157,19 @@ def provider_error_detail(response: httpx.Response, *, secrets: Iterable[str] = 
     if isinstance(raw, str):
         for secret in hidden:
             raw = raw.replace(secret, _REDACTED)
-    try:
-        url = str(response.request.url.copy_with(query=None, fragment=None))
-    except RuntimeError:  # a response built without its request
-        url = ""
     headers = {name: response.headers[name] for name in SHOWN_HEADERS if name in response.headers}
-    return {"status": response.status_code, "url": url, "raw": raw, "headers": headers}
+    return {"status": response.status_code, "url": response.url, "raw": raw, "headers": headers}
 
 
 def _failure(error: ProviderError) -> Failure | None:
-    """How an attempt failed without an answer, from the transport error the client translated; `None` when
-    the provider did answer (e.g. with a body over the size cap), which sending again would not change."""
+    """How an attempt failed without an answer, from the `TransportFailure` the client put as the cause; `None`
+    when the provider did answer (e.g. with a body over the size cap), which sending again would not change."""
     cause = error.__cause__
-    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+    if not isinstance(cause, TransportFailure):
+        return None
+    if not cause.sent:
         return "not_sent"
-    if isinstance(error, ProviderTimeout):
-        return "timeout"
-    if isinstance(cause, httpx.TransportError):
-        return "lost"
-    return None
+    return "timeout" if isinstance(error, ProviderTimeout) else "lost"
 
 
 def _fits(policy: RetryPolicy, deadline: float, wait: float) -> bool:

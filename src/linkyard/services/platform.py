@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
-
-import httpx
 
 from linkyard.config import Settings
 from linkyard.connectors import Connector, add_connectors
@@ -89,7 +87,7 @@ async def open_platform(
     *,
     store: Store | None = None,
     clock: Clock | None = None,
-    provider_transport: httpx.AsyncBaseTransport | None = None,
+    provider_pins: Mapping[str, tuple[str, int]] | None = None,
     follow_changes: bool = True,
     connectors: Sequence[Connector] = (),
 ) -> AsyncIterator[Platform]:
@@ -102,11 +100,13 @@ async def open_platform(
     (on PostgreSQL, a LISTEN connection), so that a key revoked or an account suspended elsewhere is refused
     here at once; a one-off command need not. Refreshes still in flight finish before the provider client
     closes. `connectors` join the built-in catalogue for the length of the block (connectors declared outside
-    Linkyard's package: see `add_connectors`).
+    Linkyard's package: see `add_connectors`). Every provider call goes through `settings.outbound_proxy_url`
+    when it is set; `provider_pins` sends the connections for some host names elsewhere (`curl --resolve`:
+    tests pin the sandboxes' names to the emulators they serve on loopback).
     """
     chosen: Clock = clock or (store.clock if store is not None else utc_now)
     with add_connectors(connectors):
-        async with _platform(settings, store, chosen, provider_transport, follow_changes) as platform:
+        async with _platform(settings, store, chosen, provider_pins, follow_changes) as platform:
             yield platform
 
 
@@ -115,14 +115,18 @@ async def _platform(
     settings: Settings,
     store: Store | None,
     chosen: Clock,
-    provider_transport: httpx.AsyncBaseTransport | None,
+    provider_pins: Mapping[str, tuple[str, int]] | None,
     follow_changes: bool,
 ) -> AsyncIterator[Platform]:
     guards = Guards.from_settings(settings)
     guards.check()
     opened = store if store is not None else await open_store(settings, clock=chosen)
+    proxy = settings.outbound_proxy_url
     provider = ProviderClient(
-        transport=provider_transport, clock=chosen, max_connections=settings.upstream_connections
+        clock=chosen,
+        max_connections=settings.upstream_connections,
+        proxy=proxy.get_secret_value() if proxy else None,
+        pins=provider_pins,
     )
     keeper = TokenKeeper(opened, provider, chosen, sandbox_urls=settings.sandbox_urls)
     try:

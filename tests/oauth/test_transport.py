@@ -1,11 +1,12 @@
-"""The provider client's own HTTP session (API calls without a test transport) over real loopback: what it sends,
-and that it keeps the client's rules (no redirects, no cookies, deadline, size cap) and its error translation."""
+"""The provider client's one HTTP path (aiohttp) over real loopback: what it sends, and that it keeps the client's
+rules (no redirects, no cookies, deadline, size cap, the outbound proxy) and its error translation."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import gzip
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
@@ -16,8 +17,10 @@ from starlette.routing import Route
 
 from linkyard.emulator.factorial import create_app as create_emulator
 from linkyard.errors import ProviderError, ProviderTimeout
-from linkyard.oauth import ProviderClient
-from tests.live_server import free_port, serve
+from linkyard.oauth import ProviderClient, ProviderEndpoints
+from linkyard.oauth.transport import TransportFailure
+from tests.forward_proxy import ForwardProxy
+from tests.live_server import free_port, served
 
 EMPLOYEES = "/api/2026-10-01/resources/employees/employees"
 
@@ -57,9 +60,26 @@ async def trickle(request: Request) -> Response:
     return StreamingResponse(chunks(), media_type="application/json")
 
 
+async def dribble(request: Request) -> Response:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(20):
+            yield b" "
+            await asyncio.sleep(0.1)
+
+    return StreamingResponse(chunks(), media_type="application/json")
+
+
 async def bomb(request: Request) -> Response:
     return Response(
         gzip.compress(b"0" * 10_000_000), media_type="application/json", headers={"content-encoding": "gzip"}
+    )
+
+
+async def corrupt(request: Request) -> Response:
+    return Response(
+        b"\x1f\x8b\x08\x00 this is not gzip at all",
+        media_type="application/json",
+        headers={"content-encoding": "gzip"},
     )
 
 
@@ -78,16 +98,18 @@ PROVIDER = Starlette(
         Route("/slow", slow),
         Route("/big", big),
         Route("/trickle", trickle),
+        Route("/dribble", dribble),
         Route("/bomb", bomb),
         Route("/zipped", zipped),
+        Route("/corrupt", corrupt),
     ]
 )
 
 
-@pytest.fixture(scope="module")
-def provider_url() -> Iterator[str]:
-    with serve(PROVIDER) as url:
-        yield url
+@pytest.fixture
+async def provider_url() -> AsyncIterator[str]:
+    async with served(PROVIDER) as running:
+        yield running.url
 
 
 @pytest.fixture
@@ -117,27 +139,25 @@ async def test_a_call_carries_the_token_the_query_and_the_json_body(
     assert sent["headers"]["content-type"] == "application/json"
     assert sent["body"] == '{"name":"Zoë","n":1}'
     assert response.headers["x-request-id"] == "r1"
-    assert "tok-1" not in str(response.request.headers)
-    assert str(response.request.url).startswith(f"{provider_url}/echo/employees/a%2Fb?ids=1&ids=2")
+    assert "tok-1" not in str(dict(response.headers))
+    assert response.url == f"{provider_url}/echo/employees/a%2Fb"
 
 
-async def test_the_answer_is_the_one_the_httpx_path_gets(provider_url: str) -> None:
-    with serve(create_emulator(seed=2, employees=5)) as emulator_url:
-        async with ProviderClient() as lean, ProviderClient(transport=httpx.AsyncHTTPTransport()) as plain:
-            answers = [
-                await made.request(base, "GET", path, access_token="not-a-token", query=[("limit", "2")])
-                for made in (lean, plain)
-                for base, path in ((emulator_url, EMPLOYEES), (provider_url, "/echo/x"))
-            ]
+async def test_the_emulator_answers_the_platform_as_it_answers_httpx(provider_url: str) -> None:
+    # The tests read the emulator with httpx; the platform calls it with aiohttp: both must see one answer.
+    async with (
+        served(create_emulator(seed=2, employees=5)) as emulator,
+        ProviderClient() as client,
+        httpx.AsyncClient(trust_env=False) as plain,
+    ):
+        ours = await client.request(emulator.url, "GET", EMPLOYEES, access_token="x", query=[("limit", "2")])
+        theirs = await plain.get(
+            emulator.url + EMPLOYEES, params={"limit": "2"}, headers={"authorization": "Bearer x"}
+        )
 
-    refused, echoed, refused_too, echoed_too = answers
-    assert refused.status_code == refused_too.status_code == 401
-    assert refused.json() == refused_too.json()
-    assert refused.headers["www-authenticate"] == refused_too.headers["www-authenticate"]
-    assert echoed.status_code == echoed_too.status_code == 200
-    ours, theirs = echoed.json(), echoed_too.json()
-    assert (ours["path"], ours["query"]) == (theirs["path"], theirs["query"]) == ("/echo/x", [["limit", "2"]])
-    assert ours["headers"]["authorization"] == theirs["headers"]["authorization"] == "Bearer not-a-token"
+    assert ours.status_code == theirs.status_code == 401
+    assert ours.json() == theirs.json()
+    assert ours.headers["www-authenticate"] == theirs.headers["www-authenticate"]
 
 
 async def test_connections_are_kept_alive_and_cookies_never_sent_back(
@@ -175,18 +195,37 @@ async def test_a_compressed_answer_is_decoded(client: ProviderClient, provider_u
     assert "content-encoding" not in response.headers
 
 
+async def test_a_corrupt_compressed_answer_is_unreadable_not_a_lost_connection(
+    client: ProviderClient, provider_url: str
+) -> None:
+    with pytest.raises(ProviderError, match=r"could not be read \(corrupt encoding\)") as raised:
+        await client.request(provider_url, "GET", "/corrupt", access_token="t")
+
+    assert not isinstance(raised.value.__cause__, TransportFailure), "the provider answered: no resend"
+
+
 async def test_a_slow_provider_is_a_timeout(client: ProviderClient, provider_url: str) -> None:
     with pytest.raises(ProviderTimeout, match=r"did not answer within 0\.3 s") as raised:
         await client.request(provider_url, "GET", "/slow", access_token="t", timeout=0.3)
 
-    assert isinstance(raised.value.__cause__, httpx.ReadTimeout)
+    assert isinstance(raised.value.__cause__, TransportFailure)
+    assert raised.value.__cause__.sent, "a read timeout leaves the outcome unknown"
+
+
+async def test_a_body_that_dribbles_in_past_the_deadline_is_a_timeout(
+    client: ProviderClient, provider_url: str
+) -> None:
+    # Each byte comes well within any per-read timeout; the one deadline covers the whole answer.
+    with pytest.raises(ProviderTimeout, match=r"did not answer within 0\.5 s"):
+        await client.request(provider_url, "GET", "/dribble", access_token="t", timeout=0.5)
 
 
 async def test_a_closed_port_is_a_connect_error_so_nothing_was_sent(client: ProviderClient) -> None:
     with pytest.raises(ProviderError, match="Could not reach GET /x") as raised:
         await client.request(f"http://127.0.0.1:{free_port()}", "GET", "/x", access_token="t")
 
-    assert isinstance(raised.value.__cause__, httpx.ConnectError)
+    assert isinstance(raised.value.__cause__, TransportFailure)
+    assert not raised.value.__cause__.sent
 
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -225,7 +264,8 @@ async def test_a_get_meeting_a_connection_closed_while_idle_is_sent_again_but_a_
             await client.request(url, "POST", "/c", access_token="t", json={})
 
     assert received == [b"GET /a HTTP/1.1", b"GET /b HTTP/1.1", b"GET /b HTTP/1.1", b"POST /c HTTP/1.1"]
-    assert isinstance(raised.value.__cause__, httpx.RemoteProtocolError)
+    assert isinstance(raised.value.__cause__, TransportFailure)
+    assert raised.value.__cause__.sent, "a POST cut off may have been acted on: never resent"
 
 
 async def test_a_malformed_answer_is_a_protocol_error(client: ProviderClient) -> None:
@@ -237,7 +277,72 @@ async def test_a_malformed_answer_is_a_protocol_error(client: ProviderClient) ->
 
     server, url = await raw_server(garbage)
     async with server:
-        with pytest.raises(ProviderError, match="RemoteProtocolError") as raised:
+        with pytest.raises(ProviderError, match="Could not reach GET /x") as raised:
             await client.request(url, "GET", "/x", access_token="t")
 
-    assert isinstance(raised.value.__cause__, httpx.RemoteProtocolError)
+    assert isinstance(raised.value.__cause__, TransportFailure)
+    assert raised.value.__cause__.sent
+
+
+async def test_every_call_goes_through_the_outbound_proxy_with_its_credentials(provider_url: str) -> None:
+    proxying = ForwardProxy()
+    endpoints = ProviderEndpoints(
+        base_url=provider_url,
+        authorize_url=f"{provider_url}/echo/authorize",
+        token_url=f"{provider_url}/echo/token",
+        revoke_url=f"{provider_url}/echo/revoke",
+    )
+    async with served(proxying.app()) as proxy:
+        egress = proxy.url.replace("http://", "http://egress:s%40cret@")
+        async with ProviderClient(proxy=egress) as client:
+            answer = await client.request(
+                provider_url, "GET", "/echo/api", access_token="t", query=[("a", "1")]
+            )
+            await client.revoke(endpoints, client_id="app", client_secret="shh", token="tok")
+
+    assert answer.status_code == 200
+    assert answer.json()["query"] == [["a", "1"]]
+    assert "proxy-authorization" not in answer.json()["headers"], (
+        "the proxy's credentials stay with the proxy"
+    )
+    basic = "Basic " + base64.b64encode(b"egress:s@cret").decode()
+    assert proxying.seen == [
+        ("GET", f"{provider_url}/echo/api?a=1", basic),
+        ("POST", f"{provider_url}/echo/revoke", basic),
+    ]
+
+
+async def test_without_a_proxy_setting_no_proxy_is_taken_from_the_environment(
+    provider_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxying = ForwardProxy()
+    async with served(proxying.app()) as proxy:
+        for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+            monkeypatch.setenv(name, proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        async with ProviderClient() as client:
+            answer = await client.request(provider_url, "GET", "/echo/direct", access_token="t")
+
+    assert answer.status_code == 200
+    assert proxying.seen == []
+
+
+async def test_a_pinned_host_name_reaches_the_pinned_server_with_its_own_host_header(
+    provider_url: str,
+) -> None:
+    port = int(provider_url.rsplit(":", 1)[1])
+    async with ProviderClient(pins={"factorial.test": ("127.0.0.1", port)}) as client:
+        answer = await client.request("http://factorial.test", "GET", "/echo/pinned", access_token="t")
+
+    assert answer.json()["headers"]["host"] == "factorial.test"
+    assert answer.url == "http://factorial.test/echo/pinned"
+
+
+async def test_an_unreachable_proxy_is_a_connect_error_so_nothing_was_sent(provider_url: str) -> None:
+    async with ProviderClient(proxy=f"http://127.0.0.1:{free_port()}") as client:
+        with pytest.raises(ProviderError, match="Could not reach GET /echo/x") as raised:
+            await client.request(provider_url, "GET", "/echo/x", access_token="t")
+
+    assert isinstance(raised.value.__cause__, TransportFailure)
+    assert not raised.value.__cause__.sent
