@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
 
 def free_port() -> int:
@@ -86,10 +87,22 @@ def _listening(port: int) -> socket.socket:
     return sock
 
 
-async def start_serving(app: Any, *, port: int = 0) -> Served:
-    """Serve `app` on 127.0.0.1 (`port` 0: a free one) in the running loop; stop it with `stop_serving`."""
+async def start_serving(
+    app: Any, *, port: int = 0, log_level: str = "warning", log_config: dict[str, Any] | None = LOGGING_CONFIG
+) -> Served:
+    """Serve `app` on 127.0.0.1 (`port` 0: a free one) in the running loop; stop it with `stop_serving`.
+
+    `log_config=None` leaves uvicorn's loggers to propagate, so that a test's log capture sees what it logs.
+    """
     sock = _listening(port)
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=5)
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        log_config=log_config,
+        lifespan="off",
+        ws="none",
+        timeout_graceful_shutdown=5,
+    )
     config.load()
     server = uvicorn.Server(config)
     server.lifespan = config.lifespan_class(config)
@@ -116,9 +129,11 @@ async def stop_serving(served: Served) -> None:
 
 
 @asynccontextmanager
-async def served(app: Any, *, port: int = 0) -> AsyncIterator[Served]:
+async def served(
+    app: Any, *, port: int = 0, log_level: str = "warning", log_config: dict[str, Any] | None = LOGGING_CONFIG
+) -> AsyncIterator[Served]:
     """`app` served on loopback inside the running event loop for the length of the block."""
-    running = await start_serving(app, port=port)
+    running = await start_serving(app, port=port, log_level=log_level, log_config=log_config)
     try:
         yield running
     finally:

@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -27,7 +26,7 @@ from linkyard.connectors import get_connector
 from linkyard.domain import ManualClock
 from linkyard.store import Store, generate_key_entry
 from tests.api.conftest import ON_BOTH_BACKENDS, PUBLIC_URL, Harness
-from tests.live_server import free_port
+from tests.live_server import served
 
 pytestmark = [ON_BOTH_BACKENDS, pytest.mark.slow]
 
@@ -74,21 +73,8 @@ def in_flight(emulator: Starlette) -> InFlight:
 @pytest.fixture
 async def live_emulator(in_flight: InFlight) -> AsyncIterator[str]:
     """The emulator on 127.0.0.1, served from the test's event loop; its base URL."""
-    config = uvicorn.Config(
-        in_flight, host="127.0.0.1", port=free_port(), lifespan="off", ws="none", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-            raise RuntimeError("uvicorn stopped before it started")
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with served(in_flight) as running:
+        yield running.url
 
 
 @pytest.fixture

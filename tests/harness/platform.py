@@ -9,7 +9,6 @@ session, follow the hosted page's button to Factorial, post the consent form, co
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import html
 import re
@@ -20,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
@@ -33,7 +31,7 @@ from linkyard.emulator.factorial import create_app as create_emulator
 from linkyard.emulator.factorial.state import Clock as EmulatorClock
 from linkyard.services import create_project
 from linkyard.store import Store, generate_key_entry
-from tests.live_server import Served, free_port, served
+from tests.live_server import Served, served
 
 PUBLIC_URL = "http://linkyard.test"
 FACTORIAL = "http://factorial.test"
@@ -139,21 +137,8 @@ async def live_url(app: FastAPI) -> AsyncIterator[str]:
     uvicorn's `serve()` runs as a task with the app's lifespan already running, so the store, the emulator and
     the platform stay in one loop; call a synchronous client through `asyncio.to_thread`.
     """
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=free_port(), lifespan="off", ws="none", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-            raise RuntimeError("uvicorn stopped before it started")
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with served(app) as running:
+        yield running.url
 
 
 def basic(key: str) -> dict[str, str]:
