@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import aiohttp
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -81,28 +82,20 @@ def calls_of_b(api_url: str, key: str, account_id: str, count: int, window: floa
 
 
 async def flood_of_a(api_url: str, key: str, account_id: str, count: int) -> dict[int, int]:
-    """`count` concurrent list_employees calls of A, each on its own connection with the request bytes
-    prepared in advance (an HTTP library would take seconds to open 300 connections on a small machine, and
-    the flood would trickle in); how many were answered with each status."""
-    host, _, port = api_url.removeprefix("http://").partition(":")
+    """`count` concurrent list_employees calls of A, each on its own connection (aiohttp, no pool limit, so the
+    whole flood is in flight at once); how many were answered with each status."""
+    headers = {"authorization": basic(key), "x-account-id": account_id, "content-type": "application/json"}
     body = json.dumps({"action": "factorialhr_list_employees"}).encode()
-    raw = (
-        f"POST /actions/rpc HTTP/1.1\r\nhost: {host}:{port}\r\nauthorization: {basic(key)}\r\n"
-        f"x-account-id: {account_id}\r\ncontent-type: application/json\r\n"
-        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
-    ).encode() + body
+    connector = aiohttp.TCPConnector(limit=0, force_close=True)
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
 
-    async def one() -> int:
-        reader, writer = await asyncio.open_connection(host, int(port))
-        try:
-            writer.write(raw)
-            status_line = await reader.readline()
-            await reader.read()  # the rest, until the server closes
-        finally:
-            writer.close()
-        return int(status_line.split()[1])
+        async def one() -> int:
+            async with session.post(f"{api_url}/actions/rpc", data=body, headers=headers) as answer:
+                await answer.read()
+                return answer.status
 
-    statuses = await asyncio.gather(*(one() for _ in range(count)))
+        statuses = await asyncio.gather(*(one() for _ in range(count)))
     counts: dict[int, int] = {}
     for status in statuses:
         counts[status] = counts.get(status, 0) + 1
