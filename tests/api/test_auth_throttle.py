@@ -11,8 +11,8 @@ import pytest
 from fastapi import FastAPI
 
 from linkyard.config import Settings
-from linkyard.store import generate_key_entry
-from tests.api.conftest import FACTORIAL, PUBLIC_URL, Harness, basic
+from tests.api.conftest import PUBLIC_URL, Harness, basic
+from tests.harness.platform import platform_settings
 
 PER_ADDRESS = 5
 PER_PREFIX = 8
@@ -22,11 +22,8 @@ From = Callable[[str], httpx.AsyncClient]
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        public_url=PUBLIC_URL,
-        encryption_keys=generate_key_entry("k1"),
-        sandbox_urls={"factorialhr": FACTORIAL},
+    return platform_settings(
+        database_url,
         auth_failure_limit_per_address=f"{PER_ADDRESS}/hour",  # hours: a window edge mid-test is unlikely
         auth_failure_limit_per_prefix=f"{PER_PREFIX}/hour",
         rate_limit_per_key=None,

@@ -24,8 +24,9 @@ from linkyard.api import create_app
 from linkyard.config import Settings
 from linkyard.connectors import get_connector
 from linkyard.domain import ManualClock
-from linkyard.store import Store, generate_key_entry
+from linkyard.store import Store
 from tests.api.conftest import ON_BOTH_BACKENDS, PUBLIC_URL, Harness
+from tests.harness.platform import platform_settings
 from tests.live_server import served
 
 pytestmark = [ON_BOTH_BACKENDS, pytest.mark.slow]
@@ -83,12 +84,7 @@ def settings(database_url: str, live_emulator: str, monkeypatch: pytest.MonkeyPa
     # them off, so that only the sharing of provider calls is measured.
     monkeypatch.setenv("LINKYARD_RATE_LIMIT_PER_KEY", "")
     monkeypatch.setenv("LINKYARD_RATE_LIMIT_PER_PROJECT", "")
-    return Settings(
-        database_url=database_url,
-        public_url=PUBLIC_URL,
-        encryption_keys=generate_key_entry("k1"),
-        sandbox_urls={"factorialhr": live_emulator},
-    )
+    return platform_settings(database_url, sandbox_urls={"factorialhr": live_emulator})
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ from starlette.routing import Route
 from linkyard.api.bodies import MAX_JSON_DEPTH
 from linkyard.api.middleware import DEFAULT_MAX_BODY_BYTES
 from linkyard.config import Settings
-from linkyard.store import generate_key_entry
-from tests.api.conftest import FACTORIAL, PUBLIC_URL, Harness, Tenant
+from tests.api.conftest import PUBLIC_URL, Harness, Tenant
+from tests.harness.platform import platform_settings
 
 ADMIN_TOKEN = "admin-token-of-the-hostile-body-sweep-0123456789"
 ACTION = "factorialhr_list_employees"
@@ -41,11 +41,8 @@ _FORM_TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """The API fixtures' settings, with an admin token: the admin's dashboard session reaches every form."""
-    return Settings(
-        database_url=database_url,
-        public_url=PUBLIC_URL,
-        encryption_keys=generate_key_entry("k1"),
-        sandbox_urls={"factorialhr": FACTORIAL},
+    return platform_settings(
+        database_url,
         admin_token=ADMIN_TOKEN,
     )
 

@@ -11,8 +11,8 @@ import pytest
 
 from linkyard.config import Settings
 from linkyard.services import create_api_key
-from linkyard.store import generate_key_entry
-from tests.api.conftest import FACTORIAL, PUBLIC_URL, Harness, basic
+from tests.api.conftest import Harness, basic
+from tests.harness.platform import platform_settings
 
 PER_KEY = 3
 PER_PROJECT = 5
@@ -38,11 +38,8 @@ def storage_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def settings(database_url: str, storage_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        public_url=PUBLIC_URL,
-        encryption_keys=generate_key_entry("k1"),
-        sandbox_urls={"factorialhr": FACTORIAL},
+    return platform_settings(
+        database_url,
         rate_limit_storage_url=storage_url,
         rate_limit_per_key=f"{PER_KEY}/hour",  # hours: a window edge mid-test is unlikely
         rate_limit_per_project=f"{PER_PROJECT}/hour",

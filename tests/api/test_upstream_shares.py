@@ -22,8 +22,9 @@ from linkyard.api import create_app
 from linkyard.config import Settings
 from linkyard.domain import ManualClock
 from linkyard.services.fair_share import WAITING_PER_PLACE
-from linkyard.store import Store, generate_key_entry
-from tests.api.conftest import FACTORIAL, PUBLIC_URL, Harness, Tenant
+from linkyard.store import Store
+from tests.api.conftest import Harness, Tenant
+from tests.harness.platform import platform_settings
 from tests.live_server import Served
 
 CREDENTIALS = "factorialhr_get_credentials"
@@ -64,11 +65,8 @@ def shares() -> dict[str, Any]:
 
 @pytest.fixture
 def settings(database_url: str, shares: dict[str, Any]) -> Settings:
-    return Settings(
-        database_url=database_url,
-        public_url=PUBLIC_URL,
-        encryption_keys=generate_key_entry("k1"),
-        sandbox_urls={"factorialhr": FACTORIAL},
+    return platform_settings(
+        database_url,
         **shares,
     )
 

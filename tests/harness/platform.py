@@ -41,13 +41,22 @@ RETURN_ORIGIN = "https://app.example.com"
 ALL_SCOPES = ["employees", "time_off", "contracts", "company_locations", "recruitment", "time_tracking"]
 
 
+def platform_settings(database_url: str, **overrides: Any) -> Settings:
+    """The tests' platform settings on `database_url` (public URL, a fresh key, the emulator as Factorial's
+    sandbox), with `overrides` on top: a test module that needs other limits builds its own from this."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "public_url": PUBLIC_URL,
+        "encryption_keys": generate_key_entry("k1"),
+        "sandbox_urls": {"factorialhr": FACTORIAL},
+    }
+    return Settings(**(values | overrides))
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        public_url=PUBLIC_URL,
-        encryption_keys=generate_key_entry("k1"),
-        sandbox_urls={"factorialhr": FACTORIAL},
+    return platform_settings(
+        database_url,
         # A test sends calls as fast as it can with one key; the request rates are tested on their own
         # (tests/api/test_rate_limits.py), and a fast machine must not turn a test's calls into 429s.
         rate_limit_per_key=None,

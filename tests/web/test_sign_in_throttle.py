@@ -16,9 +16,9 @@ import pytest
 from fastapi import FastAPI
 
 from linkyard.config import Settings
-from linkyard.store import generate_key_entry
 from linkyard.web.dashboard.ui import SESSION_COOKIE
-from tests.api.conftest import FACTORIAL, PUBLIC_URL
+from tests.api.conftest import PUBLIC_URL
+from tests.harness.platform import platform_settings
 from tests.web.conftest import ADMIN_TOKEN, Harness, form_fields, page_text
 
 PER_ADDRESS = 4
@@ -29,11 +29,8 @@ Browser = Callable[[str], httpx.AsyncClient]
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        public_url=PUBLIC_URL,
-        encryption_keys=generate_key_entry("k1"),
-        sandbox_urls={"factorialhr": FACTORIAL},
+    return platform_settings(
+        database_url,
         admin_token=ADMIN_TOKEN,
         auth_failure_limit_per_address=f"{PER_ADDRESS}/hour",  # hours: a window edge mid-test is unlikely
         auth_failure_limit_per_prefix=f"{PER_PREFIX}/hour",
