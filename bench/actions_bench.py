@@ -14,7 +14,10 @@ walks it). Then, side by side and interleaved so that drift hits both alike:
 2. 32 concurrent connections with `wrk`: requests/s, rounds alternating; then the same against a second
    platform process with more uvicorn workers (`--extra-workers`, 2 by default), on the same database;
 3. bulk: every employee through `next` (page_size 100) versus the official SDK's `paginate(limit=100)` straight
-   to the emulator (and, for reference, a plain httpx walk of the emulator's cursor).
+   to the emulator (and, for reference, a plain httpx walk of the emulator's cursor);
+4. request logs: the platform (logs on, the default) against a second platform process on the same database with
+   `LINKYARD_REQUEST_LOGS_ENABLED=false`, sequential calls interleaved three ways with the direct call (so each
+   side's added latency is known), then `wrk -c32` rounds alternating on and off.
 
 After the sequential run, the servers' CPU time per call is read from /proc (the emulator's for a direct call;
 the platform's and the emulator's for a call through the gateway): at 32 connections on a small machine, the
@@ -430,6 +433,95 @@ def wrk_rounds(
     return direct, gateway
 
 
+# --- request logs on and off ----------------------------------------------------------------------------
+
+
+@dataclass
+class LoggingTimings:
+    direct: list[float] = field(default_factory=list)
+    logging_on: list[float] = field(default_factory=list)
+    logging_off: list[float] = field(default_factory=list)
+
+
+def logging_sequential(linked: Linked, off_url: str, calls: int, warmup: int) -> LoggingTimings:
+    """Direct, gateway with request logs on, and a second platform with them off (same database), alternating
+    call by call in a shuffled order, each timed from send to last byte."""
+    direct = LeanConnection(linked.emulator_url)
+    logging_on = LeanConnection(linked.api_url)
+    logging_off = LeanConnection(off_url)
+    rpc_headers = {"authorization": basic(linked.api_key), "x-account-id": linked.account_id}
+    direct_headers = {"x-api-key": linked.emulator_key, "accept": "application/json"}
+    prepared = [
+        (
+            direct.get(f"{EMPLOYEES_PATH}/{employee_id}", direct_headers),
+            logging_on.post("/actions/rpc", rpc_headers, rpc_body(employee_id)),
+        )
+        for employee_id in linked.employee_ids
+    ]
+    order = random.Random(13)
+    timings = LoggingTimings()
+    clock = time.perf_counter
+    for index in range(warmup + calls):
+        raw_direct, raw_rpc = prepared[index % len(prepared)]
+        trio: list[tuple[LeanConnection, bytes, list[float]]] = [
+            (direct, raw_direct, timings.direct),
+            (logging_on, raw_rpc, timings.logging_on),
+            (logging_off, raw_rpc, timings.logging_off),
+        ]
+        order.shuffle(trio)
+        for connection, raw, into in trio:
+            started = clock()
+            status, _ = connection.send(raw)
+            elapsed = clock() - started
+            if status != 200:
+                raise SystemExit(f"HTTP {status} during the request log run")
+            if index >= warmup:
+                into.append(elapsed * 1000)
+    for connection in (direct, logging_on, logging_off):
+        connection.close()
+    return timings
+
+
+def logging_cpu(linked: Linked, on_pid: int, off_url: str, off_pid: int, calls: int) -> tuple[float, float]:
+    """Microseconds of platform CPU per call with request logs on and off: blocks of 200 calls alternating
+    between the two processes, each process's CPU read before the first block and after the last (plus two
+    flush intervals, so the logs' redaction and writes, done in the background, are counted)."""
+    logging_on = LeanConnection(linked.api_url)
+    logging_off = LeanConnection(off_url)
+    rpc_headers = {"authorization": basic(linked.api_key), "x-account-id": linked.account_id}
+    raws = [logging_on.post("/actions/rpc", rpc_headers, rpc_body(i)) for i in linked.employee_ids]
+    for index in range(200):  # warm both
+        logging_on.send(raws[index % len(raws)])
+        logging_off.send(raws[index % len(raws)])
+    time.sleep(2.5)
+    before = cpu_seconds(on_pid), cpu_seconds(off_pid)
+    block = 200
+    for start in range(0, calls, block):
+        for connection in (logging_on, logging_off):
+            for index in range(start, min(start + block, calls)):
+                connection.send(raws[index % len(raws)])
+    time.sleep(2.5)
+    after = cpu_seconds(on_pid), cpu_seconds(off_pid)
+    logging_on.close()
+    logging_off.close()
+    return (after[0] - before[0]) * 1e6 / calls, (after[1] - before[1]) * 1e6 / calls
+
+
+def logging_wrk_rounds(
+    linked: Linked, directory: Path, off_url: str, connections: int, seconds: int, rounds: int
+) -> tuple[list[WrkRun], list[WrkRun]]:
+    """Alternating wrk rounds against the gateway with request logs on, then off."""
+    script = lua_script(directory, "gateway-logging", linked, gateway=True)
+    wrk(linked.api_url, script, connections, 1)
+    wrk(off_url, script, connections, 1)
+    logging_on: list[WrkRun] = []
+    logging_off: list[WrkRun] = []
+    for _ in range(rounds):
+        logging_on.append(wrk(linked.api_url, script, connections, seconds))
+        logging_off.append(wrk(off_url, script, connections, seconds))
+    return logging_on, logging_off
+
+
 # --- bulk ----------------------------------------------------------------------------------------------
 
 
@@ -508,19 +600,20 @@ class Setup:
     directory: Path
 
     @contextlib.contextmanager
-    def another_platform(self, workers: int) -> Iterator[str]:
-        """One more `linkyard up` with `workers` uvicorn workers, on the same database; its URL."""
+    def another_platform(self, workers: int, name: str = "", **env: str) -> Iterator[tuple[str, Child]]:
+        """One more `linkyard up` with `workers` uvicorn workers, on the same database, `env` on top; its URL
+        and process."""
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         child = start(
-            f"platform-{workers}-workers",
+            name or f"platform-{workers}-workers",
             ["up", "--port", str(port), "--workers", str(workers)],
-            {**self.env, "LINKYARD_PUBLIC_URL": url},
+            {**self.env, "LINKYARD_PUBLIC_URL": url, **env},
             self.directory,
         )
         try:
             wait_until_answering(child, f"{url}/healthz")
-            yield url
+            yield url, child
         finally:
             child.stop()
 
@@ -628,7 +721,10 @@ def main() -> None:
     )
     parser.add_argument("--cpu-calls", type=int, default=2_000, help="calls per side for the CPU rows")
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["sequential", "cpu", "wrk", "workers", "bulk"]
+        "--skip",
+        action="append",
+        default=[],
+        choices=["sequential", "cpu", "wrk", "workers", "bulk", "logging"],
     )
     args = parser.parse_args()
     extra_workers = [2] if args.extra_workers is None else args.extra_workers
@@ -697,11 +793,57 @@ def main() -> None:
                 )
         if "wrk" not in args.skip and "workers" not in args.skip:
             for workers in extra_workers:
-                with setup.another_platform(workers) as url:
+                with setup.another_platform(workers) as (url, _):
                     label = (
                         f"get_employee, wrk -c32, {args.rounds}×{args.seconds} s each, {_workers(workers)}"
                     )
                     wrk_rows(32, label, api_url=url)
+        if "logging" not in args.skip:
+            with setup.another_platform(
+                args.workers, name="platform-logging-off", LINKYARD_REQUEST_LOGS_ENABLED="false"
+            ) as (off_url, off_child):
+                logged = logging_sequential(linked, off_url, args.calls, warmup=300)
+                d50 = statistics.median(logged.direct)
+                on50, off50 = statistics.median(logged.logging_on), statistics.median(logged.logging_off)
+                on99, off99 = percentile(logged.logging_on, 0.99), percentile(logged.logging_off, 0.99)
+                added_off, added_on = off50 - d50, on50 - d50
+                row(
+                    f"request logs off vs on, get_employee sequential, {args.calls} calls each: p50",
+                    f"{off50:.3f} ms (added {added_off:.3f})",
+                    f"{on50:.3f} ms (added {added_on:.3f})",
+                    f"{on50 - off50:+.3f} ms ({(added_on - added_off) / added_off:+.1%} of the added latency)",
+                )
+                row("  same calls: p99", f"{off99:.3f} ms", f"{on99:.3f} ms", f"{on99 - off99:+.3f} ms")
+                if "cpu" not in args.skip:
+                    cpu_on, cpu_off = logging_cpu(
+                        linked, setup.platform.popen.pid, off_url, off_child.popen.pid, args.cpu_calls
+                    )
+                    row(
+                        f"request logs off vs on, platform CPU per call ({args.cpu_calls} calls each)",
+                        f"{cpu_off:.0f} µs",
+                        f"{cpu_on:.0f} µs",
+                        f"{cpu_on - cpu_off:+.0f} µs ({cpu_on / cpu_off - 1:+.1%})",
+                    )
+                if "wrk" not in args.skip:
+                    runs_on, runs_off = logging_wrk_rounds(
+                        linked, Path(temp), off_url, 32, args.seconds, args.rounds
+                    )
+                    rps_on = statistics.median(r.rps for r in runs_on)
+                    rps_off = statistics.median(r.rps for r in runs_off)
+                    p50_on = statistics.median(r.p50 for r in runs_on)
+                    p50_off = statistics.median(r.p50 for r in runs_off)
+                    row(
+                        f"request logs off vs on, wrk -c32, {args.rounds}×{args.seconds} s each: requests/s",
+                        f"{rps_off:.0f}",
+                        f"{rps_on:.0f}",
+                        f"{rps_on / rps_off - 1:+.1%}",
+                    )
+                    row(
+                        "  same runs: p50",
+                        f"{p50_off:.3f} ms",
+                        f"{p50_on:.3f} ms",
+                        f"{p50_on - p50_off:+.3f} ms",
+                    )
         if "bulk" not in args.skip:
             times = bulk(linked, args.bulk_rounds, args.employees)
             sdk, gateway, plain = (statistics.median(times[name]) for name in ("sdk", "gateway", "httpx"))

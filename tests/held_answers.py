@@ -27,6 +27,8 @@ class AnswerHold:
         """Set once the held request was handled in full: its answer is ready, not sent."""
         self._release = asyncio.Event()
         self._armed: tuple[str, str] | None = None
+        self.client: str | None = None
+        """The address the held request came from (which host made it, when several share the app)."""
         self._held: list[Message] = []
 
     def arm(self, method: str, path: str) -> None:
@@ -53,6 +55,7 @@ class AnswerHold:
             await self.app(scope, receive, send)
             return
         self._armed = None  # one request only
+        self.client = scope["client"][0] if scope.get("client") else None
 
         async def keep(message: Message) -> None:
             self._held.append(message)

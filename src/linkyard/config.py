@@ -121,6 +121,22 @@ class Settings(BaseSettings):
     """How long a connect session (its status, the account it linked or why it failed) is kept after it
     expires, for operators looking into a link, before housekeeping deletes it."""
 
+    request_logs_enabled: bool = True
+    """Whether API calls, actions, MCP calls and token refreshes are logged with their provider steps
+    (`GET /requests/logs`, the dashboard's Logs page)."""
+    request_log_retention_days: int = Field(default=30, ge=1)
+    """How long request logs are kept before housekeeping deletes them."""
+    request_log_max_per_project: int = Field(default=100_000, ge=1)
+    """The most request logs kept per project: housekeeping deletes the oldest beyond it."""
+    request_log_queue_size: int = Field(default=10_000, ge=1)
+    """Finished logs waiting in each process's memory to be written; beyond it new ones are dropped (counted),
+    never the calls they log."""
+    request_log_flush_seconds: float = Field(default=1.0, gt=0, le=60)
+    """How often each process writes its waiting logs (in batches, off the request path)."""
+    proxy_max_response_bytes: int = Field(default=5_000_000, ge=1_000, le=100_000_000)
+    """The largest answer `POST /unified/proxy` passes on (bytes, after decompression); a larger one is refused
+    with 502 `response_too_large` rather than held in memory."""
+
     # Fair sharing and rate limits (docs/limits.md). Concurrency is counted per worker process; rate limits are
     # counted where `rate_limit_storage_url` says (this process's memory, or a Redis shared by every host).
     upstream_connections: int = Field(default=100, ge=2, le=10_000)
@@ -142,6 +158,35 @@ class Settings(BaseSettings):
     auth_failure_limit_per_prefix: str = "100/minute"
     """Failed authentications with one API key prefix (`lk_` and 4 characters), or with the admin token, from
     every address together, before they are answered 429."""
+
+    hub_script_url: str | None = None
+    """Where the dashboard's preview of the embedded connect UI loads StackOne's `@stackone/hub` web component
+    (its `dist/webcomponent.js`) from: an http(s) URL the browser fetches. Linkyard ships no copy of it."""
+    hub_script_path: Path | None = None
+    """Or a local copy of that file (`npm install @stackone/hub`: `node_modules/@stackone/hub/dist/
+    webcomponent.js`), which Linkyard then serves to the preview itself (`/static/stackone-hub.js`)."""
+    # Webhooks (docs/events.md): events sent to the projects' endpoints by every worker.
+    webhook_delivery_interval_seconds: float = Field(default=1.0, ge=0, le=60)
+    """How often each worker looks for deliveries that are due (± 20%); 0 turns delivery off in this process."""
+    event_subscription_interval_seconds: float = Field(default=5.0, gt=0, le=300)
+    """How often each worker looks for accounts' subscriptions at their providers to make (± 20%); off with
+    delivery (`webhook_delivery_interval_seconds` 0)."""
+    webhook_retry_window_seconds: float = Field(default=86_400.0, gt=0)
+    """How long an event is retried before it is given up, and how long a webhook may fail without a success
+    before it is turned off (the dashboard then says so)."""
+    webhook_backoff_base_seconds: float = Field(default=10.0, gt=0)
+    """The first retry's delay; each next one doubles it (at most an hour), with jitter."""
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    """How long a receiver has to answer one delivery."""
+    webhook_concurrency_per_webhook: int = Field(default=4, ge=1, le=100)
+    """Deliveries in flight to one webhook at once, across every worker and host."""
+    webhook_allow_http: bool = False
+    """Whether webhook URLs may be plain `http://` (development and sandboxes only)."""
+    event_retention_days: int = Field(default=30, ge=1)
+    """How long events are kept, with their deliveries and attempts (the delivery log, replay), before
+    housekeeping deletes them."""
+    webhook_allow_private_addresses: bool = False
+    """Whether webhooks may reach private, loopback and link-local addresses (checked after DNS resolution)."""
 
     @field_validator("database_url")
     @classmethod
@@ -237,6 +282,17 @@ class Settings(BaseSettings):
             # Never the value itself: a Redis URL may hold a password.
             raise ValueError("must be memory:// or a Redis URL such as redis://127.0.0.1:6379/0")
         return value.strip()
+
+    @field_validator("hub_script_url")
+    @classmethod
+    def _check_hub_script_url(cls, value: str | None) -> str | None:
+        return None if value is None else _http_url(value, "hub_script_url")
+
+    @model_validator(mode="after")
+    def _check_hub_script(self) -> Settings:
+        if self.hub_script_url is not None and self.hub_script_path is not None:
+            raise ValueError("set hub_script_url or hub_script_path, not both")
+        return self
 
     @model_validator(mode="after")
     def _check_shares(self) -> Settings:

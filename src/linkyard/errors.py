@@ -10,7 +10,7 @@ Messages are shown to API callers, so they never contain a secret nor a value th
     ├── BadRequest                     bad_request
     │   └── OAuthFlowError             oauth_flow_failed        (.reason: state_invalid, ...)
     │       └── ConnectFailed          connect_failed           (the hosted pages' failures)
-    ├── Unauthenticated                unauthenticated
+    ├── Unauthenticated                unauthenticated          (.presented: a credential was sent)
     ├── Forbidden                      forbidden                (.missing_scopes)
     ├── NotFound                       not_found
     ├── Conflict                       conflict
@@ -18,10 +18,13 @@ Messages are shown to API callers, so they never contain a secret nor a value th
     │   ├── CredentialsWiped           credentials_wiped
     │   └── CredentialsUnreadable      credentials_unreadable
     ├── ValidationFailed               validation_failed        (.errors: [{field, message}])
+    ├── NotSupported                   operation_not_supported  (.operation, .provider)
     ├── RateLimited                    rate_limited             (.retry_after)
     ├── ProviderError                  provider_error           (.provider_errors, .provider_status)
     │   ├── ProviderTimeout            provider_timeout
-    │   └── ProviderOAuthError         provider_oauth_error     (.error: invalid_grant, ...)
+    │   ├── ProviderOAuthError         provider_oauth_error     (.error: invalid_grant, ...)
+    │   ├── ProviderRefused            provider_refused         (a proxied call's 4xx, passed on)
+    │   └── ResponseTooLarge           response_too_large       (.limit: the cap in bytes)
     ├── TokenRefreshError              token_refresh_failed     (.terminal, .timed_out)
     ├── CryptoError                    crypto_error
     │   ├── KeyRingError               key_ring_invalid
@@ -105,9 +108,14 @@ class ConnectFailed(OAuthFlowError):
 
 
 class Unauthenticated(LinkyardError):
-    """No API key, an unknown key or a revoked key."""
+    """No API key, an unknown key or a revoked key; `presented` says whether the caller sent a credential at
+    all (the answer's challenge then says it is invalid, RFC 6750's `invalid_token`)."""
 
     code = "unauthenticated"
+
+    def __init__(self, message: str, *, presented: bool = False) -> None:
+        super().__init__(message)
+        self.presented = presented
 
 
 class Forbidden(LinkyardError):
@@ -159,6 +167,18 @@ class ValidationFailed(LinkyardError):
     def __init__(self, message: str, *, errors: Sequence[FieldError] = ()) -> None:
         super().__init__(message)
         self.errors: list[FieldError] = list(errors)
+
+
+class NotSupported(LinkyardError):
+    """The account's provider cannot back this unified operation (StackOne's 501 "not supported by this
+    provider"): `operation` is its name (`hris_list_benefits`), `provider` the connector's name."""
+
+    code = "operation_not_supported"
+
+    def __init__(self, message: str, *, operation: str, provider: str) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.provider = provider
 
 
 class RateLimited(LinkyardError):
@@ -219,6 +239,23 @@ class ProviderOAuthError(ProviderError):
         self.http_status = http_status
         self.description = description
         """The provider's `error_description`, with every secret of the request redacted."""
+
+
+class ProviderRefused(ProviderError):
+    """The provider refused a proxied call with a 4xx (`provider_status`): the caller chose the method, path
+    and body, so the refusal is theirs to see with its own status, not a gateway failure."""
+
+    code = "provider_refused"
+
+
+class ResponseTooLarge(ProviderError):
+    """The provider's answer is larger than the size cap of the call (`limit` bytes); it was not read further."""
+
+    code = "response_too_large"
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 class TokenRefreshError(LinkyardError):

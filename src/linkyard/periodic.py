@@ -27,6 +27,8 @@ class PeriodicJob(ABC):
     """The asyncio task's name."""
     description: ClassVar[str]
     """What a run does, for the log line of a failed run ("idle token refresh")."""
+    stop_grace: ClassVar[float] = 5.0
+    """How long `stop()` lets a run in progress finish before cancelling it (seconds)."""
 
     def __init__(
         self,
@@ -41,6 +43,8 @@ class PeriodicJob(ABC):
         self._jitter = jitter
         self._random = random_fraction
         self._task: asyncio.Task[None] | None = None
+        self._in_run = False
+        self._stop_after_run = False
         self._ran = asyncio.Condition()
         self.runs = 0
         """Completed runs (failed ones included), for tests and the operator's status page."""
@@ -58,12 +62,20 @@ class PeriodicJob(ABC):
             self._task = asyncio.create_task(self._loop(self.interval), name=self.name)
 
     async def stop(self) -> None:
-        """Stop the loop, cancelling a run in progress (each job keeps its runs safe to interrupt)."""
+        """Stop the loop: a wait between runs ends at once; a run in progress is given `stop_grace` seconds to
+        finish, then cancelled (a database call cut midway would leave its connection to the garbage collector;
+        each job still keeps its runs safe to interrupt)."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if task is None:
+            return
+        if self._in_run:
+            self._stop_after_run = True
+            finished, _ = await asyncio.wait({task}, timeout=self.stop_grace)
+            if finished:
+                return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     async def wait_for_runs(self, count: int) -> None:
         """Until `count` runs have completed since the job was made (a condition, not a poll)."""
@@ -83,11 +95,16 @@ class PeriodicJob(ABC):
         delay = interval * self._random()
         while True:
             await asyncio.sleep(delay)
+            self._in_run = True
             try:
                 await self.run_once()
             except Exception as exc:  # the loop outlives a bad run
                 logger.warning("%s failed (%s)", self.description, type(exc).__name__)
+            finally:
+                self._in_run = False
             async with self._ran:
                 self.runs += 1
                 self._ran.notify_all()
+            if self._stop_after_run:
+                return
             delay = interval * (1 + self._jitter * (2 * self._random() - 1))

@@ -136,11 +136,20 @@ async def linked(harness: Harness, emulator: Starlette) -> AsyncIterator[Linked]
     await found.provider.aclose()
 
 
-async def link_admin(harness: Harness, emulator: Starlette) -> Linked:
-    """Link the seeded company's admin with a company token; close `provider` when done."""
+async def link_admin(harness: Harness, emulator: Starlette, *, every_action: bool = False) -> Linked:
+    """Link the seeded company's admin with a company token; close `provider` when done. `every_action`: on a
+    profile that asks for every scope and names every action (those generated from Factorial's API are
+    enabled only by name)."""
     tenant = await harness.tenant()
-    application = await harness.application(scopes=ALL_SCOPES)
-    await harness.profile(tenant, application, scopes=ALL_SCOPES, token_type="company")
+    if every_action:
+        connector = get_connector("factorialhr")
+        scopes = [scope.name for scope in connector.scopes]
+        application = await harness.application(scopes=scopes)
+        everything = [tool.id for tool in connector.tools]
+        await harness.profile(tenant, application, scopes=scopes, token_type="company", actions=everything)
+    else:
+        application = await harness.application(scopes=ALL_SCOPES)
+        await harness.profile(tenant, application, scopes=ALL_SCOPES, token_type="company")
     _, account = await harness.link(tenant, await harness.admin_email())
     company = await harness.company()
     key = await harness.factorial.post("/_emulator/api_keys", json={"company_id": company["id"]})

@@ -53,7 +53,7 @@ async def test_a_well_formed_call_without_a_key_is_401(harness: Harness) -> None
         "/actions/rpc", json={"action": GET_EMPLOYEE, "path": {"id": "1"}, "headers": {"x-account-id": "a"}}
     )
     assert response.status_code == 401
-    assert response.headers["www-authenticate"] == 'Basic realm="linkyard"'
+    assert response.headers["www-authenticate"] == 'Basic realm="linkyard", Bearer realm="linkyard"'
     assert response.json()["code"] == "unauthenticated"
 
 

@@ -7,6 +7,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from starlette.applications import Starlette
@@ -173,3 +174,155 @@ async def test_an_unlink_racing_a_refresh_never_brings_the_credentials_back(
     path = get_connector("factorialhr").action("factorialhr_get_credentials").path
     after = await harness.factorial.get(path, headers={"authorization": f"Bearer {rotated}"})
     assert after.status_code == 401  # the live grant was revoked at Factorial, not a stale one
+
+
+async def test_accounts_are_filtered_by_every_filter_of_stackones_client(harness: Harness) -> None:
+    """The query `@stackone/stackone-client-ts` sends: arrays as repeated names, `page_size` always."""
+    tenant, first, second = await _two_accounts(harness)
+    await harness.api.patch(f"/accounts/{second['id']}", json={"status": "suspended"}, headers=tenant.auth)
+
+    async def ids(query: list[tuple[str, str]]) -> list[str]:
+        listed = await harness.api.get("/accounts", params=[*query, ("page_size", "25")], headers=tenant.auth)
+        assert listed.status_code == 200, listed.text
+        return [account["id"] for account in listed.json()]
+
+    assert await ids([("account_ids", first["id"])]) == [first["id"]]
+    assert await ids([("account_ids", first["id"]), ("account_ids", second["id"])]) == [
+        first["id"],
+        second["id"],
+    ]
+    assert await ids([("account_ids", "acc_unknown")]) == []
+    assert await ids([("origin_owner_ids", "owner-2")]) == [second["id"]]
+    assert await ids([("origin_owner_ids", "owner-1"), ("origin_owner_ids", "owner-2")]) == [
+        first["id"],
+        second["id"],
+    ]
+    assert await ids([("providers", "factorialhr")]) == [first["id"], second["id"]]
+    assert await ids([("providers", "personio")]) == []
+    assert await ids([("provider", "personio"), ("providers", "factorialhr")]) == [first["id"], second["id"]]
+    assert await ids([("status", "suspended")]) == [second["id"]]
+    assert await ids([("status", "active"), ("status", "suspended")]) == [first["id"], second["id"]]
+    # Filters combine: an account must pass each of them.
+    assert await ids([("account_ids", first["id"]), ("status", "suspended")]) == []
+    assert await ids([("origin_owner_id", "owner-1"), ("account_ids", second["id"])]) == []
+    bad = await harness.api.get(
+        "/accounts", params=[("status", "active"), ("status", "x")], headers=tenant.auth
+    )
+    assert bad.status_code == 422
+    too_many = httpx.QueryParams([("account_ids", f"acc_{n}") for n in range(101)])
+    assert (await harness.api.get("/accounts", params=too_many, headers=tenant.auth)).status_code == 422
+
+
+def _as_the_client_sends(account: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A `PatchAccountExternalDto` as StackOne's client sends it: `type` always, the rest as the caller set."""
+    return {"type": account["type"], **changes}
+
+
+async def test_patch_takes_stackones_whole_dto_and_applies_what_linkyard_supports(harness: Harness) -> None:
+    tenant, first, _ = await _two_accounts(harness)
+    assert (first["type"], first["environment"]) == ("test", "sandbox")  # the sandbox is a test environment
+    body = {
+        "type": "test",
+        "provider": "factorialhr",
+        "environment": "sandbox",
+        "origin_owner_id": "owner-1",
+        "authentication_config_key": "oauth2",
+        "label": "Payroll",
+        "metadata": {"tier": "gold"},
+        "origin_owner_name": "Acme Holdings",
+        "origin_username": "ops@acme.example",
+        "secrets": None,
+        "credentials": None,
+        "setup_information": None,
+    }
+    changed = await harness.api.patch(f"/accounts/{first['id']}", json=body, headers=tenant.auth)
+    assert changed.status_code == 200, changed.text
+    account = changed.json()
+    assert account["label"] == "Payroll"
+    assert account["metadata"] == {"tier": "gold"}
+    assert account["origin_owner_name"] == "Acme Holdings"
+    assert account["origin_username"] == "ops@acme.example"
+    assert (account["origin_owner_id"], account["provider"], account["type"]) == (
+        "owner-1",
+        "factorialhr",
+        "test",
+    )
+    cleared = await harness.api.patch(
+        f"/accounts/{first['id']}",
+        json=_as_the_client_sends(account, label=None, metadata=None, origin_username=None),
+        headers=tenant.auth,
+    )
+    assert cleared.status_code == 200, cleared.text
+    assert (cleared.json()["label"], cleared.json()["metadata"], cleared.json()["origin_username"]) == (
+        None,
+        None,
+        None,
+    )
+    read = (await harness.api.get(f"/accounts/{first['id']}", headers=tenant.auth)).json()
+    assert read == cleared.json()
+
+
+async def test_patch_refuses_each_field_that_cannot_apply_naming_it(harness: Harness) -> None:
+    tenant, first, _ = await _two_accounts(harness)
+    body = {
+        "type": "production",  # what StackOne's client sends unless told otherwise: this account is a test one
+        "provider": "personio",
+        "environment": "production",
+        "origin_owner_id": "someone-else",
+        "authentication_config_key": "api_key",
+        "label": {},  # StackOne's client types the label as an object, which it can only send empty
+        "secrets": {},
+        "credentials": {"access_token": "sneaky-token-value"},
+        "setup_information": {},
+        "origin_owner_name": "Changed?",
+    }
+    refused = await harness.api.patch(f"/accounts/{first['id']}", json=body, headers=tenant.auth)
+    assert refused.status_code == 422, refused.text
+    problems = {problem["field"]: problem["message"] for problem in refused.json()["errors"]}
+    assert set(problems) == {
+        "type",
+        "provider",
+        "environment",
+        "origin_owner_id",
+        "authentication_config_key",
+        "label",
+        "secrets",
+        "credentials",
+        "setup_information",
+    }
+    assert "'test'" in problems["type"]
+    assert "connect flow" in problems["credentials"]
+    assert "sneaky-token-value" not in refused.text
+    assert "Extra inputs" not in refused.text
+    # Nothing was applied, not even the field that could have been.
+    unchanged = (await harness.api.get(f"/accounts/{first['id']}", headers=tenant.auth)).json()
+    assert unchanged["origin_owner_name"] == first["origin_owner_name"]
+
+    for extra, field in (({"nickname": "x"}, "nickname"), ({"origin_owner_name": None}, "origin_owner_name")):
+        answer = await harness.api.patch(
+            f"/accounts/{first['id']}", json=_as_the_client_sends(first, **extra), headers=tenant.auth
+        )
+        assert answer.status_code == 422, answer.text
+        assert [problem["field"] for problem in answer.json()["errors"]] == [field]
+    unknown = await harness.api.patch(f"/accounts/{first['id']}", json={"nickname": "x"}, headers=tenant.auth)
+    assert unknown.json()["errors"] == [{"field": "nickname", "message": "is not a field this request takes"}]
+
+
+async def test_meta_lists_the_models_of_the_actions_the_account_can_run(harness: Harness) -> None:
+    tenant = await harness.tenant()
+    await harness.profile(tenant, scopes=["employees"])
+    _, account = await harness.link(tenant, await harness.basic_user_email())
+    meta = (await harness.api.get(f"/accounts/{account['id']}/meta", headers=tenant.auth)).json()
+    assert meta["category"] == "hris"
+    models = meta["models"]
+    assert models["employees"]["actions"][:2] == ["factorialhr_list_employees", "factorialhr_get_employee"]
+    assert models["teams"]["actions"] == ["factorialhr_list_teams", "factorialhr_get_team"]
+    assert models["credentials"]["actions"] == ["factorialhr_get_credentials"]
+    assert "leaves" not in models  # time off needs a scope the profile does not ask for
+    # Built from the declaration: every enabled action, each under the model it declares.
+    connector = get_connector("factorialhr")
+    listed = {action_id: name for name, model in models.items() for action_id in model["actions"]}
+    assert set(listed) == set(meta["enabled_actions"])
+    for action_id, name in listed.items():
+        tool = connector.find_tool(action_id)  # an action, or a unified operation offered as a tool
+        assert tool is not None and tool.model_key == name, action_id

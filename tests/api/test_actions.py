@@ -195,3 +195,27 @@ async def test_one_401_on_a_company_token_is_confirmed_and_the_call_succeeds_on_
     assert shown["status"] == "active" and shown["status_reasons"] == []
     assert (await harness.stats())["token_requests"].get("refresh_token", 0) == 0
     assert (await harness.rpc(tenant, account["id"], CREDENTIALS)).status_code == 200
+
+
+async def test_a_renewed_token_the_provider_refuses_too_is_renewed_once_more_and_no_further(
+    harness: Harness,
+) -> None:
+    """What the many-hosts test met: the token a renewal hands back (another host stored it) is refused as well
+    (Factorial expired or rotated it meanwhile). One more renewal refreshes it; a third refusal is the answer."""
+    tenant = await harness.tenant()
+    await harness.profile(tenant)
+    _, account = await harness.link(tenant, await harness.basic_user_email())
+    assert (await harness.rpc(tenant, account["id"], CREDENTIALS)).status_code == 200
+    path = get_connector("factorialhr").action(CREDENTIALS).path
+    fault = {"method": "GET", "path": path, "status": 401}
+
+    assert (await harness.factorial.post("/_emulator/faults", json={**fault, "times": 2})).status_code == 201
+    assert (await harness.rpc(tenant, account["id"], CREDENTIALS)).status_code == 200
+    assert (await harness.stats())["token_requests"].get("refresh_token") == 2
+
+    assert (await harness.factorial.post("/_emulator/faults", json={**fault, "times": 3})).status_code == 201
+    refused = await harness.rpc(tenant, account["id"], CREDENTIALS)
+    assert refused.status_code == 502, refused.text
+    assert (await harness.stats())["token_requests"].get("refresh_token") == 4
+    shown = (await harness.api.get(f"/accounts/{account['id']}", headers=tenant.auth)).json()
+    assert shown["status"] == "active"

@@ -214,7 +214,10 @@ def _problems(
 ) -> list[str]:
     """What is wrong with one answer: a 5xx, a JSON answer that is not the envelope, too much logging."""
     found: list[str] = []
-    if response.status_code >= 500:
+    # 501 is StackOne's "not supported by this provider", the documented answer of a unified operation no route
+    # serves (`linkyard.api.routes.unified_unsupported`): by design, whatever the body.
+    unsupported = response.status_code == 501 and path.startswith("/unified/")
+    if response.status_code >= 500 and not unsupported:
         found.append(f"answered {response.status_code}: {response.text[:200]!r}")
     if response.status_code >= 400 and response.headers.get("content-type", "").startswith(JSON):
         body = response.json()

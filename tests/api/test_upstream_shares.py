@@ -183,3 +183,24 @@ async def test_a_call_that_finds_no_place_within_the_queue_time_is_refused(
     assert gate.arrived == 1
     gate.open()
     assert (await first).status_code == 200
+
+
+async def test_proxied_calls_take_places_of_the_same_shares_as_actions(harness: Harness, gate: Gate) -> None:
+    tenant = await harness.tenant()
+    (account,) = await _accounts(harness, tenant, 1)
+    path = "/api/2026-10-01/resources/api_public/credentials"
+    headers = {**tenant.auth, "x-account-id": account}
+
+    def proxied() -> asyncio.Task[httpx.Response]:
+        return asyncio.create_task(harness.api.post("/unified/proxy", json={"path": path}, headers=headers))
+
+    gate.closed = True
+    held = [_call(harness, tenant, account), proxied()]
+    await gate.reach(2)
+    # One action and one proxied call fill the account's share of 2: a proxied call and an action are refused.
+    _assert_refused(await proxied(), "linked account")
+    _assert_refused(await harness.rpc(tenant, account, CREDENTIALS), "linked account")
+    assert gate.arrived == 2
+
+    gate.open()
+    assert [answer.status_code for answer in await asyncio.gather(*held)] == [200, 200]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, WebError
 
@@ -29,6 +30,12 @@ class ConsoleErrors:
     """(url, text) of each console message of type error, and each uncaught page error."""
     documents: set[str] = field(default_factory=set)
     """URLs that were loaded as documents (their status is the page's own business)."""
+    expected_from: set[str] = field(default_factory=set)
+    """Origins of pages whose errors a test provokes on purpose (an integrator's page refused by the platform):
+    only the platform's and the provider's pages must stay clean there."""
+
+    def expect_errors_from(self, origin: str) -> None:
+        self.expected_from.add(origin.rstrip("/"))
 
     def watch(self, context: BrowserContext) -> None:
         context.on("console", self._console)
@@ -37,10 +44,14 @@ class ConsoleErrors:
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
+            if message.page is not None and _origin(message.page.url) in self.expected_from:
+                return
             where = message.location.get("url") or (message.page.url if message.page else "")
             self.messages.append((where, message.text))
 
     def _web_error(self, error: WebError) -> None:
+        if error.page is not None and _origin(error.page.url) in self.expected_from:
+            return
         where = error.page.url if error.page else ""
         self.messages.append((where, f"uncaught {error.error.name}: {error.error.message}"))
 
@@ -54,6 +65,11 @@ class ConsoleErrors:
             for url, text in self.messages
             if not (text.startswith("Failed to load resource") and url in self.documents)
         ]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def unlabelled_controls(page: Page) -> list[str]:

@@ -19,9 +19,20 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.browser.artifacts import Shots
 from tests.browser.audit import ConsoleErrors
-from tests.browser.sandbox import Sandbox, running_sandbox
+from tests.harness.sandbox import Sandbox, running_sandbox
 
 CHROMIUM = Path("/usr/bin/chromium")
+HUB_SCRIPT = (
+    Path(__file__).parents[1]
+    / "hub"
+    / "node"
+    / "node_modules"
+    / "@stackone"
+    / "hub"
+    / "dist"
+    / "webcomponent.js"
+)
+"""StackOne's `<stackone-hub>` web component, from the package `make test` installs with `npm ci` (tests/hub/node)."""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TIMEOUT_MS = 15_000  # one step of a person; the whole test is far shorter than the sum
 
@@ -70,7 +81,9 @@ def browser(chromium: Path) -> Iterator[Browser]:
 def sandbox(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     """`linkyard up --sandbox` in a directory of its own, with an admin token the tests know."""
     with running_sandbox(
-        tmp_path_factory.mktemp("sandbox"), admin_token=f"browser-tests-{secrets.token_urlsafe(24)}"
+        tmp_path_factory.mktemp("sandbox"),
+        admin_token=f"browser-tests-{secrets.token_urlsafe(24)}",
+        LINKYARD_HUB_SCRIPT_PATH=str(HUB_SCRIPT),
     ) as running:
         yield running
 

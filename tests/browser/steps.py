@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.artifacts import Shots
 from tests.browser.audit import focus_is_visible, focused_description, unlabelled_controls
-from tests.browser.sandbox import Sandbox
+from tests.harness.sandbox import Sandbox
 
 # The connector profile wizard's OAuth scopes and the actions used by the flows.
 LIST_EMPLOYEES = "factorialhr_list_employees"
@@ -128,7 +128,16 @@ def fill_profile_form(page: Page, form: ProfileForm) -> None:
         "radio", name=re.compile(rf"^{re.escape(form.token_type)}\b")
     ).check()
     for action in form.actions:
-        action_box(page, action).check()
+        find_action(page, action).check()
+    page.get_by_label("Search actions").fill("")
+
+
+def find_action(page: Page, action: str) -> Locator:
+    """Type the action's name into Search actions: its area opens with it in view; its checkbox."""
+    page.get_by_label("Search actions").fill(action.replace("_", " "))
+    box = action_box(page, action)
+    expect(box).to_be_visible()
+    return box
 
 
 def create_profile(page: Page, shots: Shots, form: ProfileForm) -> None:

@@ -13,7 +13,6 @@ from playwright.sync_api import Page, expect
 from tests.browser.artifacts import Shots
 from tests.browser.audit import unlabelled_controls
 from tests.browser.conftest import Browsing
-from tests.browser.sandbox import Sandbox
 from tests.browser.steps import (
     LIST_EMPLOYEES,
     open_section,
@@ -22,6 +21,7 @@ from tests.browser.steps import (
     sign_in,
     tab_to,
 )
+from tests.harness.sandbox import Sandbox
 
 DASHBOARD_SECTIONS = (
     "Overview",
@@ -30,6 +30,8 @@ DASHBOARD_SECTIONS = (
     "Linked Accounts",
     "Connect links",
     "Actions playground",
+    "Request logs",
+    "Tool feedback",
     "API keys",
     "Settings",
 )
@@ -169,6 +171,9 @@ def test_the_main_flows_work_with_the_keyboard_alone(
     for scope in ("employees", "time_off"):
         tab_to(page, "checkbox", re.compile(rf"^{scope}\b"))
         keys.press("Space")
+    # The actions are folded by area: the search box narrows them and opens the areas that hold a match.
+    tab_to(page, "(textbox|searchbox)", "Search actions")
+    keys.type(LIST_EMPLOYEES)
     tab_to(page, "checkbox", re.compile(rf"\b{LIST_EMPLOYEES}\b"))
     keys.press("Space")
     expect(page.get_by_role("checkbox", name=re.compile(rf"\b{LIST_EMPLOYEES}\b"))).to_be_checked()

@@ -9,8 +9,8 @@ import secrets
 from playwright.sync_api import Page, expect
 
 from tests.browser.artifacts import Shots
-from tests.browser.sandbox import Sandbox
 from tests.browser.steps import connect, consent, look, see_connected
+from tests.harness.sandbox import Sandbox
 
 
 def basic_employee(sandbox: Sandbox) -> str:

@@ -9,7 +9,6 @@ import secrets
 from playwright.sync_api import Page, expect
 
 from tests.browser.artifacts import Shots
-from tests.browser.sandbox import Sandbox
 from tests.browser.steps import (
     LIST_EMPLOYEES,
     LIST_TIME_OFF,
@@ -23,6 +22,7 @@ from tests.browser.steps import (
     sign_out,
     start_profile_wizard,
 )
+from tests.harness.sandbox import Sandbox
 
 
 def explanations(page: Page) -> list[str]:

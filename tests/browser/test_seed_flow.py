@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from tests.browser.artifacts import Shots
 from tests.browser.conftest import Browsing
-from tests.browser.sandbox import Sandbox
 from tests.browser.steps import (
     GET_EMPLOYEE,
     LIST_EMPLOYEES,
@@ -30,6 +29,7 @@ from tests.browser.steps import (
     see_connected,
     sign_in,
 )
+from tests.harness.sandbox import Sandbox
 
 APPLICATION_SCOPES = ("employees", "time_off", "contracts", "recruitment")
 

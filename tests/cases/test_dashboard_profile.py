@@ -36,7 +36,7 @@ async def test_the_wizard_finds_the_connector_and_its_form_creates_a_profile_tha
         t.name for t in connector.token_types
     }
     assert {f["value"] for f in fields if f.get("name") == "scopes"} == set(connector.scope_names)
-    assert {f["value"] for f in fields if f.get("name") == "actions"} == {a.id for a in connector.actions}
+    assert {f["value"] for f in fields if f.get("name") == "actions"} == {a.id for a in connector.tools}
 
     client_id, client_secret = await world.case.register(world.provider, redirect_uri)
     pairs = [

@@ -103,13 +103,21 @@ def port_pair() -> int:
 class Process:
     """A `linkyard` child process whose output is collected as it comes (so pipes never fill)."""
 
-    def __init__(self, args: list[str], *, cwd: Path, env: dict[str, str], umask: int = -1) -> None:
-        """`umask` is the child's (-1: ours)."""
+    def __init__(
+        self,
+        args: list[str],
+        *,
+        cwd: Path,
+        env: dict[str, str],
+        umask: int = -1,
+        prefix: tuple[str, ...] = (),
+    ) -> None:
+        """`umask` is the child's (-1: ours); `prefix` runs it under another command (`ip netns exec NAME`)."""
         self.args = args
         self.stdout: list[str] = []
         self.stderr: list[str] = []
         self.popen = subprocess.Popen(  # noqa: S603 - our own command
-            [sys.executable, "-m", "linkyard.cli", *args],
+            [*prefix, sys.executable, "-m", "linkyard.cli", *args],
             cwd=cwd,
             env=env,
             stdout=subprocess.PIPE,

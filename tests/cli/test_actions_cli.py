@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from linkyard.domain.request_log import LogFilter, LogQuery
 from linkyard.emulator.factorial import create_app as create_emulator
+from linkyard.store import KeyRing, open_store
 from tests.cli.conftest import Cli
 from tests.cli.test_accounts import PUBLIC_URL, link_through_the_api
 from tests.live_server import serve
@@ -166,3 +168,28 @@ def test_tools_export_refuses_an_unknown_format_or_param_style(cli: Cli, project
 
     assert bad_format.exit_code == 2 and "openai, anthropic, mcp" in bad_format.stderr
     assert bad_style.exit_code == 2 and "nested" in bad_style.stderr
+
+
+def test_an_action_run_from_the_cli_is_a_request_log_of_its_project(
+    cli: Cli, linked: Linked, project: dict[str, str]
+) -> None:
+    wanted = f"id={linked.employee_ids[0]}"
+    cli.ok("actions", "run", "factorialhr_get_employee", "--account", linked.account_id, "--param", wanted)
+
+    async def logged() -> list[Any]:
+        store = await open_store(cli.database_url, KeyRing.parse(cli.key_entry))
+        try:
+            query = LogQuery(filter=LogFilter(actions=("factorialhr_get_employee",)))
+            found, _ = await store.request_logs.page(project["project_id"], "request", query)
+        finally:
+            await store.close()
+        return found
+
+    [log] = asyncio.run(logged())
+    assert (log.action, log.account_id, log.source_type, log.status) == (
+        "factorialhr_get_employee",
+        linked.account_id,
+        "internal",
+        200,
+    )
+    assert log.step_count == 1

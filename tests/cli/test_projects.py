@@ -48,6 +48,22 @@ def test_projects_create_refuses_a_bad_origin_naming_it(cli: Cli) -> None:
     assert cli.json("projects", "list") == []
 
 
+def test_projects_update_replaces_the_allowed_origins_and_refuses_a_bad_one(cli: Cli) -> None:
+    created = cli.json("projects", "create", "Acme", "--allowed-origin", "https://app.example.com")
+    project_id = created["project_id"]
+
+    updated = cli.json(
+        "projects", "update", project_id, "--allowed-origin", "https://app.example.com",
+        "--allowed-origin", "http://127.0.0.1:5173",
+    )  # fmt: skip
+    assert updated["allowed_origins"] == ["https://app.example.com", "http://127.0.0.1:5173"]
+    refused = cli("projects", "update", project_id, "--allowed-origin", "https://ok.example/path")
+    assert refused.exit_code == 2
+    assert "allowed_origins[0]" in refused.stderr
+    listed = cli.json("projects", "list")
+    assert listed[0]["allowed_origins"] == ["https://app.example.com", "http://127.0.0.1:5173"]
+
+
 def test_api_keys_create_list_and_revoke(cli: Cli, project: dict[str, str]) -> None:
     created = cli.json("api-keys", "create", "--name", "ci")
     assert project_of_key(cli, created["api_key"]) == project["project_id"]

@@ -79,6 +79,9 @@ def test_up_sandbox_serves_a_demo_project_with_a_key_and_a_connect_link_that_ope
     page = httpx.get(printed["connect_link"])
     assert page.status_code == 200 and "/connect/oauth2/" in page.text
     assert httpx.get(f"{api}/accounts", auth=(printed["api_key"], "")).json() == []
+    # The sandbox lets webhooks reach a receiver on this machine over plain http (production: https only).
+    local_hook = {"url": "http://127.0.0.1:9/hook", "event_types": ["account.created"]}
+    assert httpx.post(f"{api}/webhooks", json=local_hook, auth=(printed["api_key"], "")).status_code == 201
     assert printed["emulator"] == f"http://127.0.0.1:{port + 1}"
     assert httpx.get(f"{printed['emulator']}/_emulator/settings").status_code == 200
     dev_key = clean_env / ".linkyard" / "dev.key"

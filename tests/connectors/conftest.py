@@ -11,7 +11,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from linkyard.connectors import CallContext, Connector, build_request, extract_result, get_connector
+from linkyard.connectors import CallContext, Connector, FilePart, build_request, extract_result, get_connector
 from linkyard.emulator.factorial import create_app
 
 BASE = "http://factorial.test"
@@ -34,21 +34,43 @@ class Factorial:
     called: set[str] = field(default_factory=set)
 
     async def send(
-        self, action_id: str, arguments: dict[str, Any], *, at: datetime | None = None
+        self,
+        action_id: str,
+        arguments: dict[str, Any],
+        *,
+        at: datetime | None = None,
+        files: dict[str, FilePart] | None = None,
     ) -> httpx.Response:
         action = self.connector.action(action_id)
         context = CallContext(company_id=str(self.company["id"]), now=at or datetime.now(UTC))
-        request = build_request(action, arguments, context=context)
+        request = build_request(action, arguments, context=context, files=files)
+        parts = [
+            (
+                name,
+                (None, value)
+                if isinstance(value, str)
+                else (value.filename, value.content, value.content_type),
+            )
+            for name, value in request.multipart or ()
+        ]
         return await self.http.request(
             request.method,
             request.path,
             params=request.query,
             json=request.json,
+            files=parts or None,
             headers={"x-api-key": self.api_key},
         )
 
     async def call(self, action_id: str, /, **arguments: Any) -> tuple[Any, str | None]:
         return await self.call_at(None, action_id, **arguments)
+
+    async def upload(self, action_id: str, files: dict[str, FilePart], /, **arguments: Any) -> Any:
+        """A multipart action's answer: its `files` sent beside the arguments."""
+        response = await self.send(action_id, arguments, files=files)
+        assert response.status_code == 201, f"{action_id}: {response.status_code} {response.text}"
+        self.called.add(action_id)
+        return response.json()
 
     async def call_at(
         self, at: datetime | None, action_id: str, /, **arguments: Any

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from linkyard.connectors import Action, Connector, get_connector, list_connectors
 from linkyard.errors import NotFound, ValidationFailed
+from tests.tinyhr.declaration import tinyhr
 
 SPEC_SCOPES = [
     "banking",
@@ -60,6 +61,11 @@ SPEC_ACTIONS = {
     "factorialhr_list_legal_entities": ("company_legal_entities",),
     "factorialhr_list_contract_versions": ("contracts",),
     "factorialhr_get_contract_version": ("contracts",),
+    "factorialhr_create_contract_version": ("contracts",),
+    "factorialhr_update_contract_version": ("contracts",),
+    "factorialhr_invite_employee": ("employees",),
+    "factorialhr_list_job_roles": ("job_catalog",),
+    "factorialhr_list_cost_centers": ("finance",),
     **dict.fromkeys(
         [
             "factorialhr_list_leave_types",
@@ -69,19 +75,55 @@ SPEC_ACTIONS = {
             "factorialhr_approve_time_off_request",
             "factorialhr_reject_time_off_request",
             "factorialhr_cancel_time_off_request",
+            "factorialhr_update_time_off_request",
             "factorialhr_list_time_off_balances",
         ],
         ("time_off",),
     ),
     **dict.fromkeys(
-        ["factorialhr_list_shifts", "factorialhr_clock_in", "factorialhr_clock_out"], ("time_tracking",)
+        ["factorialhr_list_shifts", "factorialhr_get_shift", "factorialhr_clock_in", "factorialhr_clock_out"],
+        ("time_tracking",),
     ),
+    **dict.fromkeys(
+        [
+            "factorialhr_list_document_folders",
+            "factorialhr_get_document_folder",
+            "factorialhr_list_documents",
+            "factorialhr_get_document",
+            "factorialhr_create_document_download_urls",
+            "factorialhr_upload_document",
+        ],
+        ("documents",),
+    ),
+    **dict.fromkeys(
+        [
+            "factorialhr_list_custom_fields",
+            "factorialhr_get_custom_field",
+            "factorialhr_list_custom_field_options",
+            "factorialhr_list_custom_field_values",
+        ],
+        ("custom_fields",),
+    ),
+    **dict.fromkeys(["factorialhr_list_tasks", "factorialhr_get_task"], ("tasks",)),
     **dict.fromkeys(
         [
             "factorialhr_list_job_postings",
             "factorialhr_list_candidates",
             "factorialhr_create_candidate",
             "factorialhr_list_applications",
+            "factorialhr_get_job_posting",
+            "factorialhr_get_candidate",
+            "factorialhr_update_candidate",
+            "factorialhr_get_application",
+            "factorialhr_create_application",
+            "factorialhr_update_application",
+            "factorialhr_move_application",
+            "factorialhr_list_application_phases",
+            "factorialhr_get_application_phase",
+            "factorialhr_list_hiring_stages",
+            "factorialhr_get_hiring_stage",
+            "factorialhr_list_rejection_reasons",
+            "factorialhr_get_rejection_reason",
         ],
         ("recruitment",),
     ),
@@ -98,8 +140,9 @@ SCHEMA_KEYS = {
     "maxItems",
     "minimum",
     "maximum",
+    "maxProperties",
 }
-ITEM_KEYS = {"type", "enum", "pattern", "maxLength"}
+ITEM_KEYS = {"type", "enum", "pattern", "maxLength", "maxProperties"}
 
 
 def test_the_catalogue_lists_factorial(factorialhr: Connector) -> None:
@@ -147,7 +190,8 @@ def test_scopes_are_the_27_documented_ones_in_order_with_plain_descriptions(fact
 
 
 def test_every_spec_action_exists_with_its_required_scopes(factorialhr: Connector) -> None:
-    assert {a.id: a.required_scopes for a in factorialhr.actions} == SPEC_ACTIONS
+    assert {a.id: a.required_scopes for a in factorialhr.declared_actions} == SPEC_ACTIONS
+    assert factorialhr.actions[: len(SPEC_ACTIONS)] == factorialhr.declared_actions
 
 
 def test_action_ids_are_unique_and_named_after_the_connector(factorialhr: Connector) -> None:
@@ -165,10 +209,15 @@ def test_input_schemas_are_flat(factorialhr: Connector) -> None:
         assert set(schema["required"]) <= set(schema["properties"])
         for name, prop in schema["properties"].items():
             assert set(prop) <= SCHEMA_KEYS, (action.id, name)
-            assert prop["type"] in ("string", "integer", "number", "boolean", "array")
+            assert prop["type"] in ("string", "integer", "number", "boolean", "array", "object")
             assert prop["description"]
+            # A provider's nested record (an address, line items) is an object of no declared members: the
+            # schema stays one level deep, as StackOne's `to_openai()` keeps it.
+            if prop["type"] == "object":
+                assert action.default_enabled is False and "properties" not in prop, (action.id, name)
             if prop["type"] == "array":
-                assert set(prop["items"]) <= ITEM_KEYS and prop["items"]["type"] == "string"
+                assert set(prop["items"]) <= ITEM_KEYS and prop["items"]["type"] in ("string", "object")
+                assert "properties" not in prop["items"]
 
 
 def test_every_argument_is_bounded_in_its_schema(factorialhr: Connector) -> None:
@@ -180,11 +229,13 @@ def test_every_argument_is_bounded_in_its_schema(factorialhr: Connector) -> None
             text = prop["items"] if prop["type"] == "array" else prop
             if prop["type"] == "array":
                 assert 1 <= prop["maxItems"] <= 100, (action.id, name)
+            if text["type"] == "object":
+                assert 1 <= text["maxProperties"] <= 100, (action.id, name)
             if text["type"] == "string":
                 assert "enum" in text or 1 <= text["maxLength"] <= 2048, (action.id, name)
             if prop["type"] in ("integer", "number"):
                 assert prop["minimum"] <= prop["maximum"], (action.id, name)
-            if name == "id" or name.endswith(("_id", "_ids")):
+            if _factorial_id(name, text["type"]):
                 assert text["pattern"] == "^[0-9]{1,19}$" and text["maxLength"] == 19, (action.id, name)
 
 
@@ -192,7 +243,8 @@ def test_lists_page_and_everything_else_does_not(factorialhr: Connector) -> None
     for action in factorialhr.actions:
         names = set(action.input_schema()["properties"])
         paged = {"page_size", "next"} <= names
-        assert paged == (action.result == "list"), action.id
+        # A list Factorial answers whole (a bare array, such as the download URLs asked for) has no pages.
+        assert paged == (action.result == "list" and action.pagination.kind != "none"), action.id
         assert action.idempotent == (action.method != "POST")
 
 
@@ -207,8 +259,15 @@ def test_ids_are_strings(factorialhr: Connector) -> None:
     # Ids are strings from API 2026-07-01 on; arrays (`employee_ids`, Factorial's `leave_type_id[]`) hold strings.
     for action in factorialhr.actions:
         for parameter in action.all_parameters:
-            if parameter.name == "id" or parameter.name.endswith(("_id", "_ids")):
+            if _factorial_id(parameter.name, "string") and parameter.type != "boolean":
                 assert parameter.type in ("string", "array"), (action.id, parameter.name)
+
+
+def _factorial_id(name: str, kind: str) -> bool:
+    """A parameter that names Factorial objects by id: `id`, `employee_id`, `team_ids`, but not a flag
+    (`with_employee_ids`, a boolean) nor another system's id (`external_id`)."""
+    named = name == "id" or name.endswith(("_id", "_ids"))
+    return named and kind == "string" and "external" not in name
 
 
 def test_an_unknown_action_is_not_found(factorialhr: Connector) -> None:
@@ -391,3 +450,67 @@ def test_the_identity_reads_who_linked_from_a_credential(factorialhr: Connector)
         "name": "Acme Iberia SL",
     }
     assert identity.facts({})["company_id"] is None
+
+
+def test_an_action_is_grouped_under_its_declared_model_or_the_noun_of_its_id() -> None:
+    models = {action.id: action.model_key for action in tinyhr().actions}
+    assert models["tinyhr_list_people"] == "people"  # the id's noun
+    assert models["tinyhr_get_person"] == "people"  # declared: one model with the list
+    assert models["tinyhr_get_me"] == "me"
+    factorialhr = get_connector("factorialhr")
+    assert (
+        factorialhr.action("factorialhr_approve_time_off_request").model_key == "leaves"
+    )  # Factorial's resource
+    with pytest.raises(ValidationError):
+        Action.model_validate(
+            {
+                "id": "x_get_y",
+                "label": "Y",
+                "description": "Y.",
+                "method": "GET",
+                "path": "/y",
+                "model": "Not A Name",
+            }
+        )
+
+
+def test_a_connector_declares_at_least_one_category() -> None:
+    data = get_connector("factorialhr").model_dump()
+    data["categories"] = []
+    with pytest.raises(ValidationError, match="categories"):
+        Connector.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("rule", "complaint"),
+    [
+        ({"prefix": "/api/*/resources/payroll", "scopes": ["payroll_admin"]}, "unknown scopes"),
+        ({"prefix": "/oauth/token", "scopes": []}, "outside /api/"),
+        ({"prefix": "/api/../oauth", "scopes": []}, "prefix"),
+    ],
+)
+def test_a_bad_proxy_rule_is_refused(factorialhr: Connector, rule: dict[str, Any], complaint: str) -> None:
+    data = factorialhr.model_dump()
+    data["proxy"]["rules"] = [*data["proxy"]["rules"], rule]
+    with pytest.raises(ValidationError, match=complaint):
+        Connector.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("path", "scopes"),
+    [
+        ("/api/2026-10-01/resources/employees/employees", ("employees",)),
+        ("/api/v2/resources/teams/teams/7", ("employees",)),
+        ("/api/2026-10-01/resources/timeoff/leaves", ("time_off",)),
+        ("/api/2026-10-01/resources/api_public/credentials", ()),
+        ("/api/2026-10-01/resources/employees_extra/x", None),
+        ("/api/2026-10-01/resources", None),
+        ("/api/2026-10-01/other/employees/employees", None),
+    ],
+)
+def test_proxy_rules_give_each_path_the_scopes_of_its_namespace(
+    factorialhr: Connector, path: str, scopes: tuple[str, ...] | None
+) -> None:
+    assert factorialhr.proxy is not None
+    rule = factorialhr.proxy.rule_for(tuple(path.strip("/").split("/")))
+    assert (rule.scopes if rule is not None else None) == scopes

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from linkyard.connectors import Connector
+from linkyard.connectors import Connector, FilePart
 from tests.connectors.conftest import EMPLOYEES, Factorial
 
 
@@ -56,6 +56,10 @@ async def test_every_action_reaches_a_real_emulator_route(
     assert all(location["main"] for location in main)
     entities, _ = await call("factorialhr_list_legal_entities")
     assert entities
+    roles, _ = await call("factorialhr_list_job_roles", archived=False)
+    assert roles and not any(role["archived"] for role in roles)
+    centers, _ = await call("factorialhr_list_cost_centers")
+    assert centers and all(center["legal_entity_id"] == entities[0]["id"] for center in centers)
 
     # --- hiring, contracts, profile changes -----------------------------------------------------------------
     hired, _ = await call(
@@ -78,6 +82,24 @@ async def test_every_action_reaches_a_real_emulator_route(
     assert [v["job_title"] for v in versions] == ["Analyst"]
     version, _ = await call("factorialhr_get_contract_version", id=versions[0]["id"])
     assert version["employee_id"] == hired["id"]
+    raised, _ = await call(
+        "factorialhr_create_contract_version",
+        employee_id=hired["id"],
+        effective_on="2026-09-01",
+        starts_on="2026-03-02",
+        job_title="Senior Analyst",
+        salary_amount=5_200_000,
+        salary_frequency="yearly",
+    )
+    assert (raised["employee_id"], raised["job_title"], raised["salary_amount"]) == (
+        hired["id"],
+        "Senior Analyst",
+        5_200_000,
+    )
+    shorter, _ = await call("factorialhr_update_contract_version", id=raised["id"], working_hours=30)
+    assert (shorter["id"], shorter["working_hours"]) == (raised["id"], 30)
+    invited, _ = await call("factorialhr_invite_employee", id=hired["id"])
+    assert invited["id"] == hired["id"]
 
     # --- time off -------------------------------------------------------------------------------------------
     leave_types, _ = await call("factorialhr_list_leave_types", active=True)
@@ -108,6 +130,10 @@ async def test_every_action_reaches_a_real_emulator_route(
     ).status_code == 404
     got, _ = await call("factorialhr_get_time_off_request", id=approved["id"])
     assert got["approved"] is True
+    moved, _ = await call(
+        "factorialhr_update_time_off_request", id=rejected["id"], finish_on="2031-07-03", description="Longer"
+    )
+    assert (moved["finish_on"], moved["description"], moved["days_taken"]) == ("2031-07-03", "Longer", 3)
 
     window, _ = await call(
         "factorialhr_list_time_off_requests",
@@ -136,6 +162,49 @@ async def test_every_action_reaches_a_real_emulator_route(
         "factorialhr_list_shifts", employee_ids=[hired["id"]], start_on="2026-03-01", end_on="2026-03-31"
     )
     assert [s["id"] for s in shifts] == [shift["id"]]
+    got, _ = await call("factorialhr_get_shift", id=shift["id"])
+    assert got == shift
+
+    # --- documents: folders, documents, an upload and its file ---------------------------------------------
+    folders, _ = await call("factorialhr_list_document_folders", active=True)
+    folder = (await call("factorialhr_get_document_folder", id=folders[1]["id"]))[0]
+    assert folder == folders[1]
+    documents, _ = await call("factorialhr_list_documents", by_trash_bin=False, page_size=5)
+    assert (await call("factorialhr_get_document", id=documents[0]["id"]))[0] == documents[0]
+    content = b"%PDF-1.4\n% a contract\n%%EOF\n"
+    uploaded = await factorial.upload(
+        "factorialhr_upload_document",
+        {"file": FilePart("scan.pdf", "application/pdf", content)},
+        space="employee_my_documents",
+        employee_id=hired["id"],
+        folder_id=folder["id"],
+        file_filename="contract.pdf",
+    )
+    assert (uploaded["filename"], uploaded["file_size"]) == ("contract.pdf", len(content))
+    theirs, _ = await call("factorialhr_list_documents", employee_ids=[hired["id"]])
+    assert [d["id"] for d in theirs] == [uploaded["id"]]
+    urls, _ = await call("factorialhr_create_document_download_urls", ids=[uploaded["id"]])
+    assert [u["id"] for u in urls] == [uploaded["id"]]
+    assert (await factorial.http.get(urls[0]["url"])).content == content
+
+    # --- custom fields --------------------------------------------------------------------------------------
+    (sizes,), _ = await call("factorialhr_list_custom_fields", slug="t_shirt_size")
+    assert (await call("factorialhr_get_custom_field", id=sizes["id"]))[0] == sizes
+    options, _ = await call("factorialhr_list_custom_field_options", field_ids=[sizes["id"]])
+    assert [o["label"] for o in options] == ["XS", "S", "M", "L", "XL"]
+    values, _ = await _walk(factorial, "factorialhr_list_custom_field_values", field_id=sizes["id"])
+    assert values and all(value["field_id"] == sizes["id"] for value in values)
+    wearer = values[0]["valuable_id"]
+    theirs_only, _ = await call("factorialhr_list_custom_field_values", employee_ids=[wearer])
+    assert theirs_only and {value["valuable_id"] for value in theirs_only} == {wearer}
+
+    # --- tasks ----------------------------------------------------------------------------------------------
+    tasks, _ = await call("factorialhr_list_tasks", task_status="done")
+    assert tasks and all(task["status"] == "done" for task in tasks)
+    assignee = tasks[0]["assignee_ids"][0]
+    theirs, _ = await call("factorialhr_list_tasks", assignee_id=assignee)
+    assert theirs and all(assignee in task["assignee_ids"] for task in theirs)
+    assert (await call("factorialhr_get_task", id=tasks[0]["id"]))[0] == tasks[0]
 
     # --- recruitment ----------------------------------------------------------------------------------------
     postings, _ = await call("factorialhr_list_job_postings", status="published")
@@ -154,6 +223,36 @@ async def test_every_action_reaches_a_real_emulator_route(
     applications, _ = await call("factorialhr_list_applications", ats_job_posting_id=postings[0]["id"])
     assert {a["ats_candidate_id"] for a in applications} <= {c["id"] for c in applicants}
     assert applications
+    assert (await call("factorialhr_get_job_posting", id=postings[0]["id"]))[0] == postings[0]
+    assert (await call("factorialhr_get_application", id=applications[0]["id"]))[0] == applications[0]
+    changed, _ = await call("factorialhr_update_candidate", id=candidate["id"], last_name="Murray Hopper")
+    assert changed["full_name"] == "Grace Murray Hopper"
+    assert (await call("factorialhr_get_candidate", id=candidate["id"]))[0] == changed
+
+    stages, _ = await call("factorialhr_list_hiring_stages")
+    assert (await call("factorialhr_get_hiring_stage", id=stages[1]["id"]))[0] == stages[1]
+    phases, _ = await call("factorialhr_list_application_phases", ats_job_posting_ids=[postings[0]["id"]])
+    assert [phase["ats_hiring_stage_id"] for phase in phases] == [stage["id"] for stage in stages]
+    assert (await call("factorialhr_get_application_phase", id=phases[0]["id"]))[0]["name"] == phases[0][
+        "name"
+    ]
+    reasons, _ = await call("factorialhr_list_rejection_reasons")
+    assert (await call("factorialhr_get_rejection_reason", id=reasons[0]["id"]))[0] == reasons[0]
+
+    applied, _ = await call(
+        "factorialhr_create_application",
+        ats_job_posting_id=postings[0]["id"],
+        ats_candidate_id=candidate["id"],
+    )
+    assert applied["ats_application_phase_id"] == phases[0]["id"]
+    moved, _ = await call(
+        "factorialhr_move_application", id=applied["id"], ats_application_phase_id=phases[1]["id"]
+    )
+    assert moved["ats_application_phase_id"] == phases[1]["id"]
+    rejected, _ = await call(
+        "factorialhr_update_application", id=applied["id"], ats_rejection_reason_id=reasons[0]["id"]
+    )
+    assert rejected["ats_rejection_reason_id"] == reasons[0]["id"]
 
     # --- and the employee leaves ----------------------------------------------------------------------------
     left, _ = await call(
@@ -164,7 +263,7 @@ async def test_every_action_reaches_a_real_emulator_route(
     )
     assert (left["terminated_on"], left["termination_reason"]) == ("2026-03-03", "Moved")
 
-    assert factorial.called == {action.id for action in factorialhr.actions}
+    assert factorial.called == {action.id for action in factorialhr.declared_actions}
 
 
 async def test_walking_next_returns_every_employee_once_in_order(factorial: Factorial) -> None:

@@ -37,6 +37,7 @@ def _connector(pagination: dict[str, Any], **extra: Any) -> Connector:
                 },
                 {"id": "acme_get_me", "label": "Me", "description": "Me.", "method": "GET", "path": "/me"},
             ],
+            "categories": ["hris"],
             "identity": {"action": "acme_get_me", "company_id": ["org"]},
             **extra,
         }

@@ -17,14 +17,36 @@ def test_scopes_enable_the_actions_they_cover(factorialhr: Connector) -> None:
     assert "factorialhr_cancel_time_off_request" in enabled
     assert "factorialhr_get_credentials" in enabled  # needs no scope
     assert "factorialhr_list_employees" not in enabled
-    assert _ids(factorialhr.actions_for_scopes([])) == {"factorialhr_get_credentials"}
+    # Besides the credentials, what needs no scope is what Factorial's scope table leaves out (its webhooks,
+    # procurement, ...): actions generated from its API, which a profile enables only by name.
+    unscoped = factorialhr.actions_for_scopes([])
+    assert [a.id for a in unscoped if a.default_enabled] == ["factorialhr_get_credentials"]
+    assert {a.area for a in unscoped} == {
+        "api_public",
+        "approvals",
+        "compensations",
+        "it_management",
+        "processes",
+        "procurement",
+    }
 
 
 def test_no_scopes_means_not_restricted(factorialhr: Connector) -> None:
     assert factorialhr.actions_for_scopes(None) == factorialhr.actions
-    assert enabled_actions(factorialhr, None, None) == factorialhr.actions
+    # The standard actions (written by hand), then the unified operations its mapping offers as tools; the
+    # hundreds generated from Factorial's API are enabled by name only.
+    standard = tuple(tool for tool in factorialhr.tools if tool.default_enabled)
+    assert enabled_actions(factorialhr, None, None) == standard
+    assert standard == (*factorialhr.declared_actions, *factorialhr.unified_actions)
+    assert factorialhr.tools[: len(factorialhr.actions)] == factorialhr.actions
     # An empty list is sent to Factorial as no `scope` at all: the app's scopes are granted.
-    assert enabled_actions(factorialhr, [], None) == factorialhr.actions
+    assert enabled_actions(factorialhr, [], None) == standard
+    # Named, a generated action is enabled like any other.
+    named = ["factorialhr_list_budget_strategies", "factorialhr_list_employees"]
+    assert [a.id for a in enabled_actions(factorialhr, None, named)] == [
+        "factorialhr_list_employees",
+        "factorialhr_list_budget_strategies",
+    ]
 
 
 def test_a_profile_enables_its_actions_or_what_its_scopes_allow(factorialhr: Connector) -> None:
@@ -34,12 +56,28 @@ def test_a_profile_enables_its_actions_or_what_its_scopes_allow(factorialhr: Con
         "factorialhr_get_credentials",
         "factorialhr_list_shifts",
     ]
-    assert _ids(enabled_actions(factorialhr, ["recruitment"], None)) == {
+    recruiting = _ids(enabled_actions(factorialhr, ["recruitment"], None))
+    # The unified ATS operations read through recruitment's actions: its scope enables them too.
+    assert {"ats_list_candidates", "ats_get_application"} <= recruiting
+    assert {tool for tool in recruiting if tool.startswith("factorialhr_")} == {
         "factorialhr_get_credentials",
         "factorialhr_list_job_postings",
         "factorialhr_list_candidates",
         "factorialhr_create_candidate",
         "factorialhr_list_applications",
+        "factorialhr_get_job_posting",
+        "factorialhr_get_candidate",
+        "factorialhr_update_candidate",
+        "factorialhr_get_application",
+        "factorialhr_create_application",
+        "factorialhr_update_application",
+        "factorialhr_move_application",
+        "factorialhr_list_application_phases",
+        "factorialhr_get_application_phase",
+        "factorialhr_list_hiring_stages",
+        "factorialhr_get_hiring_stage",
+        "factorialhr_list_rejection_reasons",
+        "factorialhr_get_rejection_reason",
     }
 
 

@@ -564,19 +564,36 @@ async def test_revoking_a_refresh_token_kills_its_access_token(env: Env) -> None
     assert principal_for_access_token(env.world, token["access_token"]) is None
 
 
-async def test_revoking_an_unknown_or_foreign_token_is_a_200_no_op(env: Env) -> None:
+async def test_revoking_an_unknown_token_is_a_200_no_op(env: Env) -> None:
     token = await user_token(env)
-    other = create_application(
+
+    unknown = await revoke(env, "f" * 64)
+
+    assert (unknown.status_code, unknown.json()) == (200, {})
+    assert principal_for_access_token(env.world, token["access_token"]) is not None
+    assert env.world.stats.revocations == 0
+
+
+async def test_another_client_cannot_revoke_a_token_it_was_not_issued(env: Env) -> None:
+    """RFC 7009 2.1: the server checks the token was issued to the authenticated client and refuses otherwise
+    (Doorkeeper, Factorial's OAuth server, answers 403 `unauthorized_client`); the token lives on."""
+    token = await user_token(env)
+    rival_company = add_company(env.world, "Rival")
+    rival = create_application(
+        env.world, company_id=rival_company.id, name="Rival", redirect_uris=[REDIRECT], scopes=["employees"]
+    )
+    sibling = create_application(
         env.world, company_id=env.company.id, name="Other", redirect_uris=[REDIRECT], scopes=["employees"]
     )
 
-    unknown = await revoke(env, "f" * 64)
-    foreign = await revoke(env, token["access_token"], app=other)
+    for attacker in (rival, sibling):
+        for stolen in (token["access_token"], token["refresh_token"]):
+            assert_oauth_error(await revoke(env, stolen, app=attacker), 403, "unauthorized_client")
 
-    assert (unknown.status_code, unknown.json()) == (200, {})
-    assert (foreign.status_code, foreign.json()) == (200, {})
     assert principal_for_access_token(env.world, token["access_token"]) is not None
     assert env.world.stats.revocations == 0
+    refreshed = await refresh(env, token["refresh_token"])
+    assert refreshed.status_code == 200, refreshed.text
 
 
 async def test_revoke_with_a_wrong_secret_is_401_invalid_client(env: Env) -> None:

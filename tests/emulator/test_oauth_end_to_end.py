@@ -99,3 +99,38 @@ async def test_company_token_is_for_admins_lasts_thirty_days_and_dies_when_revok
     revoked = await client.post("/_emulator/revoke", json={"company_id": company["id"]})
     assert revoked.status_code == 200
     assert (await client.get(EMPLOYEES, headers=bearer(token["access_token"]))).status_code == 401
+
+
+async def test_another_application_cannot_revoke_a_users_token_which_keeps_working(
+    client: httpx.AsyncClient,
+) -> None:
+    company = await seeded_company(client)
+    person = next(user for user in company["users"] if user["role"] == "basic")
+    victim = await obtain_token(client, person["email"], scopes=["employees"])
+    attacker = (
+        await client.post(
+            "/_emulator/oauth_applications",
+            json={
+                "name": "Rogue",
+                "redirect_uris": [REDIRECT_URI],
+                "scopes": ["employees"],
+                "confidential": True,
+            },
+        )
+    ).json()
+
+    refused = await client.post(
+        "/oauth/revoke",
+        data={
+            "token": victim["access_token"],
+            "client_id": attacker["client_id"],
+            "client_secret": attacker["client_secret"],
+        },
+    )
+
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "unauthorized_client"
+    assert victim["access_token"] not in refused.text
+    still = await client.get(EMPLOYEES, headers=bearer(victim["access_token"]), params={"limit": 1})
+    assert still.status_code == 200
+    assert (await client.get("/_emulator/stats")).json()["revocations"] == 0

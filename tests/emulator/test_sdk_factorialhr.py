@@ -30,3 +30,20 @@ async def test_credentials_and_leaves_parse_with_integer_ids(live_emulator: str)
         leaves = list((await factorialhr.LeavesEndpoint(api).all()).data())
     assert credentials[0].company_id == company["id"]
     assert leaves and all(isinstance(leave.id, int) for leave in leaves)
+
+
+async def test_job_catalog_roles_and_cost_centers_parse_as_the_sdks_models(live_emulator: str) -> None:
+    company = control(live_emulator, "GET", "companies")[0]
+    key = control(live_emulator, "POST", "api_keys", {"company_id": company["id"]})["api_key"]
+    async with factorialhr.ApiClient(live_emulator, auth=factorialhr.ApiKeyAuth(key)) as api:
+        roles = list((await factorialhr.RolesEndpoint(api).all()).data())
+        centers = list((await factorialhr.CostCentersEndpoint(api).all()).data())
+        entities = list((await factorialhr.LegalEntitiesEndpoint(api).all()).data())
+        teams = list((await factorialhr.TeamsEndpoint(api).all()).data())
+    assert roles and all(isinstance(role, factorialhr.Jobcatalogrole) for role in roles)
+    assert all(role.company_id == company["id"] and not role.archived for role in roles)
+    assert {tuple(role.legal_entities_ids) for role in roles} == {tuple(e.id for e in entities)}
+    assert len({role.name for role in roles}) == len(roles)
+    assert centers and all(isinstance(center, factorialhr.CostCenter) for center in centers)
+    assert [center.name for center in centers] == [t.name for t in teams if t.name != "Leadership"]
+    assert all(center.legal_entity_id == entities[0].id for center in centers)

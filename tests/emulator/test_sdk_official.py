@@ -9,8 +9,13 @@ import pytest
 from factorial_api_client import FactorialClient
 from factorial_api_client.generated.errors import UnexpectedStatus
 from factorial_api_client.generated.models import (
+    PostApi20261001ResourcesAtsApplicationsBody,
+    PostApi20261001ResourcesAtsApplicationsMoveToPhaseBody,
+    PostApi20261001ResourcesAtsCandidatesBody,
     PostApi20261001ResourcesTimeoffLeavesApproveBody,
     PostApi20261001ResourcesTimeoffLeavesBody,
+    PutApi20261001ResourcesAtsApplicationsIdBody,
+    PutApi20261001ResourcesAtsCandidatesIdBody,
 )
 
 from tests.emulator.conftest import control
@@ -89,3 +94,86 @@ def test_unknown_id_raises_the_sdks_unexpected_status(sdk: FactorialClient) -> N
     with pytest.raises(UnexpectedStatus) as raised:
         sdk.employees.employees.get(id="999999999")
     assert raised.value.status_code == 404
+
+
+def test_recruitment_pipeline_stages_phases_and_reasons(sdk: FactorialClient) -> None:
+    stages = sdk.ats.hiring_stages.list().data
+    assert [stage.name.value for stage in stages] == [
+        "new",
+        "screening",
+        "interview",
+        "assessment",
+        "offer",
+        "hired",
+    ]
+    posting = sdk.ats.job_postings.list().data[0]
+    phases = sdk.ats.application_phases.list(ats_job_posting_ids=[posting.id]).data
+    assert [phase.ats_hiring_stage_id for phase in phases] == [stage.id for stage in stages]
+    assert {phase.ats_job_posting_id for phase in phases} == {posting.id}
+    assert sdk.ats.hiring_stages.list(ats_application_phase_id=phases[2].id).data == [stages[2]]
+    reasons = sdk.ats.rejection_reasons.list().data
+    assert {reason.decision_maker.value for reason in reasons} == {"company", "candidate"}
+    assert sdk.ats.rejection_reasons.get(id=reasons[1].id).reason == reasons[1].reason
+
+
+def test_apply_a_new_candidate_move_the_application_and_reject_it(sdk: FactorialClient) -> None:
+    posting = next(p for p in sdk.ats.job_postings.list().data if p.status.value == "published")
+    phases = sdk.ats.application_phases.list(ats_job_posting_ids=[posting.id]).data
+    candidate = sdk.ats.candidates.create(
+        body=PostApi20261001ResourcesAtsCandidatesBody.from_dict(
+            {
+                "first_name": "Noa",
+                "last_name": "Pardo",
+                "email": "noa.pardo@example.com",
+                "company_id": sdk.api_public.credentials.list().data[0].company_id,
+            }
+        )
+    )
+    changed = sdk.ats.candidates.update(
+        id=candidate.id,
+        body=PutApi20261001ResourcesAtsCandidatesIdBody.from_dict(
+            {"id": candidate.id, "phone_number": "+34 600000001", "last_name": "Pardo Gil"}
+        ),
+    )
+    assert (changed.full_name, changed.phone_number) == ("Noa Pardo Gil", "+34 600000001")
+
+    application = sdk.ats.applications.create(
+        body=PostApi20261001ResourcesAtsApplicationsBody.from_dict(
+            {"ats_job_posting_id": posting.id, "ats_candidate_id": candidate.id}
+        )
+    )
+    assert application.ats_application_phase_id == phases[0].id
+    assert sdk.ats.candidates.get(id=candidate.id).ats_job_posting_ids == [posting.id]
+    moved = sdk.ats.applications.move_to_phase(
+        body=PostApi20261001ResourcesAtsApplicationsMoveToPhaseBody.from_dict(
+            {"id": application.id, "ats_application_phase_id": phases[2].id}
+        )
+    )
+    assert moved.ats_application_phase_id == phases[2].id
+    reason = sdk.ats.rejection_reasons.list().data[0]
+    rejected = sdk.ats.applications.update(
+        id=application.id,
+        body=PutApi20261001ResourcesAtsApplicationsIdBody.from_dict(
+            {"id": application.id, "ats_rejection_reason_id": reason.id}
+        ),
+    )
+    assert rejected.ats_rejection_reason_id == reason.id
+    assert sdk.ats.applications.get(id=application.id).ats_rejection_reason_id == reason.id
+
+    # A phase of another posting, and a second application of the same candidate, are Factorial's 422s.
+    other = next(p for p in sdk.ats.job_postings.list().data if p.id != posting.id)
+    elsewhere = sdk.ats.application_phases.list(ats_job_posting_ids=[other.id]).data[0]
+    with pytest.raises(UnexpectedStatus) as raised:
+        sdk.ats.applications.move_to_phase(
+            body=PostApi20261001ResourcesAtsApplicationsMoveToPhaseBody.from_dict(
+                {"id": application.id, "ats_application_phase_id": elsewhere.id}
+            )
+        )
+    assert raised.value.status_code == 422
+    with pytest.raises(UnexpectedStatus) as twice:
+        sdk.ats.applications.create(
+            body=PostApi20261001ResourcesAtsApplicationsBody.from_dict(
+                {"ats_job_posting_id": posting.id, "ats_candidate_id": candidate.id}
+            )
+        )
+    assert twice.value.status_code == 422

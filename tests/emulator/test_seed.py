@@ -40,6 +40,9 @@ MODELS: dict[str, tuple[str, str | None]] = {
     "ats/job_postings": ("ats_job_posting", "JobPosting"),
     "ats/candidates": ("ats_candidate", "Candidate"),
     "ats/applications": ("ats_application", "Application"),
+    "ats/application_phases": ("ats_application_phase", "ApplicationPhase"),
+    "ats/hiring_stages": ("ats_hiring_stage", "HiringStage"),
+    "ats/rejection_reasons": ("ats_rejection_reason", "RejectionReason"),
 }
 # Official optional fields holding nested objects, whose `from_dict` rejects null: left out until known.
 ABSENT_NESTED = {
@@ -47,7 +50,12 @@ ABSENT_NESTED = {
     "timeoff/leaves": {"duration_by_day_attributes"},
 }
 # Tables whose official model has no `company_id` although every emulator row carries one.
-NO_COMPANY_FIELD = {"holidays/company_holidays", "timeoff/allowances", "timeoff/allowance_stats"}
+NO_COMPANY_FIELD = {
+    "holidays/company_holidays",
+    "timeoff/allowances",
+    "timeoff/allowance_stats",
+    "ats/application_phases",
+}
 
 
 def fixed_world() -> World:

@@ -253,8 +253,11 @@ refresh token's: a user token is needed), a ciphertext sealed under a key the ke
 
 
 async def corrupt(store: Store, project_id: str, account_id: str, how: str) -> None:
-    """Change an account's stored access token in the database directly, as a bad restore or a lost key would."""
-    async with store.database.engine.begin() as conn:
+    """Change an account's stored access token in the database directly, as a bad restore or a lost key would.
+
+    Read and write are two transactions: on SQLite a read transaction that turns into a write fails at once
+    ("database is locked", no busy wait) when another writer, such as the request log flusher, committed since."""
+    async with store.database.engine.connect() as conn:
         row = (
             await conn.execute(
                 select(credentials.c.access_token_encrypted, credentials.c.refresh_token_encrypted).where(
@@ -271,6 +274,7 @@ async def corrupt(store: Store, project_id: str, account_id: str, how: str) -> N
             stranger = KeyRing.parse(generate_key_entry("k9"))
             value = stranger.encrypt("at-sealed-elsewhere", ACCESS_TOKEN.context(project_id, account_id))
         assert value is not None and value != sealed
+    async with store.database.engine.begin() as conn:
         await conn.execute(
             update(credentials)
             .where(credentials.c.account_id == account_id, credentials.c.project_id == project_id)

@@ -175,28 +175,103 @@ async def test_the_account_may_be_named_in_the_query(harness: Harness) -> None:
     assert len(answer.json()["result"]["tools"]) == len(EMPLOYEE_ACTIONS)
 
 
-async def test_an_unknown_or_other_projects_account_is_404_and_no_key_is_401(harness: Harness) -> None:
+async def test_a_request_without_a_usable_account_gets_a_json_rpc_error_saying_why(harness: Harness) -> None:
     linked = await link_account(harness)
     other = await harness.tenant("Other project")
+    answers = []
     for headers in (
         {**other.auth, "x-account-id": linked.account_id},
         {**linked.tenant.auth, "x-account-id": "acc_unknown"},
     ):
         answer = await jsonrpc(harness, "tools/list", headers=headers)
-        assert answer.status_code == 404
-        assert answer.json()["statusCode"] == 404
-    unnamed = await jsonrpc(harness, "tools/list", headers=linked.tenant.auth)
-    assert unnamed.status_code == 400
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("application/json")
+        error = answer.json()["error"]
+        assert answer.json()["id"] == 1
+        assert error["code"] == types.INVALID_PARAMS
+        assert error["message"] == "x-account-id names no linked account of this API key's project"
+        assert error["data"]["statusCode"] == 404
+        answers.append((error["message"], error["data"]["code"]))
+    assert answers[0] == answers[1]  # another project's account is not told apart from an unknown one
+
+    unnamed = (await jsonrpc(harness, "tools/list", headers=linked.tenant.auth)).json()
+    assert unnamed["id"] == 1
+    assert unnamed["error"]["message"].startswith("Name the account: send the x-account-id header")
+    assert unnamed["error"]["data"]["statusCode"] == 400
+    too_long = await jsonrpc(harness, "initialize", headers={**linked.tenant.auth, "x-account-id": "a" * 65})
+    assert "longer than 64 characters" in too_long.json()["error"]["message"]
+
+
+async def test_a_notification_without_a_usable_account_is_an_http_error_with_an_id_less_json_rpc_error(
+    harness: Harness,
+) -> None:
+    linked = await link_account(harness)
+    for headers, status in (
+        ({**linked.tenant.auth, "x-account-id": "acc_unknown"}, 404),
+        (linked.tenant.auth, 400),
+    ):
+        answer = await jsonrpc(harness, "notifications/initialized", headers=headers, notification=True)
+        assert answer.status_code == status
+        body = answer.json()
+        assert body["id"] == "server-error" and body["error"]["data"]["statusCode"] == status
+
+
+async def test_no_key_or_a_refused_key_is_401_with_a_challenge_for_each_scheme(harness: Harness) -> None:
+    linked = await link_account(harness)
     anonymous = await jsonrpc(harness, "tools/list", headers={"x-account-id": linked.account_id})
     assert anonymous.status_code == 401
+    assert anonymous.headers["www-authenticate"] == 'Basic realm="linkyard", Bearer realm="linkyard"'
+    refused = await jsonrpc(
+        harness,
+        "tools/list",
+        headers={"authorization": "Bearer lk_" + "x" * 43, "x-account-id": linked.account_id},
+    )
+    assert refused.status_code == 401
+    assert refused.headers["www-authenticate"] == (
+        'Basic realm="linkyard", Bearer realm="linkyard", error="invalid_token", '
+        'error_description="The API key is unknown or was revoked"'
+    )
+    assert refused.json()["message"] == "The API key is not valid: it is unknown or was revoked"
     bad_style = await jsonrpc(harness, "tools/list", headers=linked.headers(), query={"param-style": "deep"})
     assert bad_style.status_code == 422
 
 
-async def test_get_and_delete_are_405(harness: Harness) -> None:
+async def test_get_and_delete_are_405_and_404_when_they_name_a_session(harness: Harness) -> None:
     linked: Linked = await link_account(harness)
     for method in ("GET", "DELETE"):
         answer = await harness.api.request(method, "/mcp", headers={**ACCEPT, **linked.headers()})
         assert answer.status_code == 405
         assert answer.json()["statusCode"] == 405
         assert answer.headers["allow"] == "POST"
+        named = await harness.api.request(
+            method, "/mcp", headers={**ACCEPT, **linked.headers(), "mcp-session-id": "s-1"}
+        )
+        assert named.status_code == 404
+        assert named.json()["message"].startswith("No such MCP session: this MCP server is stateless")
+        anonymous = await harness.api.request(method, "/mcp", headers={**ACCEPT, "mcp-session-id": "s-1"})
+        assert anonymous.status_code == 401
+
+
+async def test_a_request_without_a_usable_id_is_refused_not_taken_for_a_notification(
+    harness: Harness,
+) -> None:
+    linked = await link_account(harness)
+    headers = {**ACCEPT, **linked.headers()}
+    for message, reason in (
+        ({"jsonrpc": "2.0", "method": "tools/list"}, "tools/list is a request: send it with an id"),
+        (
+            {"jsonrpc": "2.0", "method": "initialize", "id": {}, "params": {}},
+            "The id of a JSON-RPC request is",
+        ),
+        ({"jsonrpc": "2.0", "method": "tools/list", "id": True}, "The id of a JSON-RPC request is"),
+    ):
+        answer = await harness.api.post("/mcp", json=message, headers=headers)
+        assert answer.status_code == 400, (message, answer.status_code)
+        body = answer.json()
+        # One body read two ways: StackOne's envelope, and a JSON-RPC error without an id.
+        assert body["statusCode"] == 400 and body["message"].startswith(reason)
+        assert body["error"]["code"] == types.INVALID_REQUEST and body["id"] == "server-error"
+    accepted = await harness.api.post(
+        "/mcp", json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=headers
+    )
+    assert accepted.status_code == 202

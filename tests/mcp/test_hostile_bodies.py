@@ -124,7 +124,10 @@ async def test_hostile_bodies_without_a_key_are_401_over_real_http(
                     since = len(caplog.records)
                     answer = await http.post(path, content=content, headers=headers)
                     assert answer.status_code == 401, (path, name, answer.status_code, answer.text[:300])
-                    assert answer.headers["www-authenticate"] == 'Basic realm="linkyard"'
+                    assert (
+                        answer.headers["www-authenticate"]
+                        == 'Basic realm="linkyard", Bearer realm="linkyard"'
+                    )
                     assert answer.json()["code"] == "unauthenticated"
                     _quiet_enough(caplog, since, f"{path} {name}")
             for content in (OVERSIZE, chunked(OVERSIZE)):

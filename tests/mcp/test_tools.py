@@ -32,12 +32,13 @@ def factorialhr() -> Connector:
 
 
 def _depth(schema: Any) -> int:
-    """How many object levels a schema nests below its root."""
+    """How many levels of declared members (`properties`) a schema nests below its root. An object argument
+    of no declared members (a provider's nested record, sent as given) is a value, as `to_openai()` keeps it."""
     if not isinstance(schema, dict):
         return 0
     inner = [_depth(child) for child in schema.get("properties", {}).values()]
     inner += [_depth(schema["items"])] if isinstance(schema.get("items"), dict) else []
-    return (1 if schema.get("type") == "object" else 0) + max(inner, default=0)
+    return (1 if "properties" in schema else 0) + max(inner, default=0)
 
 
 def test_nested_schemas_group_arguments_as_path_query_and_body(factorialhr: Connector) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from linkyard.domain import ManualClock
 from linkyard.oauth import Refresher, TokenKeeper
+from linkyard.oauth.keeper import SWEEP
 from linkyard.store import Store
 from tests.oauth.conftest import Control, LinkAccount, Linked, MakeKeeper
 
@@ -80,3 +81,19 @@ async def test_the_refresher_runs_the_batch_in_the_background_until_stopped(
     assert await control.refreshes() == 1  # refreshed on the first run, not again on the next ones
     await asyncio.sleep(0.05)
     assert refresher.runs == runs  # stopped
+
+
+async def test_while_one_worker_sweeps_another_skips_its_turn_without_reading_or_refreshing(
+    make_keeper: MakeKeeper, worker_store: Store, linked: Linked, control: Control, clock: ManualClock
+) -> None:
+    other = await make_keeper()
+    clock.advance(FIVE_DAYS + timedelta(minutes=1))
+
+    # Another worker (its own engine and pool on the same database) is sweeping.
+    async with worker_store.exclusively(SWEEP) as sweeping:
+        assert sweeping
+        assert await other.refresh_idle(horizon=FIVE_DAYS) == 0
+        assert await control.refreshes() == 0
+
+    assert await other.refresh_idle(horizon=FIVE_DAYS) == 1  # its turn, once the other one is done
+    assert await control.refreshes() == 1

@@ -11,6 +11,8 @@ from stackone_ai import StackOneToolSet
 from tests.api.conftest import ALL_SCOPES, Harness, Tenant
 from tests.mcp.conftest import link_account
 
+EMPLOYEE_LISTS = {"factorialhr_list_employees", "hris_list_employees"}
+
 
 async def _search(harness: Harness, tenant: Tenant, **body: Any) -> dict[str, Any]:
     answer = await harness.api.post("/actions/search", json=body, headers=tenant.auth)
@@ -36,10 +38,13 @@ async def test_approving_a_vacation_ranks_the_approve_action_first(harness: Harn
 
 async def test_words_the_catalogue_does_not_use_still_find_their_actions(harness: Harness) -> None:
     tenant = await harness.tenant()
-    assert _names(await _search(harness, tenant, query="list staff"))[0] == "factorialhr_list_employees"
-    assert (
-        "factorialhr_list_employees" in _names(await _search(harness, tenant, query="show me all people"))[:3]
-    )
+    # The action and the unified operation over it (`hris_list_employees`) answer it alike: one of them leads,
+    # and both are near the top (StackOne's `hris_list_employee_categories`, the employees' document categories,
+    # shares the words).
+    for query in ("list staff", "show me all people"):
+        names = _names(await _search(harness, tenant, query=query))
+        assert names[0] in EMPLOYEE_LISTS, (query, names)
+        assert set(names[:5]) >= EMPLOYEE_LISTS, (query, names)
     assert (
         _names(await _search(harness, tenant, query="hire a new person"))[0] == "factorialhr_create_employee"
     )
@@ -71,7 +76,8 @@ async def test_scores_lie_in_zero_to_one_best_first_and_a_query_matching_nothing
 async def test_top_k_min_similarity_and_the_connector_filter_are_honoured(harness: Harness) -> None:
     tenant = await harness.tenant()
     everything = await _search(harness, tenant, query="list", top_k=100)
-    assert everything["total_count"] == len(everything["results"]) > 3
+    # Some 200 of the ~670 tools list something: `total_count` counts them all, `results` holds the best 100.
+    assert everything["total_count"] > len(everything["results"]) == 100
     three = await _search(harness, tenant, query="list", top_k=3)
     assert _names(three) == _names(everything)[:3]
     assert three["total_count"] == everything["total_count"]
@@ -82,7 +88,8 @@ async def test_top_k_min_similarity_and_the_connector_filter_are_honoured(harnes
     )
     filtered = await _search(harness, tenant, query="list employees", connector="FactorialHR")
     assert {result["connector_key"] for result in filtered["results"]} == {"factorialhr"}
-    assert _names(filtered)[0] == "factorialhr_list_employees"
+    assert _names(filtered)[0] in EMPLOYEE_LISTS
+    assert set(_names(filtered)[:3]) >= EMPLOYEE_LISTS
 
 
 async def test_bad_input_is_a_422_that_does_not_echo_it(harness: Harness) -> None:

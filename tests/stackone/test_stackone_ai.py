@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,7 @@ import jsonschema
 import pytest
 from stackone_ai import StackOneToolSet
 from stackone_ai.models import StackOneAPIError
+from stackone_ai.toolset import ToolsetLoadError
 
 from linkyard.connectors.factorialhr import API_VERSION
 from tests.api.conftest import Harness
@@ -142,3 +145,55 @@ async def test_a_disabled_action_is_absent_from_the_tools_and_refused_by_rpc_wit
         )
     assert teams.status_code == 403
     assert teams.json()["statusCode"] == 403
+
+
+def _shown(error: BaseException) -> str:
+    """What Python prints for the exception when the developer does not catch it (its causes and groups too)."""
+    return "".join(traceback.format_exception(error))
+
+
+def _raised(error: BaseException) -> Iterator[BaseException]:
+    """The exception, the exceptions it was raised from and those its groups hold."""
+    yield error
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            yield from _raised(inner)
+    if error.__cause__ is not None:
+        yield from _raised(error.__cause__)
+
+
+async def test_an_unknown_account_reaches_the_developer_as_the_reason_not_session_terminated(
+    stackone: StackOne,
+) -> None:
+    with pytest.raises(ToolsetLoadError) as failed:
+        await asyncio.to_thread(stackone.toolset.fetch_tools, account_ids=["acc_unknown"])
+    shown = _shown(failed.value)
+    assert "x-account-id names no linked account of this API key's project" in shown
+    assert "Session terminated" not in shown
+
+
+async def test_no_account_named_reaches_the_developer_as_the_reason_not_session_terminated(
+    stackone: StackOne,
+) -> None:
+    # With no account given (neither to `fetch_tools` nor to the toolset), the SDK sends no x-account-id.
+    with pytest.raises(ToolsetLoadError) as failed:
+        await asyncio.to_thread(stackone.toolset.fetch_tools)
+    shown = _shown(failed.value)
+    assert "Name the account: send the x-account-id header" in shown
+    assert "Session terminated" not in shown
+
+
+async def test_a_bad_key_is_a_401_with_an_invalid_token_challenge_and_no_key_in_the_error(
+    stackone: StackOne,
+) -> None:
+    key = "lk_" + "z" * 43
+    toolset = StackOneToolSet(api_key=key, base_url=stackone.base_url)
+    with pytest.raises(ToolsetLoadError) as failed:
+        await asyncio.to_thread(toolset.fetch_tools, account_ids=[stackone.linked.account_id])
+    shown = _shown(failed.value)
+    # The MCP SDK reads no body of a non-2xx answer: the status line is the reason the developer sees.
+    assert "401 Unauthorized" in shown
+    assert key not in shown
+    refused = next(error for error in _raised(failed.value) if isinstance(error, httpx.HTTPStatusError))
+    assert refused.response.status_code == 401
+    assert 'error="invalid_token"' in refused.response.headers["www-authenticate"]

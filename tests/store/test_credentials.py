@@ -292,7 +292,9 @@ async def test_idle_lists_old_refreshable_user_tokens_of_active_accounts_across_
     first = await store.credentials.idle(cutoff, limit=2)
     rest = await store.credentials.idle(cutoff, after=first[-1], limit=2)
 
-    expected = sorted((tenant.project.id, tenant.account.id) for tenant in old)
-    assert first + rest == expected
-    assert (fresh.project.id, fresh.account.id) not in first + rest
+    # In due order (all three were issued at once: then by account id).
+    expected = sorted(((t.project.id, t.account.id) for t in old), key=lambda key: key[1])
+    assert [(c.project_id, c.account_id) for c in first + rest] == expected
+    assert all(c.idle_since <= cutoff for c in first + rest)
+    assert fresh.account.id not in {c.account_id for c in first + rest}
     assert await store.credentials.idle(cutoff, after=rest[-1], limit=2) == []

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
-from linkyard.config import resolve_database_url
+from linkyard.config import DatabaseUrls, resolve_database_url
+from linkyard.domain import ManualClock
 from linkyard.store import KeyRing, Store
-from linkyard.store.migrate import current_revision, head_revision, upgrade_database
+from linkyard.store.database import create_migration_engine
+from linkyard.store.migrate import alembic_config, current_revision, head_revision, upgrade_database
 from linkyard.store.tables import metadata
-from tests.store.conftest import OpenStore
+from tests.store.conftest import OpenStore, make_tenant
 
 
 async def test_opening_an_empty_database_migrates_it_to_head(
@@ -46,3 +50,44 @@ async def test_migrations_create_exactly_the_tables_the_code_uses(store: Store) 
 
     async with store.database.engine.connect() as conn:
         assert await conn.run_sync(differences) == []
+
+
+def _downgrade_to(urls: DatabaseUrls, revision: str) -> None:
+    config = alembic_config()
+    engine = create_migration_engine(urls)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+async def test_sessions_made_before_0007_are_numbered_when_it_runs(
+    store: Store, database_url: str, clock: ManualClock
+) -> None:
+    """0007 gives each existing connect session a distinct number (StackOne's clients read `id` as one); its
+    downgrade takes the column away again."""
+    tenant = await make_tenant(store, clock)
+    sessions = [
+        (
+            await store.connect_sessions.create(
+                tenant.project.id,
+                profile_id=tenant.profile.id,
+                origin_owner_id=f"owner-{n}",
+                origin_owner_name="Owner",
+            )
+        )[0]
+        for n in range(3)
+    ]
+    assert len({session.number for session in sessions}) == 3
+    urls = resolve_database_url(database_url)
+    numbering = ScriptDirectory.from_config(alembic_config()).get_revision("0007")
+    assert numbering is not None and isinstance(numbering.down_revision, str)
+    await store.database.engine.dispose()  # SQLite's table rebuild wants the file to itself
+    await asyncio.to_thread(_downgrade_to, urls, numbering.down_revision)
+    assert await asyncio.to_thread(current_revision, urls) == numbering.down_revision
+    await asyncio.to_thread(upgrade_database, urls)
+    numbers = {(await store.connect_sessions.get(tenant.project.id, s.id)).number for s in sessions}
+    assert len(numbers) == 3
+    assert all(1 <= number < 2**53 for number in numbers)

@@ -13,7 +13,10 @@ from typing import Any
 import pytest
 
 from linkyard.domain import ManualClock, ProviderAccount, TokenSet
+from linkyard.domain.request_log import LogFilter, LogQuery, RequestLog
 from linkyard.errors import NotFound
+from linkyard.oauth.recording import Recording
+from linkyard.services.request_logs import to_request_log
 from linkyard.store import Store
 from tests.store.conftest import Tenant, dump_database, make_tenant, tokens
 
@@ -31,6 +34,8 @@ UNSCOPED = {
     "dashboard_sessions.purge": "housekeeping; returns no rows",
     "connect_sessions.purge": "housekeeping; returns no rows",
     "credentials.idle": "the idle refresher's candidates across projects (ids only; each re-read in its project)",
+    "request_logs.add": "writes the logs the platform recorded, each under the project it was recorded for",
+    "request_logs.purge": "housekeeping; returns no rows",
 }
 
 Attempt = Callable[[Store, Any, Tenant, ManualClock], Awaitable[Any]]
@@ -57,9 +62,41 @@ async def _lock(store: Store, a: Tenant, b: Tenant, clock: ManualClock) -> None:
         await held.replace(tokens("AT-evil", "RT-evil", clock))
 
 
+def _log_of(project_id: str, account_id: str, clock: ManualClock) -> RequestLog:
+    entry = Recording(started_at=clock(), kind="request", project_id=project_id, account_id=account_id)
+    entry.finish(200)
+    return to_request_log(entry, lambda failure: 500)
+
+
+async def _a_log(store: Store, a: Tenant, b: Tenant, clock: ManualClock) -> Any:
+    log = _log_of(a.project.id, a.account.id, clock)
+    await store.request_logs.add([log])
+    return await store.request_logs.get(b.project.id, log.id)
+
+
+async def _a_page(store: Store, a: Tenant, b: Tenant, clock: ManualClock) -> Any:
+    await store.request_logs.add([_log_of(a.project.id, a.account.id, clock)])
+    query = LogQuery(filter=LogFilter(account_ids=(a.account.id,)))
+    found, more = await store.request_logs.page(b.project.id, "request", query)
+    assert not more
+    return found
+
+
+async def _a_steps(store: Store, a: Tenant, b: Tenant, clock: ManualClock) -> Any:
+    await store.request_logs.add([_log_of(a.project.id, a.account.id, clock)])
+    found, more = await store.request_logs.steps_page(b.project.id, LogQuery())
+    assert not more
+    return found
+
+
 async def _recent_account(store: Store, a: Tenant, b: Tenant, clock: ManualClock) -> Any:
     await store.accounts.get_recent(a.project.id, a.account.id)  # A's account in the read cache first
     return await store.accounts.get_recent(b.project.id, a.account.id)
+
+
+async def _recent_read(store: Store, a: Tenant, b: Tenant, clock: ManualClock) -> Any:
+    await store.accounts.read_recent(a.project.id, a.account.id)  # A's account in the read cache first
+    return await store.accounts.read_recent(b.project.id, a.account.id)
 
 
 async def _recent_profile(store: Store, a: Tenant, b: Tenant, clock: ManualClock) -> Any:
@@ -81,6 +118,8 @@ RAISES: dict[str, list[Attempt]] = {
     ],
     "connector_profiles.get": [lambda s, a, b, c: s.connector_profiles.get(b.project.id, a.profile.id)],
     "connector_profiles.get_recent": [_recent_profile],
+    "accounts.read": [lambda s, a, b, c: s.accounts.read(b.project.id, a.account.id)],
+    "accounts.read_recent": [_recent_read],
     "connector_profiles.client_secret": [
         lambda s, a, b, c: s.connector_profiles.client_secret(b.project.id, a.profile.id)
     ],
@@ -131,6 +170,10 @@ RAISES: dict[str, list[Attempt]] = {
     "credentials.get": [lambda s, a, b, c: s.credentials.get(b.project.id, a.account.id)],
     "credentials.lock": [_lock],
     "credentials.wipe": [lambda s, a, b, c: s.credentials.wipe(b.project.id, a.account.id)],
+    "request_logs.get": [_a_log],
+    "request_logs.set_body_logging": [
+        lambda s, a, b, c: s.request_logs.set_body_logging("prj_unknown", True)
+    ],
 }
 EMPTY: dict[str, Attempt] = {
     "api_keys.list": lambda s, a, b, c: s.api_keys.list(b.project.id),
@@ -145,6 +188,8 @@ EMPTY: dict[str, Attempt] = {
     ),
     "accounts.count": lambda s, a, b, c: s.accounts.count(b.project.id, profile_id=a.profile.id),
     "credentials.facts": lambda s, a, b, c: s.credentials.facts(b.project.id, [a.account.id]),
+    "request_logs.page": _a_page,
+    "request_logs.steps_page": _a_steps,
 }
 
 
@@ -162,6 +207,7 @@ def _public_methods(store: Store) -> set[str]:
         names |= _methods_of(repository, getattr(store, repository))
     names |= _methods_of("accounts", store.accounts) | _methods_of("credentials", store.credentials)
     names |= _methods_of("dashboard_sessions", store.dashboard_sessions)
+    names |= _methods_of("request_logs", store.request_logs)
     return names
 
 

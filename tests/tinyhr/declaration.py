@@ -79,6 +79,7 @@ def tinyhr() -> Connector:
                     "description": "One person of the directory by id.",
                     "method": "GET",
                     "path": "/v1/people/{id}",
+                    "model": "people",  # the id's noun would be `person`: one model with the list
                     "required_scopes": ["people:read"],
                     "parameters": [
                         {
@@ -96,6 +97,7 @@ def tinyhr() -> Connector:
                     "description": "Add a person to the directory.",
                     "method": "POST",
                     "path": "/v1/people",
+                    "model": "people",
                     "required_scopes": ["people:write"],
                     "parameters": [
                         {"name": "name", "location": "body", "description": "Full name.", "required": True},
@@ -115,6 +117,16 @@ def tinyhr() -> Connector:
                     "result": "list",
                 },
             ],
+            # `POST /unified/proxy` reaches the API under /v1/ only (not the OAuth endpoints); each path needs
+            # the scope of what it reads.
+            "proxy": {
+                "base_path": "/v1/",
+                "rules": [
+                    {"prefix": "/v1/me", "scopes": []},
+                    {"prefix": "/v1/people", "scopes": ["people:read"]},
+                    {"prefix": "/v1/teams", "scopes": ["teams:read"]},
+                ],
+            },
             "identity": {
                 "action": "tinyhr_get_me",
                 "company_id": ["organisation_id"],

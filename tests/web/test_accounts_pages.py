@@ -267,7 +267,7 @@ async def test_the_owner_filter_keeps_the_values_and_an_empty_project_explains_h
     dashboard = await sign_in(harness, tenant.key)
     base = f"/projects/{tenant.project_id}/accounts"
 
-    filtered = await dashboard.get(base, origin_owner_id="org-2", page="nonsense")
+    filtered = await dashboard.get(base, origin_owner_id="org-2", next="nonsense")
 
     assert [row.split(" ")[0] for row in rows(filtered.text)] == ["Umbrella"]
     assert field_value(filtered.text, "origin_owner_id") == "org-2"

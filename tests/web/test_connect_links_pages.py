@@ -38,7 +38,7 @@ async def session_of(harness: Harness, tenant: Tenant, link: str) -> dict[str, A
     answer = await harness.api.post(
         "/connect_sessions/authenticate", json={"token": token}, headers=tenant.auth
     )
-    assert answer.status_code == 200, answer.text
+    assert answer.status_code == 201, answer.text
     return dict(answer.json())
 
 

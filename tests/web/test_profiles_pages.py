@@ -118,7 +118,9 @@ async def test_the_wizard_finds_factorial_and_leads_to_the_oauth_form(harness: H
     scopes = {f["value"] for f in form_fields(step_three.text) if f.get("name") == "scopes"}
     assert scopes == {scope.name for scope in get_connector("factorialhr").scopes}
     actions = {f["value"] for f in form_fields(step_three.text) if f.get("name") == "actions"}
-    assert actions == {action.id for action in get_connector("factorialhr").actions}
+    assert actions == {
+        action.id for action in get_connector("factorialhr").tools
+    }  # with the unified operations
 
 
 async def test_a_search_that_matches_nothing_lists_none_and_says_so(harness: Harness) -> None:
@@ -177,6 +179,40 @@ async def test_creating_a_profile_stores_exactly_the_chosen_scopes_and_actions_a
     assert _secret_shown_anywhere(harness, secret) == []
 
 
+async def test_the_form_groups_the_actions_by_area_and_a_ticked_area_enables_each_of_its_actions(
+    harness: Harness,
+) -> None:
+    tenant = await harness.tenant("Acme HR")
+    dashboard = await sign_in(harness, tenant.key)
+    connector = get_connector("factorialhr")
+    form = await dashboard.get(f"/projects/{tenant.project_id}{FORM}")
+    assert form.status_code == 200
+    # One folded group per area of Factorial's API, in the connector's order, then the unified operations.
+    areas = re.findall(r'<details class="action-group" data-area="([a-z_]+)"', form.text)
+    assert areas == [
+        *(area for area in connector.areas if area in {a.area for a in connector.actions}),
+        "unified",
+    ]
+    assert 'data-area="timeoff" open' not in form.text
+    # Without a script, ticking an area's box sends the area: the service is handed each of its actions.
+    application = await _application(harness)
+    fields = _fields(application, scopes=["employees", "time_off"], actions=[LIST_EMPLOYEES])
+    created = await _create(dashboard, tenant, {**fields, "action_groups": ["timeoff"]})
+    assert created.status_code == 303, page_text(created.text)
+    stored = await _stored(harness, tenant, _profile_id(created))
+    time_off = [a.id for a in connector.actions if a.area == "timeoff"]
+    assert stored["actions"] == [LIST_EMPLOYEES, *time_off]
+    assert len(time_off) == 43
+    # An area whose scope is not ticked is refused, each of its actions named with the scope it needs.
+    refused = await _create(
+        dashboard, tenant, {**fields, "label": "No payroll scope", "action_groups": ["payroll"]}
+    )
+    assert refused.status_code == 422
+    text = page_text(refused.text)
+    assert "Needs the payroll scope, which is not selected" in text
+    assert 'data-area="payroll" open' in refused.text
+
+
 async def test_no_scope_and_no_action_ticked_are_sent_as_none(harness: Harness) -> None:
     tenant = await harness.tenant("Acme HR")
     dashboard = await sign_in(harness, tenant.key)
@@ -189,7 +225,10 @@ async def test_no_scope_and_no_action_ticked_are_sent_as_none(harness: Harness) 
     assert stored["actions"] is None
     assert stored["label"] is None
     assert stored["token_type"] == "company"
-    assert len(stored["enabled_actions"]) == len(get_connector("factorialhr").actions)
+    # Every standard action (the hand-written ones) and every unified operation offered as a tool; the actions
+    # generated from Factorial's whole API are enabled only by name.
+    standard = [tool.id for tool in get_connector("factorialhr").tools if tool.default_enabled]
+    assert stored["enabled_actions"] == standard
     listing = page_text((await dashboard.get(f"/projects/{tenant.project_id}/connector-profiles")).text)
     assert "Factorial" in listing and "Company" in listing and "none listed" in listing
 

@@ -20,6 +20,7 @@ from fastapi.routing import APIRoute
 from pydantic import BeforeValidator
 
 from linkyard.api.deps import authenticated_project
+from linkyard.api.queries import declared_query_names, documented_query_names, refuse_unknown_query
 from linkyard.errors import BadRequest
 
 MAX_JSON_DEPTH = 64
@@ -114,13 +115,17 @@ def too_deep() -> BadRequest:
 
 
 class KeyFirstRoute(APIRoute):
-    """An API route that checks the API key before its body is read, and bounds a JSON body.
+    """An API route that checks the API key before its body is read, refuses a query parameter it does not
+    take (`linkyard.api.queries`), and bounds a JSON body.
 
     FastAPI reads and parses a route's body before it solves the route's dependencies, the key among them: an
     anonymous caller could make the platform parse anything it sends. This route class authenticates first
     when the route depends on the key (the dependency then finds the project in the request's scope), and
     runs `parse_json`'s checks on a JSON body before FastAPI parses it. A route that neither takes a body nor
     depends on the key (the dashboard's, the hosted pages') is served exactly as by `APIRoute`.
+
+    The order of refusals: a missing or bad key (401; 400 for a key in the URL), an unknown query parameter
+    (400), a body that is not JSON or nests too deep (400), then the route's own checks (422, ...).
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -130,9 +135,12 @@ class KeyFirstRoute(APIRoute):
         if not needs_key and not takes_json:
             return handler
 
+        query_names = declared_query_names(self.dependant) | documented_query_names(self.openapi_extra)
+
         async def key_first(request: Request) -> Response:
             if needs_key:
                 await authenticated_project(request)  # kept in the request's scope for the dependency
+                refuse_unknown_query(request.query_params.keys(), query_names)
             if takes_json:
                 content_type = request.headers.get("content-type")
                 # FastAPI parses a body without a content type as JSON too.

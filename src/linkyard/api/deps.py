@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from linkyard.api.middleware import QUOTA
 from linkyard.domain import Project
 from linkyard.errors import BadRequest, Unauthenticated
+from linkyard.oauth.recording import current_recording
 from linkyard.services import Platform
 from linkyard.services.auth_throttle import source_address, target_of
 
@@ -91,13 +92,19 @@ async def authenticated_project(request: Request) -> Project:
             refusal = await guards.auth_throttle.failed(source_address(request.client), target_of(key))
             if refusal is not None:
                 raise refusal
-        raise Unauthenticated("A valid API key is required (Authorization: Basic base64(<api_key>:))")
+        if key is None:
+            raise Unauthenticated("A valid API key is required (Authorization: Basic base64(<api_key>:))")
+        raise Unauthenticated("The API key is not valid: it is unknown or was revoked", presented=True)
     spent = await guards.limits.spend(key, project.id)
     if spent.quota is not None:
         request.scope[QUOTA] = spent.quota  # the `RateLimit-*` headers of the answer (`QuotaHeaders`)
     if spent.refusal is not None:
         raise spent.refusal
     request.scope[_PROJECT] = project
+    entry = current_recording()
+    if entry is not None:  # the call is now the project's: its request log is kept (`RequestRecorder`)
+        entry.project_id = project.id
+        entry.bodies = project.log_bodies
     return project
 
 

@@ -29,8 +29,10 @@ from linkyard.errors import (
     Forbidden,
     LinkyardError,
     NotFound,
+    NotSupported,
     PreconditionFailed,
     ProviderError,
+    ProviderRefused,
     ProviderTimeout,
     RateLimited,
     TokenRefreshError,
@@ -48,6 +50,12 @@ PASSED_ON = frozenset({400, 403, 404, 409, 422})
 def _provider_status(error: ProviderError) -> int:
     status = error.provider_status
     return status if status is not None and status in PASSED_ON else 502
+
+
+def _refused_status(error: ProviderRefused) -> int:
+    status = error.provider_status
+    # 407 would be the operator's outbound proxy speaking, not the provider: a gateway failure.
+    return status if status is not None and 400 <= status < 500 and status != 407 else 502
 
 
 def _refresh_status(error: TokenRefreshError) -> int:
@@ -76,7 +84,9 @@ ERROR_STATUS: dict[type[BaseException], int | Callable[[Any], int]] = {
     PreconditionFailed: 412,
     ValidationFailed: 422,
     RateLimited: 429,
+    NotSupported: 501,  # StackOne's answer for an operation the account's provider cannot back
     ProviderError: _provider_status,
+    ProviderRefused: _refused_status,
     TokenRefreshError: _refresh_status,
 }
 _MAX_FIELD = 64
@@ -119,7 +129,7 @@ def error_response(exc: BaseException, clock: Clock) -> JSONResponse:
         if isinstance(exc, RateLimited) and exc.retry_after is not None:
             headers["Retry-After"] = str(max(1, round(exc.retry_after)))
         if isinstance(exc, Unauthenticated):
-            headers["WWW-Authenticate"] = 'Basic realm="linkyard"'
+            headers["WWW-Authenticate"] = _challenge(exc)
         body = error_view(exc, status, clock())
     elif isinstance(exc, StarletteHTTPException):
         if exc.headers:
@@ -128,10 +138,21 @@ def error_response(exc: BaseException, clock: Clock) -> JSONResponse:
         body = envelope(status, message, code, clock=clock)
     else:
         body = envelope(500, _internal(), "internal_error", clock=clock)
-    if status >= 500:
+    if status >= 500 and not isinstance(exc, NotSupported):
         # The type only: an exception's text may hold what caused it (a value, a URL).
         logger.error("request failed with %s (%s)", status, type(exc).__name__)
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _challenge(exc: Unauthenticated) -> str:
+    """The schemes the API takes (RFC 7235, one challenge each): StackOne's Basic, and Bearer as MCP clients send
+    it, saying `invalid_token` when a key was sent and refused (RFC 6750 3.1: not when none was sent). There is
+    no `resource_metadata` (RFC 9728): keys are issued in the dashboard, no authorization server issues them,
+    and a pointer to one would send OAuth-capable MCP clients into a sign-in that cannot succeed."""
+    bearer = 'Bearer realm="linkyard"'
+    if exc.presented:
+        bearer += ', error="invalid_token", error_description="The API key is unknown or was revoked"'
+    return f'Basic realm="linkyard", {bearer}'
 
 
 def _internal() -> str:
@@ -152,6 +173,12 @@ def _field(loc: Sequence[int | str]) -> str:
     return "".join(parts) or "body"
 
 
+def _problem_message(problem: Any) -> str:
+    if problem.get("type") == "extra_forbidden":
+        return "is not a field this request takes"  # pydantic's words: "Extra inputs are not permitted"
+    return str(problem.get("msg", "is invalid"))
+
+
 def validation_response(exc: RequestValidationError, clock: Clock) -> JSONResponse:
     """FastAPI's 422 without the submitted values (its default echoes them, secrets included)."""
     problems = exc.errors()
@@ -159,7 +186,7 @@ def validation_response(exc: RequestValidationError, clock: Clock) -> JSONRespon
         body = envelope(400, "The request body is not valid JSON", "bad_request", clock=clock)
         return JSONResponse(body, status_code=400, headers={"Cache-Control": "no-store"})
     errors: list[FieldError] = [
-        {"field": _field(problem.get("loc", ())), "message": str(problem.get("msg", "is invalid"))}
+        {"field": _field(problem.get("loc", ())), "message": _problem_message(problem)}
         for problem in problems
     ]
     body = envelope(422, "The request is invalid", "validation_failed", clock=clock, errors=errors)

@@ -5,11 +5,16 @@ The official MCP SDK speaks the protocol: a low-level `Server` behind a stateles
 `notifications/initialized` with 202, and dispatches `tools/list` and `tools/call` here. Who is calling differs
 per request, so the FastAPI route resolves it first (the project of the API key, the account from `x-account-id`,
 the `param-style`) and hands it to the handlers in the request's ASGI scope, which the SDK passes along as the
-request context. A missing key is 401 and another project's account 404, in the platform's error envelope,
-before any MCP message is read; `GET` and `DELETE` are 405 (stateless: no stream to open, no session to end).
-The route then reads the body and checks it within the API's bounds (`parse_json`) before the SDK parses it:
-the SDK answers malformed JSON with a parse error, but a body nested too deep or not decodable with a 500
-and a traceback in the log.
+request context.
+
+Refusals say why where MCP clients show it. A missing or refused key is 401 before any MCP message is read
+(the MCP authorization spec), with the platform's envelope and a `WWW-Authenticate` challenge. The route then
+reads the body and checks it within the API's bounds (`parse_json`) before the SDK parses it: the SDK answers
+malformed JSON with a parse error, but a body nested too deep or not decodable with a 500 and a traceback in
+the log. A request whose account is missing or not the project's gets a JSON-RPC error naming the reason, not
+an HTTP 4xx: to MCP clients a 404 means "session terminated", and the official Python client reads no body of
+any other error status (`account_refusal`). `GET` and `DELETE` are 405 (stateless: no stream to open, no
+session to end), and 404 when they name a session, which this server never gives out.
 """
 
 from __future__ import annotations
@@ -29,16 +34,25 @@ from mcp import types
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.shared.exceptions import McpError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from linkyard import __version__, services
 from linkyard.api.bodies import declares_json, parse_json
 from linkyard.api.deps import PlatformDep, ProjectDep
 from linkyard.api.errors import error_response, status_of
+from linkyard.api.mcp_refusals import (
+    account_refusal,
+    is_message,
+    json_rpc_refusal,
+    protocol_error,
+    unanswerable_request,
+)
 from linkyard.api.middleware import replay
-from linkyard.api.schemas import error_responses
-from linkyard.domain import Clock, Project
-from linkyard.errors import BadRequest, LinkyardError
+from linkyard.api.schemas import ErrorEnvelope, error_responses
+from linkyard.domain import Account, Clock, Project
+from linkyard.errors import BadRequest, LinkyardError, NotFound
+from linkyard.oauth.recording import current_recording
 from linkyard.services import Platform
 from linkyard.services.tools import (
     DEFAULT_PARAM_STYLE,
@@ -51,6 +65,8 @@ from linkyard.services.tools import (
 )
 
 TOOLS_PAGE_SIZE = 100
+_MAX_ACCOUNT_ID = 64
+_MAX_SESSION_ID = 256
 _CALLER = "linkyard.mcp_caller"
 _INSTRUCTIONS = (
     "Each tool is an action on the provider account linked as x-account-id, named <connector>_<verb>_<noun>. "
@@ -96,7 +112,7 @@ def build_server(clock: Clock, *, page_size: int = TOOLS_PAGE_SIZE) -> Server[An
         try:
             actions = await account_actions(caller.platform, caller.project, caller.account_id)
         except Exception as exc:
-            raise _protocol_error(exc, clock) from None
+            raise protocol_error(exc, clock) from None
         cursor = request.params.cursor if request.params is not None else None
         page, next_cursor = tools_page(tool_definitions(actions, caller.style), cursor, page_size)
         tools = [types.Tool.model_validate(tool) for tool in to_mcp(page)]
@@ -107,10 +123,14 @@ def build_server(clock: Clock, *, page_size: int = TOOLS_PAGE_SIZE) -> Server[An
         try:
             grouped = group_arguments(request.params.arguments or {}, caller.style)
             arguments = services.flatten_arguments(path=grouped.path, query=grouped.query, body=grouped.body)
-            result = await services.run_action(
+            result = await services.run_tool(
                 caller.platform, caller.project, caller.account_id, request.params.name, arguments
             )
         except Exception as exc:
+            entry = current_recording()
+            if entry is not None:  # the call answers 200; its request log says how the action ended
+                entry.failure = exc
+                entry.status = status_of(exc)
             # A failed action is a tool result the model can read and act on, not a protocol error.
             return types.ServerResult(_failure(exc, clock))
         content: dict[str, Any] = {"data": result.data}
@@ -184,35 +204,94 @@ class McpEndpoint:
             project: ProjectDep,
             platform: PlatformDep,
             param_style: Annotated[ParamStyle, Query(alias="param-style")] = DEFAULT_PARAM_STYLE,
-            x_account_id: Annotated[str | None, Header(max_length=64)] = None,
-            account_in_query: Annotated[str | None, Query(alias="x-account-id", max_length=64)] = None,
+            x_account_id: Annotated[str | None, Header()] = None,
+            account_in_query: Annotated[str | None, Query(alias="x-account-id")] = None,
         ) -> Response:
             """MCP Streamable HTTP (stateless, JSON answers): `initialize`, `tools/list`, `tools/call`."""
-            account_id = _account_id(x_account_id, account_in_query)
-            account = await services.get_account(platform, project, account_id)
             if endpoint._sessions is None:
                 raise RuntimeError("the MCP session manager is not running (app lifespan not started)")
             content_type = request.headers.get("content-type") or ""
             if not content_type.lower().startswith("application/json"):
                 # The SDK refuses it too, with a bare text answer that names no content type.
-                return _json_rpc_refusal(
+                return json_rpc_refusal(
                     BadRequest("The body must be JSON-RPC (Content-Type: application/json)"),
                     endpoint.clock,
                     code=types.INVALID_REQUEST,
                     message="Invalid Content-Type header",
                 )
             body = await request.body()
+            message: Any = None
             if body and declares_json(content_type):
                 try:
-                    parse_json(body)
+                    message = parse_json(body)
                 except BadRequest as unreadable:
-                    return _json_rpc_refusal(
+                    return json_rpc_refusal(
                         unreadable,
                         endpoint.clock,
                         code=types.PARSE_ERROR,
                         message=f"Parse error: {unreadable.message}",
                     )
+            try:
+                account = await _account(platform, project, x_account_id, account_in_query)
+            except LinkyardError as refused:
+                return account_refusal(refused, message, endpoint.clock)
+            if (problem := unanswerable_request(message)) is not None:
+                # The SDK takes a message without a usable id for a notification, accepts it with 202 and never
+                # answers: the client would wait for nothing (StackOne's client's message schema drops ids).
+                return json_rpc_refusal(
+                    BadRequest(problem),
+                    endpoint.clock,
+                    code=types.INVALID_REQUEST,
+                    message="Invalid Request",
+                )
+            if message is not None and not is_message(message):
+                # Checked with the SDK's own model before the SDK sees it: its refusal quotes the body back.
+                return json_rpc_refusal(
+                    BadRequest(
+                        "The body is not a JSON-RPC 2.0 request, notification or response "
+                        "(a request's id is a string or a number)"
+                    ),
+                    endpoint.clock,
+                    code=types.INVALID_REQUEST,
+                    message="Invalid Request",
+                )
             return _Exchange(endpoint._sessions, McpCaller(platform, project, account.id, param_style), body)
+
+        async def no_session(
+            project: ProjectDep,
+            mcp_session_id: Annotated[str | None, Header(max_length=_MAX_SESSION_ID)] = None,
+        ) -> Response:
+            # A stateless server has no stream to open and no session to end: 405, as the transport allows
+            # (GET: "does not offer an SSE stream"; DELETE: "does not allow clients to terminate sessions").
+            # A request naming a session names one this server never gave out, which the transport answers
+            # with 404 (a session the server does not hold); StackOne's client always names one, and 404 is
+            # an answer it declares (405 is not).
+            if mcp_session_id is not None:
+                raise NotFound(
+                    "No such MCP session: this MCP server is stateless and gives out no session ids "
+                    "(send each JSON-RPC message with POST /mcp, without mcp-session-id)"
+                )
+            raise StarletteHTTPException(405, headers={"Allow": "POST"})
+
+        for method in ("GET", "DELETE"):
+            routes.add_api_route(
+                "/mcp",
+                no_session,
+                methods=[method],
+                response_class=Response,
+                responses=_NO_SESSION_RESPONSES,
+                summary=f"MCP {method}: no stream, no sessions (405; 404 for a named session)",
+                name=f"mcp_{method.lower()}",
+            )
+
+
+async def _account(platform: Platform, project: Project, header: str | None, query: str | None) -> Account:
+    account_id = _account_id(header, query)
+    try:
+        return await services.get_account(platform, project, account_id)
+    except NotFound:
+        # The same words for an unknown id and another project's: the answer confirms nothing.
+        raise NotFound("x-account-id names no linked account of this API key's project") from None
 
 
 def _request(method: str, params: dict[str, Any] | None, *, notification: bool = False) -> dict[str, Any]:
@@ -272,9 +351,30 @@ MCP_RESPONSES: dict[int | str, dict[str, Any]] = {
     202: {"description": "A notification or response, accepted (no body)"},
     # The MCP SDK's refusals are JSON-RPC errors (a parse error, an invalid message), with the platform's
     # envelope in the error's `data` when the platform refused the body.
-    400: {"description": "The body is not a JSON-RPC message the endpoint can read", "content": _JSON_RPC},
+    400: {
+        "description": "The body is not a JSON-RPC message the endpoint can read, or a notification names no "
+        "account (a request is answered with a JSON-RPC error instead)",
+        "content": _JSON_RPC,
+    },
+    404: {
+        "description": "A notification names no account of the project (a request is answered with a JSON-RPC "
+        "error instead)",
+        "content": _JSON_RPC,
+    },
     406: {"description": "The client does not accept `application/json`", "content": _JSON_RPC},
     415: {"description": "The body is not `application/json`", "content": _JSON_RPC},
+}
+_NO_SESSION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **error_responses(404, 405),
+    404: {
+        "description": "The request names an MCP session (this server gives out none)",
+        "model": ErrorEnvelope,
+    },
+    405: {
+        "description": "No SSE stream to open (GET), no session to end (DELETE): the server is stateless",
+        "model": ErrorEnvelope,
+        "headers": {"Allow": {"schema": {"type": "string"}, "description": "POST"}},
+    },
 }
 
 
@@ -293,24 +393,6 @@ class _Exchange(Response):
         await self.sessions.handle_request(scope, replay(self.request_body, receive), send)
 
 
-def _json_rpc_refusal(exc: BadRequest, clock: Clock, *, code: int, message: str) -> Response:
-    """A 400 as the SDK words its own (a JSON-RPC error: `code` and `message`), for what the route refuses
-    before the SDK would (a body that is not JSON, nested too deep, not decodable): the platform's envelope
-    rides in the error's `data`."""
-    envelope = orjson.loads(bytes(error_response(exc, clock).body))
-    answer = types.JSONRPCError(
-        jsonrpc="2.0",
-        id="server-error",  # the SDK's id for an error that belongs to no request
-        error=types.ErrorData(code=code, message=message, data=envelope),
-    )
-    return Response(
-        answer.model_dump_json(by_alias=True, exclude_none=True),
-        status_code=400,
-        media_type="application/json",
-        headers={"Cache-Control": "no-store"},
-    )
-
-
 def _quiet_sdk_logger() -> None:
     """Clamp the MCP SDK's logger to WARNING: at DEBUG it logs whole messages (tool arguments: people's data),
     at INFO a line per request."""
@@ -324,7 +406,11 @@ def _account_id(header: str | None, query: str | None) -> str:
         raise BadRequest("The x-account-id header and query parameter disagree")
     account_id = header or query
     if not account_id:
-        raise BadRequest("Name the account: send the x-account-id header")
+        raise BadRequest("Name the account: send the x-account-id header (the id of a linked account)")
+    if len(account_id) > _MAX_ACCOUNT_ID:
+        raise BadRequest(
+            f"x-account-id is longer than {_MAX_ACCOUNT_ID} characters: no account has such an id"
+        )
     return account_id
 
 
@@ -344,10 +430,3 @@ def _failure(exc: BaseException, clock: Clock) -> types.CallToolResult:
         structuredContent=orjson.loads(body),
         isError=True,
     )
-
-
-def _protocol_error(exc: BaseException, clock: Clock) -> McpError:
-    envelope = orjson.loads(bytes(error_response(exc, clock).body))
-    client_side = isinstance(exc, LinkyardError) and status_of(exc) < 500
-    code = types.INVALID_PARAMS if client_side else types.INTERNAL_ERROR
-    return McpError(types.ErrorData(code=code, message=envelope["message"], data=envelope))

@@ -1,5 +1,5 @@
-"""Pure ASGI middleware: a cap on request bodies, the rate limit headers, and a request log that cannot carry a
-secret."""
+"""Pure ASGI middleware: a cap on request bodies, the rate limit headers, a debug line per request that cannot
+carry a secret, and the recording of each call for the project's request logs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkyard.domain import Clock
+from linkyard.oauth.recording import Recording, recording
 
 from .errors import envelope
 
@@ -107,7 +108,8 @@ class RequestLog:
     """One DEBUG line per request: method, path, status, milliseconds.
 
     Never the query string (connect links carry a session token, callbacks a code and a state), never a header
-    (the API key), never a body. Paths carry only ids, which are not secrets.
+    (the API key), never a body. Paths carry only ids, which are not secrets, but for an inbound delivery's
+    (`/inbound/{connector}/{token}`), whose token is shown as `[redacted]`.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -131,10 +133,18 @@ class RequestLog:
             logger.debug(
                 "%s %s -> %s (%.1f ms)",
                 scope.get("method", "?"),
-                scope.get("path", "?"),
+                shown_path(scope.get("path", "?")),
                 status["code"],
                 (time.perf_counter() - started) * 1000,
             )
+
+
+def shown_path(path: str) -> str:
+    """A path as a log may show it: an inbound delivery's URL token left out."""
+    if not path.startswith(INBOUND_PREFIX):
+        return path
+    connector, _, _ = path[len(INBOUND_PREFIX) :].partition("/")
+    return f"{INBOUND_PREFIX}{connector}/[redacted]"
 
 
 def replay(body: bytes, receive: Receive) -> Receive:
@@ -157,3 +167,85 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key.lower() == name:
             return str(value.decode("latin-1").strip())
     return None
+
+
+# Paths whose calls are not recorded: reading the logs themselves, the API's documentation, health checks and
+# the dashboard's assets. (A call is kept only once its project is known: by its API key, or an action it ran.)
+# Nor the providers' deliveries of changes (`/inbound/`): no project's caller made them, and their URL is a token.
+INBOUND_PREFIX = "/inbound/"
+_UNRECORDED = ("/requests/", "/static/", "/docs", "/openapi.json", "/healthz", "/favicon.ico", INBOUND_PREFIX)
+_API_CATEGORIES = frozenset(
+    {"accounts", "actions", "connect_sessions", "connector_profiles", "connectors", "mcp", "unified", "ai"}
+)
+
+
+class RequestRecorder:
+    """Record each call (`oauth.recording`): who called, what, the status, the provider steps taken on the way
+    and, when the project keeps them, the bodies; the finished recording goes to the platform's request log
+    queue (`services.request_logs`) just before the last byte of the answer is sent, so a caller that reads
+    its logs next finds the call. Costs a few microseconds; nothing is written on the request path.
+    """
+
+    def __init__(self, app: ASGIApp, *, clock: Clock) -> None:
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        book = getattr(scope["app"].state, "platform", None)
+        book = book.request_logs if book is not None else None
+        if book is None or not book.enabled or path.startswith(_UNRECORDED):
+            await self.app(scope, receive, send)
+            return
+        category = path.split("/", 2)[1] if path.count("/") else ""
+        client = scope.get("client")
+        entry = Recording(
+            started_at=self.clock(),
+            category=category or None,
+            source_type=("mcp" if category == "mcp" else "api")
+            if category in _API_CATEGORIES
+            else "dashboard",
+            source_value=path,
+            source_ip=client[0] if client else None,
+            http_method=scope["method"],
+            path=path,
+            query_string=scope.get("query_string", b""),
+            headers=scope.get("headers", ()),
+        )
+        submitted = False
+
+        async def receive_recorded() -> Message:
+            message = await receive()
+            if entry.bodies and message["type"] == "http.request":
+                entry.keep_request_chunk(message.get("body", b""))
+            return message
+
+        async def send_recorded(message: Message) -> None:
+            nonlocal submitted
+            kind = message["type"]
+            if kind == "http.response.start":
+                if entry.status is None:
+                    entry.status = message["status"]
+                entry.response_headers = message.get("headers", ())
+            elif kind == "http.response.body":
+                entry.keep_response_chunk(message.get("body", b""))
+                if not message.get("more_body", False) and not submitted:
+                    submitted = True
+                    entry.finish()
+                    book.submit(entry)
+            await send(message)
+
+        try:
+            with recording(entry):
+                await self.app(scope, receive_recorded, send_recorded)
+        except BaseException as exc:
+            if entry.failure is None:
+                entry.failure = exc
+            raise
+        finally:
+            if not submitted:
+                entry.finish()
+                book.submit(entry)

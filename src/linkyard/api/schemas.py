@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
 
 from linkyard.connectors import list_connectors
+from linkyard.connectors.unified import CUSTOM_FIELDS, MODELS, UnifiedModel, model_of
 from linkyard.domain import AccountStatus, ConnectSessionStatus
 
 
@@ -57,12 +58,13 @@ _DESCRIPTIONS = {
     401: "No valid API key",
     403: "The action is not enabled, or a required scope was not granted",
     404: "No such object in the API key's project",
-    405: "Method not allowed",
+    405: "Method not allowed (or, through the proxy, the provider's refusal of the method)",
     408: "The provider did not answer within the request budget",
     409: "Conflicts with the current state",
     412: "The account is not active: it needs a re-link or the integrator",
     422: "Invalid input; `errors` names each culprit",
     429: "Too many requests: a rate limit, a share of calls in progress, failed authentication (`Retry-After`)",
+    501: "Not supported by this provider: the account's provider cannot back this unified operation",
     502: "The provider answered with an error after the retries that were safe",
 }
 # What any authenticated route may answer: a credential in the URL or a malformed body, no valid key (or too many
@@ -110,6 +112,35 @@ class ConnectorDetail(ConnectorSummary):
     token_types: list[str]
     scopes: list[ScopeDescription]
     actions: list[ActionDescription]
+
+
+class ModelActions(_Shape):
+    """One of StackOne's `models`: the actions that work on that kind of object."""
+
+    actions: list[str]
+
+
+class ConnectorImages(_Shape):
+    logo_url: str | None
+    original_logo_horizontal_url: str | None
+
+
+class ConnectorResources(_Shape):
+    images: ConnectorImages
+
+
+class ConnectorMeta(_Shape):
+    """StackOne's connector meta (`ConnectorsMeta`), from the connector's declaration."""
+
+    provider: str
+    provider_name: str
+    category: str = Field(description="The connector's main category")
+    categories: list[str]
+    active: bool = Field(description="The project has an enabled connector profile of it")
+    models: dict[str, ModelActions] = Field(description="Each kind of object the actions work on, with them")
+    resources: ConnectorResources
+    actions: list[ActionDescription] | None = Field(None, description="With `include=actions`")
+    scopes: list[ScopeDescription] | None = Field(None, description="With `include=scopes`")
 
 
 # --- connector profiles ------------------------------------------------------------------------------------------
@@ -168,7 +199,9 @@ class AuthConfigList(_Shape):
 class ConnectSession(_Shape):
     """A connect session (StackOne's shape); `integration_id` is the connector profile's id."""
 
-    id: str
+    id: int = Field(description="The session's number (an integer below 2^53)")
+    organization_id: int = Field(description="The server's one organization (1)")
+    project_id: str
     provider: str
     integration_id: str
     origin_owner_id: str
@@ -178,6 +211,7 @@ class ConnectSession(_Shape):
     label: str | None
     metadata: dict[str, Any] | None
     redirect_url: str | None
+    categories: list[str] | None
     status: ConnectSessionStatus
     linked_account_id: str | None
     expires_at: str
@@ -214,6 +248,10 @@ class Account(_Shape):
     id: str
     provider: str
     provider_name: str
+    type: Literal["production", "test"] = Field(
+        description="`production` on the connector's usual environment, `test` on the others"
+    )
+    environment: str = Field(description="The environment of the account's connector profile")
     status: AccountStatus
     status_reasons: list[StatusReason]
     origin_owner_id: str
@@ -233,7 +271,7 @@ class AccountMeta(_Shape):
     account_id: str
     provider: str
     provider_name: str
-    category: str | None
+    category: str
     categories: list[str]
     integration_id: str
     environment: str
@@ -241,20 +279,36 @@ class AccountMeta(_Shape):
     scopes: list[str]
     status: AccountStatus
     enabled_actions: list[str]
+    models: dict[str, ModelActions] = Field(
+        description="The models the account's runnable actions work on (enabled and allowed by its scopes)"
+    )
 
 
 # --- actions ------------------------------------------------------------------------------------------------------
 
 
+class OperationDetails(_Shape):
+    """How an action calls the provider (`GET /actions?include=operation_details`)."""
+
+    method: str
+    path: str = Field(description="Under the provider's base URL")
+    result: Literal["list", "object", "first"]
+    pagination: str = Field(description="The provider's paging kind: none, cursor, page, offset, link_header")
+
+
+class ActionMeta(ActionDescription):
+    operation_details: OperationDetails | None = Field(None, description="With `include=operation_details`")
+
+
 class ConnectorActions(_Shape):
     key: str
     name: str
-    actions: list[ActionDescription]
+    actions: list[ActionMeta]
 
 
 class ActionList(_Shape):
     data: list[ConnectorActions]
-    next: str | None
+    next: str | None = Field(description="The cursor of the next page of connectors (`next=`), if any")
 
 
 class ActionResult(BaseModel):
@@ -264,6 +318,20 @@ class ActionResult(BaseModel):
 
     data: Any
     next: str | None = Field(None, description="Lists only: the cursor of the next page, if any")
+
+
+class ProxyResult(RootModel[Any]):
+    """`POST /unified/proxy`: the provider's own answer, passed on as it came (its status, content type and
+    body); StackOne's client reads it raw."""
+
+
+def proxy_successes() -> dict[int | str, dict[str, Any]]:
+    """The statuses a proxied call's success answers with besides 200: the provider's own."""
+    return {
+        201: {"model": ProxyResult, "description": "The provider created something"},
+        202: {"model": ProxyResult, "description": "The provider accepted the request"},
+        204: {"description": "The provider answered without a body"},
+    }
 
 
 class SearchMatch(_Shape):
@@ -283,6 +351,121 @@ class SearchResults(_Shape):
 
 class Health(_Shape):
     status: Literal["ok"]
+
+
+# --- request logs (StackOne's UnifiedLogs, StepLog, PlatformLog) ----------------------------------------------------
+
+
+class LogUrl(_Shape):
+    url: str | None
+    hostname: str | None
+    path: str | None
+    query_params: dict[str, Any] = Field(description="The query's parameters, credentials redacted")
+
+
+class LogRequest(_Shape):
+    id: str
+    method: str | None
+    url: LogUrl
+    headers: dict[str, Any] = Field(description="Credentials redacted")
+    body: Any = Field(None, description="Kept only when the project keeps bodies; credentials redacted")
+
+
+class LogResponse(_Shape):
+    status_code: int | None
+    headers: dict[str, Any] = Field(description="Credentials redacted")
+    body: Any = Field(None, description="Kept only when the project keeps bodies; credentials redacted")
+
+
+class _LogFields(_Shape):
+    project_id: str
+    account_id: str | None
+    action: str | None
+    resource: str | None
+    sub_resource: None
+    child_resource: None
+    http_method: str | None
+    path: str | None
+    url: str | None
+    success: bool
+    duration: float = Field(description="Milliseconds")
+    start_time: str
+    end_time: str
+    error: str | None = Field(description="Why the call failed, in the API's words; null when it succeeded")
+
+
+class StepLogEntry(_LogFields):
+    """One provider HTTP call a request made (StackOne's `StepLog`)."""
+
+    id: str
+    request_id: str = Field(description="The request log the step belongs to")
+    provider: str | None
+    service: str | None
+    http_method: str
+    url: str
+    status: int | None = Field(description="The provider's status; null when no answer came")
+    is_worker: bool
+    request: LogRequest | None = None
+    response: LogResponse | None = None
+
+
+class RequestLogEntry(_LogFields):
+    """A call that ran an action or refreshed a token (StackOne's `UnifiedLogs`)."""
+
+    request_id: str
+    provider: str | None
+    service: str | None
+    status: int
+    event_datetime: str
+    source_type: str
+    source_value: str | None
+    source_id: None
+    source_ip: str | None
+    is_worker: bool
+    step_count: int
+    step_requests: list[StepLogEntry] | None = None
+    request: LogRequest | None = None
+    response: LogResponse | None = None
+
+
+class RequestLogPage(_Shape):
+    data: list[RequestLogEntry]
+    next: str | None
+
+
+class RequestLogResult(_Shape):
+    data: RequestLogEntry
+
+
+class StepLogPage(_Shape):
+    data: list[StepLogEntry]
+    next: str | None
+
+
+class PlatformLogEntry(_LogFields):
+    """A call to the platform's own API (StackOne's `PlatformLog`)."""
+
+    request_id: str
+    category: str | None
+    status: int
+    event_datetime: str
+    source_type: str
+    source_value: str | None
+    source_id: None
+    source_ip: str | None
+
+
+class PlatformLogPage(_Shape):
+    data: list[PlatformLogEntry]
+    next: str | None
+
+
+class FeedbackReceipt(_Shape):
+    """The answer to `POST /ai/tool-feedback`: the report was kept (`key` is its id)."""
+
+    message: str
+    key: str
+    submitted_at: str
 
 
 # --- what requests may name ---------------------------------------------------------------------------------
@@ -331,3 +514,121 @@ def catalogue_fields(fields: dict[str, str]) -> Callable[[dict[str, Any]], None]
             _set_enum(schema["properties"][name], _catalogue_values(kind))
 
     return document
+
+
+# --- the unified API ----------------------------------------------------------------------------------------------
+
+
+class EnumValue(_Shape):
+    """StackOne's enum object: the unified `value` and the provider's own `source_value`."""
+
+    value: str | None = None
+    source_value: Any = None
+
+
+class RawCall(_Shape):
+    """StackOne's `raw` item (`raw=true`): one call made to the provider and its answer."""
+
+    method: str
+    url: str
+    response: Any = None
+
+
+_KIND_TYPES: dict[str, Any] = {
+    "string": str | None,
+    "strings": list[str] | None,
+    "number": float | None,
+    "boolean": bool | None,
+    "enum": EnumValue | None,
+}
+
+
+class CustomFieldValue(_Shape):
+    """StackOne's `custom_fields` item (`include=custom_fields`): one custom field's value on a record."""
+
+    id: str | None = None
+    remote_id: str | None = None
+    name: str | None = None
+    value: Any = None
+    value_id: str | None = None
+    remote_value_id: str | None = None
+
+
+def _unified_shape(model: UnifiedModel, made: dict[str, type[BaseModel]]) -> type[BaseModel]:
+    """The record of a unified model: each field optional (a mapping fills some), as StackOne's schemas are; the
+    objects `expand` embeds (records of other models), `custom_fields` where `include` adds it, and
+    `unified_custom_fields` (`raw=true`). `made`: the shapes made so far, each model's made once."""
+    if model.key in made:
+        return made[model.key]
+    fields: dict[str, Any] = {}
+    for name, field in model.fields.items():
+        if field.kind == "datetime":
+            fields[name] = (str | None, Field(None, json_schema_extra={"format": "date-time"}))
+        else:
+            fields[name] = (_KIND_TYPES[field.kind], None)
+    for name, nested in model.expands.items():
+        if nested.resource is None:
+            continue
+        related = _unified_shape(model_of(nested.resource), made)
+        fields[name] = ((list[related] if nested.many else related) | None, None)  # type: ignore[valid-type]
+    if CUSTOM_FIELDS in model.includes:
+        fields[CUSTOM_FIELDS] = (list[CustomFieldValue] | None, None)
+    fields["unified_custom_fields"] = (dict[str, Any] | None, None)
+    title = "Unified" + "".join(part.title() for part in model.key.replace("/", "_").split("_"))
+    shape: type[BaseModel] = create_model(title, __base__=_Shape, **fields)
+    made[model.key] = shape
+    return shape
+
+
+def _unified_shapes(
+    model: UnifiedModel, made: dict[str, type[BaseModel]]
+) -> tuple[type[BaseModel], type[BaseModel]]:
+    """A unified resource's page (`{data, next, raw}`) and result (`{data, raw}`) shapes."""
+    record = _unified_shape(model, made)
+    page: type[BaseModel] = create_model(
+        f"{record.__name__}Page",
+        __base__=_Shape,
+        data=(list[record], ...),  # type: ignore[valid-type]
+        next=(str | None, None),
+        raw=(list[RawCall] | None, None),
+    )
+    result: type[BaseModel] = create_model(
+        f"{record.__name__}Result",
+        __base__=_Shape,
+        data=(record, ...),
+        raw=(list[RawCall] | None, None),
+    )
+    return page, result
+
+
+def _all_unified_shapes() -> dict[str, tuple[type[BaseModel], type[BaseModel]]]:
+    made: dict[str, type[BaseModel]] = {}
+    return {model.key: _unified_shapes(model, made) for model in MODELS}
+
+
+UNIFIED_SHAPES: dict[str, tuple[type[BaseModel], type[BaseModel]]] = _all_unified_shapes()
+"""Each unified resource's page and result shapes, by `hris/employees`."""
+
+
+class WrittenRecord(_Shape):
+    """StackOne's `CreateResultDataApiModel`: the written record's unified `id` and the provider's `remote_id`."""
+
+    id: str | None = None
+    remote_id: str | None = None
+
+
+class CreateResult(_Shape):
+    """StackOne's answer to a unified create (201) or a record operation such as an invite (200)."""
+
+    statusCode: int  # StackOne's name
+    message: str
+    timestamp: str = Field(json_schema_extra={"format": "date-time"})
+    data: WrittenRecord
+
+
+class UpdateResult(_Shape):
+    """StackOne's answer to a unified update."""
+
+    statusCode: int  # StackOne's name
+    message: str
+    timestamp: str = Field(json_schema_extra={"format": "date-time"})

@@ -12,6 +12,7 @@ from linkyard.cli import (
     accounts,
     actions,
     api_keys,
+    connectors,
     demo,
     emulator,
     housekeeping,
@@ -20,6 +21,7 @@ from linkyard.cli import (
     projects,
     tools,
     up,
+    webhooks,
 )
 
 app = typer.Typer(
@@ -37,8 +39,10 @@ app.add_typer(api_keys.app, name="api-keys")
 app.add_typer(profiles.app, name="profiles")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(actions.app, name="actions")
+app.add_typer(connectors.app, name="connectors")
 app.add_typer(tools.app, name="tools")
 app.add_typer(housekeeping.app, name="housekeeping")
+app.add_typer(webhooks.app, name="webhooks")
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from linkyard.cli.output import console, print_fields, print_json, print_table
 from linkyard.cli.runtime import find_project, json_option, opened_platform, project_option, run
 
 if TYPE_CHECKING:
-    from linkyard.domain import Account, ProviderAccount
+    from linkyard.domain import Account, ConnectorProfile, ProviderAccount
 
 app = typer.Typer(help="Linked accounts: one end user's authorised link to a provider.")
 
@@ -38,15 +38,15 @@ def list_accounts(
             return await list_project_accounts(
                 platform,
                 owner,
-                origin_owner_id=origin_owner_id,
-                status=status,  # type: ignore[arg-type]  # checked above
+                origin_owner_ids=() if origin_owner_id is None else (origin_owner_id,),
+                statuses=() if status is None else (status,),  # type: ignore[arg-type]  # checked above
                 page=page,
                 page_size=page_size,
             )
 
     found = run(work)
     if as_json:
-        print_json([account_view(account) for account in found.accounts])
+        print_json([account_view(account, found.profiles[account.profile_id]) for account in found.accounts])
         return
     print_table(
         "Accounts",
@@ -76,16 +76,16 @@ def show(
     as_json: bool = json_option(),
 ) -> None:
     """One account: status and its reasons, who linked, granted scopes."""
-    from linkyard.services.accounts import get_account
+    from linkyard.services.accounts import account_profile
     from linkyard.services.views import account_view
 
-    async def work() -> Account:
+    async def work() -> tuple[Account, ConnectorProfile]:
         async with opened_platform() as platform:
             owner = await find_project(platform, project)
-            return await get_account(platform, owner, account_id)
+            return await account_profile(platform, owner, account_id)
 
-    account = run(work)
-    view = account_view(account)
+    account, profile = run(work)
+    view = account_view(account, profile)
     if as_json:
         print_json(view)
         return

@@ -86,7 +86,7 @@ def create(
     actions: Annotated[
         list[str] | None,
         typer.Option(
-            "--action", help="An action to enable; repeatable (none: every action the scopes allow)."
+            "--action", help="An action to enable; repeatable (none: the standard actions the scopes allow)."
         ),
     ] = None,
     environment: str | None = typer.Option(

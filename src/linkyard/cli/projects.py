@@ -1,4 +1,4 @@
-"""`linkyard projects create|list`: tenants, each created with its first API key."""
+"""`linkyard projects create|list|update`: tenants, each created with its first API key."""
 
 from __future__ import annotations
 
@@ -42,6 +42,41 @@ def create(
     if created.project.allowed_origins:
         out.print(f"  allowed origins: {', '.join(created.project.allowed_origins)}")
     out.print("The API key is shown this once: store it now.", style="yellow")
+
+
+@app.command("update")
+def update(
+    project_id: str = typer.Argument(..., help="The project's id (prj_...)."),
+    name: Annotated[str | None, typer.Option("--name", help="A new name.")] = None,
+    allowed_origins: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-origin",
+            help="An origin (scheme://host[:port]) connect sessions may send users back to and whose pages may "
+            "host the embedded connect UI; repeatable; the given ones replace the project's list.",
+        ),
+    ] = None,
+    as_json: bool = json_option(),
+) -> None:
+    """Change a project's name or its allowed origins (as the dashboard's Settings page does)."""
+    from linkyard.domain import Project
+    from linkyard.services.projects import update_project
+    from linkyard.services.views import project_view
+
+    if name is None and allowed_origins is None:
+        raise typer.BadParameter("say what to change: --name or --allowed-origin")
+
+    async def work() -> Project:
+        async with opened_store() as (_, store):
+            return await update_project(store, project_id, name=name, allowed_origins=allowed_origins)
+
+    project = run(work)
+    if as_json:
+        print_json(project_view(project))
+        return
+    out = console()
+    out.print(f"Project [bold]{project.name}[/] updated.")
+    out.print(f"  allowed origins: {', '.join(project.allowed_origins) or 'none'}")
 
 
 @app.command("list")

@@ -103,10 +103,13 @@ def _emulator_control_token(host: str) -> str | None:
 
 
 def _use_sandbox_environment(emulator_url: str) -> None:
-    """The development key (created once, with a warning) and the emulator's URL, for this process and workers."""
+    """The development key (created once, with a warning), the emulator's URL, and webhooks that may reach a
+    receiver on this machine over plain http (unless set otherwise), for this process and workers."""
     from linkyard.cli.sandbox_files import DEV_KEY_FILE, SANDBOX_DIR, ensure_dev_key
 
     os.environ["LINKYARD_SANDBOX_FACTORIALHR_URL"] = emulator_url
+    os.environ.setdefault("LINKYARD_WEBHOOK_ALLOW_HTTP", "true")
+    os.environ.setdefault("LINKYARD_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "true")
     if os.environ.get("LINKYARD_ENCRYPTION_KEYS", "").strip():
         return
     entry, created = ensure_dev_key(SANDBOX_DIR)

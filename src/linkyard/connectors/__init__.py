@@ -1,6 +1,6 @@
 """Connectors as validated data (auth, environments, scopes, actions) and the engine that turns a call into HTTP."""
 
-from linkyard.connectors.calls import CallContext, PreparedRequest, build_request, extract_result
+from linkyard.connectors.calls import CallContext, FilePart, PreparedRequest, build_request, extract_result
 from linkyard.connectors.catalogue import (
     add_connectors,
     enabled_actions,
@@ -10,7 +10,16 @@ from linkyard.connectors.catalogue import (
     validate_profile_selection,
 )
 from linkyard.connectors.envelope import ArrayStyle, Envelope
-from linkyard.connectors.model import Action, Connector, Identity, OAuth2, Scope, TokenTypeOption
+from linkyard.connectors.model import (
+    Action,
+    Connector,
+    Events,
+    EventSource,
+    Identity,
+    OAuth2,
+    Scope,
+    TokenTypeOption,
+)
 from linkyard.connectors.pagination import (
     Cursor,
     LinkHeader,
@@ -29,6 +38,9 @@ __all__ = [
     "Connector",
     "Cursor",
     "Envelope",
+    "EventSource",
+    "Events",
+    "FilePart",
     "Identity",
     "LinkHeader",
     "NoPagination",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +33,19 @@ class CallContext:
         return self.company_id if name == "company_id" else None
 
 
+@dataclass(frozen=True, slots=True)
+class FilePart:
+    """A file a multipart action sends: its name, content type and bytes."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+FormField = tuple[str, "str | FilePart"]
+"""One field of a multipart body: its name and its text, or a file."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PreparedRequest:
     """The request to send to the environment's base URL: `path` is already URL-quoted."""
@@ -41,12 +54,21 @@ class PreparedRequest:
     path: str
     query: tuple[tuple[str, str], ...] = ()
     json: dict[str, Any] | None = None
+    multipart: tuple[FormField, ...] | None = None
+    """The body of a multipart action (`Action.body`), instead of `json`: fields in order, files last."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """Headers of the caller's own to send (the proxy's, checked by `connectors.proxying`); never credentials."""
     paging: tuple[tuple[str, Any], ...] = ()
     """The checked `page_size` and `next` of the call, for `extract_result` to work out the next page."""
 
 
 def build_request(
-    action: Action, arguments: Mapping[str, Any], *, context: CallContext | None = None
+    action: Action,
+    arguments: Mapping[str, Any],
+    *,
+    context: CallContext | None = None,
+    files: Mapping[str, FilePart] | None = None,
+    passthrough: Sequence[tuple[str, str]] = (),
 ) -> PreparedRequest:
     """Validate and coerce flat `arguments` (parameter name → value) and place each where the action says.
 
@@ -54,7 +76,10 @@ def build_request(
     input schema (`Action.input_validator`). Unknown names, missing required ones and bad values raise one
     `ValidationFailed` whose `errors` name every culprit (never its value), before anything is sent. Arrays
     go to the query in the connector's style (`Action.arrays`), booleans as `true`/`false`; `page_size` and
-    `next` become the provider's paging parameters (`Action.pagination`).
+    `next` become the provider's paging parameters (`Action.pagination`). `files` are a multipart action's
+    file parts (`Action.files`), each required and none other taken. `passthrough` is query pairs sent as they
+    are after the action's own (StackOne's `proxy[...]`, checked by the caller); one that names a parameter of the
+    action or of its paging is refused (422 `proxy[<name>]`): it would override what the call checked.
     """
     if not isinstance(arguments, Mapping):
         raise ValidationFailed(
@@ -87,6 +112,15 @@ def build_request(
     errors += [
         {"field": p.name, "message": problems[p.name]} for p in action.all_parameters if p.name in problems
     ]
+    given = dict(files or {})
+    errors += [
+        {"field": name, "message": "is required: a file"} for name in action.files if name not in given
+    ]
+    errors += [
+        {"field": _safe_name(name), "message": "is not a file of this action"}
+        for name in given
+        if name not in action.files
+    ]
     paging: list[tuple[str, str]] = []
     if not errors:
         try:
@@ -95,7 +129,53 @@ def build_request(
             errors.append({"field": error.field, "message": error.message})
     if errors:
         raise ValidationFailed(f"The arguments of {action.id} are invalid", errors=errors)
-    return _place(action, values, paging)
+    request = _place(action, values, paging)
+    request = _with_passthrough(action, request, paging, known, passthrough)
+    if action.body != "multipart":
+        return request
+    fields: list[FormField] = [
+        (f"{name}[]" if isinstance(value, list) else name, _form_text(item))
+        for name, value in (request.json or {}).items()
+        for item in (value if isinstance(value, list) else [value])
+    ]
+    fields += [(name, given[name]) for name in action.files]
+    return PreparedRequest(
+        method=request.method,
+        path=request.path,
+        query=request.query,
+        multipart=tuple(fields),
+        paging=request.paging,
+    )
+
+
+def _with_passthrough(
+    action: Action,
+    prepared: PreparedRequest,
+    paging: Sequence[tuple[str, str]],
+    known: Mapping[str, Any],
+    passthrough: Sequence[tuple[str, str]],
+) -> PreparedRequest:
+    """The request with StackOne's `proxy[...]` pairs added to its query (422 for one the call already sets)."""
+    if not passthrough:
+        return prepared
+    taken = {name.removesuffix("[]") for name, _ in (*prepared.query, *paging)}
+    taken |= set(known) | action.pagination.provider_names()
+    clashes = sorted({name for name, _ in passthrough if name.removesuffix("[]") in taken})
+    if clashes:
+        raise ValidationFailed(
+            "A proxied parameter is the call's own",
+            errors=[
+                {"field": f"proxy[{_safe_name(name)}]", "message": "is a parameter of the call: not proxied"}
+                for name in clashes
+            ],
+        )
+    return replace(prepared, query=(*prepared.query, *passthrough))
+
+
+def _form_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _place(action: Action, values: Mapping[str, Any], paging: list[tuple[str, str]]) -> PreparedRequest:
@@ -115,7 +195,7 @@ def _place(action: Action, values: Mapping[str, Any], paging: list[tuple[str, st
     # A next-page link repeats the filters; the caller sends them again too, and the caller's copy is kept.
     own_names = {name for name, _ in query}
     query.extend(pair for pair in paging if pair[0] not in own_names)
-    json = body if action.method in ("POST", "PUT") else None
+    json = body if action.method in ("POST", "PUT", "PATCH") else None
     paged = action.all_parameters[len(own) :]  # cached on the action, unlike `pagination.parameters()`
     asked = tuple((p.name, values[p.name]) for p in paged if p.name in values)
     return PreparedRequest(method=action.method, path=path, query=tuple(query), json=json, paging=asked)

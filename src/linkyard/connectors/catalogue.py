@@ -84,11 +84,12 @@ def validate_profile_selection(
     - an unknown scope or action: `{"field": "scopes[1]", "message": "unknown scope (did you mean ...)"}`
       (the submitted text is not repeated; a suggestion from the catalogue is);
     - an enabled action whose required scopes are not in `scopes`:
-      `{"field": "actions[0]", "message": "acme_list_time_off_requests needs time_off"}`.
+      `{"field": "actions[0]", "message": "acme_list_time_off_requests needs time_off"}`;
+    - an enabled unified operation whose provider actions are not enabled with it (it reads or writes through them).
 
     Absent or empty `scopes` means none are sent at authorize, so the provider grants all of the application's
     scopes: the selection is then not restricted and the "needs" check is skipped (a missing grant surfaces
-    as a 403 at call time instead). Absent `actions` means every action the scopes allow.
+    as a 403 at call time instead). Absent `actions` means every standard action (`is_enabled`) the scopes allow.
     """
     problems: list[FieldError] = []
     for index, scope in enumerate(scopes or ()):
@@ -97,9 +98,9 @@ def validate_profile_selection(
             problems.append({"field": f"scopes[{index}]", "message": message})
     granted = set(scopes) if scopes else None
     for index, action_id in enumerate(actions or ()):
-        action = connector.find_action(action_id)
+        action = connector.find_tool(action_id)
         if action is None:
-            message = "unknown action" + _suggestion(action_id, (a.id for a in connector.actions))
+            message = "unknown action" + _suggestion(action_id, (a.id for a in connector.tools))
             problems.append({"field": f"actions[{index}]", "message": message})
             continue
         missing = action.missing_scopes(granted)
@@ -107,22 +108,38 @@ def validate_profile_selection(
             problems.append(
                 {"field": f"actions[{index}]", "message": f"{action.id} needs {', '.join(missing)}"}
             )
+            continue
+        chosen = set(actions or ())
+        left_out = [read for read in (action.unified.reads if action.unified else ()) if read not in chosen]
+        if left_out:
+            verb = "writes" if action.unified is not None and action.unified.writes else "reads"
+            problems.append(
+                {
+                    "field": f"actions[{index}]",
+                    "message": f"{action.id} {verb} through {', '.join(left_out)}: enable it too",
+                }
+            )
     return problems
 
 
 def enabled_actions(
     connector: Connector, scopes: Sequence[str] | None, actions: Sequence[str] | None
 ) -> tuple[Action, ...]:
-    """The actions a profile enables, in catalogue order (see `is_enabled`). Ids the catalogue no longer has
-    are skipped, so a stored profile survives an action's removal."""
-    return tuple(action for action in connector.actions if is_enabled(action, scopes, actions))
+    """The actions a profile enables, in catalogue order, then the unified operations it enables (see
+    `is_enabled`). Ids the catalogue no longer has are skipped, so a stored profile survives an action's
+    removal."""
+    return tuple(action for action in connector.tools if is_enabled(action, scopes, actions))
 
 
 def is_enabled(action: Action, scopes: Sequence[str] | None, actions: Sequence[str] | None) -> bool:
-    """Whether a profile enables `action`: it is in the profile's `actions` when given, otherwise the profile's
-    scopes allow it (every action does when `scopes` is absent or empty)."""
+    """Whether a profile enables `action`: it is in the profile's `actions` when given; otherwise it is one of
+    the connector's standard actions (`default_enabled`: the hand-declared ones and the unified operations, not
+    the hundreds generated from the provider's whole API, which a profile names to enable) and the profile's
+    scopes allow it (every one does when `scopes` is absent or empty)."""
     if actions is not None:
         return action.id in actions
+    if not action.default_enabled:
+        return False
     return not scopes or all(scope in scopes for scope in action.required_scopes)
 
 

@@ -1,10 +1,14 @@
-"""The Factorial HR connector as data: OAuth, hosts, the 27 scopes and the first catalogue of actions."""
+"""The Factorial HR connector as data: OAuth, hosts, the 27 scopes, the actions written by hand and, generated on
+first use from the API's facts, one action for every other endpoint (`linkyard.connectors.factorialhr_api`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from linkyard.connectors.model import Connector
+from linkyard.connectors.factorialhr_api import area_of, area_titles, generated_actions
+from linkyard.connectors.factorialhr_unified import unified_mapping
+from linkyard.connectors.model import Action, Connector
 
 API_VERSION = "2026-10-01"
 _BASE = f"/api/{API_VERSION}/resources"
@@ -51,6 +55,8 @@ ID_BOUNDS: dict[str, Any] = {
     },
     "max_length": ID_DIGITS,
 }
+BIGINT = 2**63 - 1
+"""Factorial's integer columns (amounts in cents, hours) are 64-bit."""
 NOTE_LENGTH = 2000
 """Free text a person writes (a note to the approver, a reason): a few paragraphs."""
 _COUNTRY = {"pattern": {"regex": "^[A-Za-z]{2}$", "meaning": "a two-letter country code"}, "max_length": 2}
@@ -67,6 +73,65 @@ PAGINATION: dict[str, Any] = {
     "record_cursor": "id",
     "max_page_size": 100,
 }
+
+
+# The changes Factorial pushes (its webhook subscriptions, one per account and kind of change, each to its own
+# URL: the payload, the bare resource, does not say which change it is) and the unified event each becomes.
+# Factorial announces no deletion of an employee (people are terminated, which is an update), so an account of
+# Factorial never sends `hris.employee.deleted`; a cancelled leave is deleted, and read as `cancelled`.
+_EVENT_SOURCES: tuple[tuple[str, str, str, str], ...] = (
+    ("employees/employee/create_with_contract", "hris.employee.created", "hris/employees", "employees"),
+    ("employees/employee/update", "hris.employee.updated", "hris/employees", "employees"),
+    ("employees/employee/terminate", "hris.employee.updated", "hris/employees", "employees"),
+    ("employees/employee/unterminate", "hris.employee.updated", "hris/employees", "employees"),
+    ("timeoff/leave/create", "hris.time_off.created", "hris/time_off", "time_off"),
+    ("timeoff/leave/update", "hris.time_off.updated", "hris/time_off", "time_off"),
+    ("timeoff/leave/approve", "hris.time_off.updated", "hris/time_off", "time_off"),
+    ("timeoff/leave/reject", "hris.time_off.updated", "hris/time_off", "time_off"),
+    ("timeoff/leave/delete", "hris.time_off.updated", "hris/time_off", "time_off"),
+    ("ats/candidate/create", "ats.candidate.created", "ats/candidates", "recruitment"),
+    ("ats/application/create", "ats.application.created", "ats/applications", "recruitment"),
+    ("ats/application/update", "ats.application.updated", "ats/applications", "recruitment"),
+)
+EVENTS: dict[str, Any] = {
+    "subscriptions_path": f"{_BASE}/api_public/webhook_subscriptions",
+    "challenge_header": "x-factorial-wh-challenge",
+    "sources": [
+        {"subscription": subscription, "event": event, "resource": resource, "scopes": [scope]}
+        for subscription, event, resource, scope in _EVENT_SOURCES
+    ],
+}
+
+
+# What `POST /unified/proxy` may reach: Factorial's REST API, `/api/{version}/resources/{namespace}/...` (any
+# version), each namespace needing the scope Factorial checks for it. A namespace not listed here is refused by
+# the proxy rather than guessed at; the OAuth endpoints (`/oauth/...`) are outside `/api/` altogether.
+PROXY_NAMESPACES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("api_public", ()),  # the token's owner (credentials) and the webhook subscriptions: no scope
+    ("employees", ("employees",)),
+    ("teams", ("employees",)),
+    ("locations", ("company_locations",)),
+    ("companies", ("company_legal_entities",)),
+    ("holidays", ("company_holidays",)),
+    ("contracts", ("contracts",)),
+    ("timeoff", ("time_off",)),
+    ("attendance", ("time_tracking",)),
+    ("ats", ("recruitment",)),
+    ("banking", ("banking",)),
+    ("custom_fields", ("custom_fields",)),
+    ("documents", ("documents",)),
+    ("employee_updates", ("employee_updates",)),
+    ("expenses", ("expenses",)),
+    ("finance", ("finance",)),
+    ("job_catalog", ("job_catalog",)),
+    ("marketplace", ("marketplace",)),
+    ("payroll", ("payroll",)),
+    ("performance", ("performance",)),
+    ("posts", ("posts",)),
+    ("shift_management", ("shift_management",)),
+    ("tasks", ("tasks",)),
+    ("trainings", ("trainings",)),
+)
 
 
 def _param(name: str, location: str, description: str, **extra: Any) -> dict[str, Any]:
@@ -107,6 +172,12 @@ def _company_id(what: str) -> dict[str, Any]:
     )
 
 
+def _model(path: str) -> str:
+    """An action's model: the Factorial resource its path names (`employees/employees/{id}` → `employees`,
+    `timeoff/leaves/approve` → `leaves`)."""
+    return path.split("/")[1]
+
+
 def _list(
     verb_noun: str, label: str, description: str, path: str, scope: str, *filters: dict[str, Any]
 ) -> dict[str, Any]:
@@ -116,6 +187,7 @@ def _list(
         "description": description,
         "method": "GET",
         "path": f"{_BASE}/{path}",
+        "model": _model(path),
         "required_scopes": [scope],
         "parameters": list(filters),
         "pagination": PAGINATION,
@@ -138,6 +210,7 @@ def _call(
         "description": description,
         "method": method,
         "path": f"{_BASE}/{path}",
+        "model": _model(path),
         "required_scopes": [scope],
         "parameters": list(parameters),
         "result": "object",
@@ -166,6 +239,38 @@ def _employee_fields() -> list[dict[str, Any]]:
     ]
 
 
+def _contract_version_fields() -> list[dict[str, Any]]:
+    """Contract fields both the create and the update of a contract version accept."""
+    return [
+        _date("ends_on", "body", "The last day of the contract, for a temporary one"),
+        _param("job_title", "body", "Job title."),
+        _param(
+            "salary_amount",
+            "body",
+            "Gross salary in cents of the currency, per `salary_frequency` (e.g. 4500000 for 45,000.00).",
+            type="integer",
+            minimum=0,
+            maximum=BIGINT,
+        ),
+        _param(
+            "salary_frequency",
+            "body",
+            "The period the salary amount is for.",
+            enum=["yearly", "monthly", "weekly", "daily", "hourly"],
+        ),
+        _param(
+            "working_hours",
+            "body",
+            "Working hours per `working_hours_frequency`.",
+            type="integer",
+            minimum=0,
+            maximum=BIGINT,
+        ),
+        _param("has_trial_period", "body", "true: the contract starts with a trial period.", type="boolean"),
+        _date("trial_period_ends_on", "body", "The last day of the trial period"),
+    ]
+
+
 def _actions() -> list[dict[str, Any]]:
     leave_id = _path_id("time-off request")
     return [
@@ -178,6 +283,7 @@ def _actions() -> list[dict[str, Any]]:
             ),
             "method": "GET",
             "path": f"{_BASE}/api_public/credentials",
+            "model": _model("api_public/credentials"),
             "result": "first",
         },
         # --- employees -------------------------------------------------------------------------------------
@@ -270,6 +376,17 @@ def _actions() -> list[dict[str, Any]]:
             _note("termination_reason", "body", "Why the employment ends, in words."),
             _param("termination_reason_type", "body", "Factorial's code for the kind of termination."),
         ),
+        _call(
+            "invite_employee",
+            "Invite employee",
+            "Invite an employee to sign in to Factorial: they receive an email to set up their access. "
+            "Returns the employee.",
+            "POST",
+            "employees/employees/invite",
+            "employees",
+            _id("id", "body", "The id of the employee to invite.", required=True),
+            _company_id("employee"),
+        ),
         _list(
             "list_teams",
             "List teams",
@@ -305,6 +422,26 @@ def _actions() -> list[dict[str, Any]]:
             "company_legal_entities",
             _ids("legal entity"),
         ),
+        _list(
+            "list_job_roles",
+            "List job roles",
+            "List the roles of the company's job catalog: name, description, the legal entities they are "
+            "open in, archived or not.",
+            "job_catalog/roles",
+            "job_catalog",
+            _ids("job role"),
+            _param(
+                "archived", "query", "true: only archived roles; false: only roles in use.", type="boolean"
+            ),
+        ),
+        _list(
+            "list_cost_centers",
+            "List cost centers",
+            "List the company's cost centers: name, code, legal entity, status and how many employees each has.",
+            "finance/cost_centers",
+            "finance",
+            _ids("cost center"),
+        ),
         # --- contracts -------------------------------------------------------------------------------------
         _list(
             "list_contract_versions",
@@ -326,6 +463,31 @@ def _actions() -> list[dict[str, Any]]:
             "contracts/contract_versions/{id}",
             "contracts",
             _path_id("contract version"),
+        ),
+        _call(
+            "create_contract_version",
+            "Create contract version",
+            "Record a change to an employee's contract from a date (a new job title, salary or working "
+            "hours): a new contract version, starting as a copy of the employee's latest one. Returns it.",
+            "POST",
+            "contracts/contract_versions",
+            "contracts",
+            _id("employee_id", "body", "The id of the employee whose contract changes.", required=True),
+            _date("effective_on", "body", "The day the new version takes effect", required=True),
+            _date("starts_on", "body", "The first day of the contract; defaults to the latest version's"),
+            *_contract_version_fields(),
+        ),
+        _call(
+            "update_contract_version",
+            "Update contract version",
+            "Change fields of a contract version; only the fields sent change (sent as Factorial's PUT).",
+            "PUT",
+            "contracts/contract_versions/{id}",
+            "contracts",
+            _path_id("contract version"),
+            _date("effective_on", "body", "The day the version takes effect"),
+            _date("starts_on", "body", "The first day of the contract"),
+            *_contract_version_fields(),
         ),
         # --- time off --------------------------------------------------------------------------------------
         _list(
@@ -421,6 +583,26 @@ def _actions() -> list[dict[str, Any]]:
             "time_off",
             leave_id,
         ),
+        _call(
+            "update_time_off_request",
+            "Update time-off request",
+            "Change a time-off request's days, leave type, half day or note; only the fields sent change. "
+            "Approving and rejecting have their own actions.",
+            "PUT",
+            "timeoff/leaves/{id}",
+            "time_off",
+            leave_id,
+            _date("start_on", "body", "First day off"),
+            _date("finish_on", "body", "Last day off"),
+            _id("leave_type_id", "body", "The leave type's id."),
+            _param(
+                "half_day",
+                "body",
+                "For a one-day request: take only the morning or the afternoon off.",
+                enum=["beginning_of_day", "end_of_day"],
+            ),
+            _note("description", "body", "A note for the approver."),
+        ),
         _list(
             "list_time_off_balances",
             "List time-off balances",
@@ -442,6 +624,15 @@ def _actions() -> list[dict[str, Any]]:
             _employee_ids("shifts"),
             _date("start_on", "query", "Only shifts on or after this date"),
             _date("end_on", "query", "Only shifts on or before this date"),
+        ),
+        _call(
+            "get_shift",
+            "Get shift",
+            "Get one worked shift (a clock-in and clock-out record) by id.",
+            "GET",
+            "attendance/shifts/{id}",
+            "time_tracking",
+            _path_id("shift"),
         ),
         _call(
             "clock_in",
@@ -490,6 +681,170 @@ def _actions() -> list[dict[str, Any]]:
                 from_context="now",
             ),
             _note("observations", "body", "A note on the shift."),
+        ),
+        # --- documents -------------------------------------------------------------------------------------
+        _list(
+            "list_document_folders",
+            "List document folders",
+            "List the company's document folders (contracts, payslips...): name, where they appear, active.",
+            "documents/folders",
+            "documents",
+            _ids("folder"),
+            _param("active", "query", "true: only folders in use; false: only retired ones.", type="boolean"),
+        ),
+        _call(
+            "get_document_folder",
+            "Get document folder",
+            "Get one document folder by id.",
+            "GET",
+            "documents/folders/{id}",
+            "documents",
+            _path_id("folder"),
+        ),
+        _list(
+            "list_documents",
+            "List documents",
+            "List documents (files kept about the company and its employees): name, type, size, folder, "
+            "employee, signature status. The files themselves come through download URLs.",
+            "documents/documents",
+            "documents",
+            _ids("document"),
+            _employee_ids("documents"),
+            _id("folder_id", "query", "Only documents in this folder (its id)."),
+            _param(
+                "by_trash_bin",
+                "query",
+                "true: only deleted documents; false: only the others.",
+                type="boolean",
+            ),
+            _param(
+                "by_pending_assignment",
+                "query",
+                "true: only documents waiting to be assigned; false: only assigned ones.",
+                type="boolean",
+            ),
+        ),
+        _call(
+            "get_document",
+            "Get document",
+            "Get one document's details by id (not its file: see create document download URLs).",
+            "GET",
+            "documents/documents/{id}",
+            "documents",
+            _path_id("document"),
+        ),
+        {
+            **_call(
+                "create_document_download_urls",
+                "Create document download URLs",
+                "Get a temporary URL to download each of up to 100 documents' files.",
+                "POST",
+                "documents/download_urls/bulk_create",
+                "documents",
+                _id("ids", "body", "The documents' ids.", type="array", required=True),
+            ),
+            # Factorial answers with a bare JSON array of `{id, url}`.
+            "result": "list",
+            "envelope": {"records": None},
+        },
+        {
+            **_call(
+                "upload_document",
+                "Upload document",
+                "Upload a file as a document of the company or of an employee, optionally into a folder. "
+                "Returns the new document.",
+                "POST",
+                "documents/documents",
+                "documents",
+                _param(
+                    "space",
+                    "body",
+                    "Where the document is kept; employee_my_documents needs employee_id.",
+                    required=True,
+                    enum=["company_internal", "company_public", "employee_my_documents", "pending_to_assign"],
+                ),
+                _company_id("document"),
+                _id("employee_id", "body", "The employee the document is about."),
+                _id("folder_id", "body", "The folder to put it in (its id)."),
+                _param("file_filename", "body", "The document's file name (e.g. visa.pdf).", required=True),
+                _param("public", "body", "true: every employee can see it.", type="boolean"),
+                _param(
+                    "request_esignature", "body", "true: ask the signees for an e-signature.", type="boolean"
+                ),
+            ),
+            "body": "multipart",
+            "files": ["file"],
+        },
+        # --- custom fields ---------------------------------------------------------------------------------
+        _list(
+            "list_custom_fields",
+            "List custom fields",
+            "List the custom employee fields the company defines: label, type (text, date, single_choice...), "
+            "slug, whether required.",
+            "custom_fields/fields",
+            "custom_fields",
+            _ids("custom field"),
+            _param("slug", "query", "Only the field with this slug (e.g. t_shirt_size)."),
+        ),
+        _call(
+            "get_custom_field",
+            "Get custom field",
+            "Get one custom field's definition by id.",
+            "GET",
+            "custom_fields/fields/{id}",
+            "custom_fields",
+            _path_id("custom field"),
+        ),
+        _list(
+            "list_custom_field_options",
+            "List custom field options",
+            "List the options of choice custom fields: label, value, whether still offered.",
+            "custom_fields/options",
+            "custom_fields",
+            _ids("option"),
+            _id("field_ids", "query", "Only options of these custom fields (field ids).", type="array"),
+        ),
+        _list(
+            "list_custom_field_values",
+            "List custom field values",
+            "List the values employees have for the company's custom fields: the field (id, slug, label), "
+            "the employee (valuable_id) and the value as text.",
+            "custom_fields/values",
+            "custom_fields",
+            _ids("custom field value"),
+            _employee_ids("custom field values"),
+            _id("field_id", "query", "Only values of this custom field (its id)."),
+        ),
+        # --- tasks -----------------------------------------------------------------------------------------
+        _list(
+            "list_tasks",
+            "List tasks",
+            "List the tasks HR assigns (sign a contract, upload an ID): name, content, due day, status, "
+            "assignees (access ids) and author.",
+            "tasks/tasks",
+            "tasks",
+            _ids("task"),
+            _id(
+                "assignee_id",
+                "query",
+                "Only tasks assigned to this person (an access id, not an employee id).",
+            ),
+            _param(
+                "task_status",
+                "query",
+                "Only tasks in this status.",
+                enum=["todo", "in_progress", "done", "discarded"],
+            ),
+            _date("due_on", "query", "Only tasks due on this day"),
+        ),
+        _call(
+            "get_task",
+            "Get task",
+            "Get one task by id: name, content, due day, status, assignees (access ids) and author.",
+            "GET",
+            "tasks/tasks/{id}",
+            "tasks",
+            _path_id("task"),
         ),
         # --- recruitment -----------------------------------------------------------------------------------
         _list(
@@ -558,7 +913,175 @@ def _actions() -> list[dict[str, Any]]:
                 type="array",
             ),
         ),
+        *_recruitment_actions(),
     ]
+
+
+def _recruitment_actions() -> list[dict[str, Any]]:
+    """Recruitment beyond the first lists: one record of each, the pipeline (Factorial's hiring stages, each job
+    posting's application phases, the rejection reasons) and the changes a recruiter makes."""
+    return [
+        _call(
+            "get_job_posting",
+            "Get job posting",
+            "Get one job posting by id.",
+            "GET",
+            "ats/job_postings/{id}",
+            "recruitment",
+            _path_id("job posting"),
+        ),
+        _call(
+            "get_candidate",
+            "Get candidate",
+            "Get one recruitment candidate by id.",
+            "GET",
+            "ats/candidates/{id}",
+            "recruitment",
+            _path_id("candidate"),
+        ),
+        _call(
+            "update_candidate",
+            "Update candidate",
+            "Change a candidate's name, email, phone or profile link; only the fields sent change.",
+            "PUT",
+            "ats/candidates/{id}",
+            "recruitment",
+            {**_path_id("candidate"), "also_in_body": True},
+            _param("first_name", "body", "First name."),
+            _param("last_name", "body", "Last name."),
+            _param("email", "body", "Email.", format="email"),
+            _param("phone_number", "body", "Phone number."),
+            _param(
+                "personal_url", "body", "A link to the candidate's profile or portfolio.", max_length=2048
+            ),
+            _param("talent_pool", "body", "true: keep the candidate in the talent pool.", type="boolean"),
+        ),
+        _call(
+            "get_application",
+            "Get application",
+            "Get one job application by id: its candidate, job posting, phase and rejection reason.",
+            "GET",
+            "ats/applications/{id}",
+            "recruitment",
+            _path_id("application"),
+        ),
+        _call(
+            "create_application",
+            "Create application",
+            "Apply a candidate to a job posting; the application starts in the posting's first phase unless "
+            "one of its phases is named. Returns the application.",
+            "POST",
+            "ats/applications",
+            "recruitment",
+            _id("ats_job_posting_id", "body", "The job posting applied to (its id).", required=True),
+            _id("ats_candidate_id", "body", "The candidate applying (their id).", required=True),
+            _id("ats_application_phase_id", "body", "A phase of that job posting to start in (its id)."),
+            _param("phone", "body", "The candidate's phone for this application."),
+            _note("cover_letter", "body", "The cover letter."),
+            _param("medium", "body", "The channel the application came through (e.g. LinkedIn)."),
+        ),
+        _call(
+            "update_application",
+            "Update application",
+            "Change an application: its phase, its rejection reason (rejecting it), whether the candidate "
+            "qualifies, the phone; only the fields sent change.",
+            "PUT",
+            "ats/applications/{id}",
+            "recruitment",
+            {**_path_id("application"), "also_in_body": True},
+            _id("ats_application_phase_id", "body", "A phase of the application's job posting (its id)."),
+            _id("ats_rejection_reason_id", "body", "Reject the application for this reason (its id)."),
+            _param("qualified", "body", "Whether the candidate qualifies for the posting.", type="boolean"),
+            _param("phone", "body", "The candidate's phone for this application."),
+        ),
+        _call(
+            "move_application",
+            "Move application",
+            "Move an application to another phase of its job posting. Returns the application.",
+            "POST",
+            "ats/applications/move_to_phase",
+            "recruitment",
+            _id("id", "body", "The id of the application to move.", required=True),
+            _id(
+                "ats_application_phase_id",
+                "body",
+                "The phase to move it to: one of its job posting's phases (its id).",
+                required=True,
+            ),
+        ),
+        _list(
+            "list_application_phases",
+            "List application phases",
+            "List the phases of job postings' pipelines: name, position, type and how many applications are in "
+            "each.",
+            "ats/application_phases",
+            "recruitment",
+            _ids("application phase"),
+            _id(
+                "ats_job_posting_ids",
+                "query",
+                "Only the phases of these job postings (job posting ids).",
+                type="array",
+            ),
+        ),
+        _call(
+            "get_application_phase",
+            "Get application phase",
+            "Get one phase of a job posting's pipeline by id.",
+            "GET",
+            "ats/application_phases/{id}",
+            "recruitment",
+            _path_id("application phase"),
+        ),
+        _list(
+            "list_hiring_stages",
+            "List hiring stages",
+            "List the company's hiring stages (new, screening, interview, ...), in order; each job posting's "
+            "phases belong to one.",
+            "ats/hiring_stages",
+            "recruitment",
+            _ids("hiring stage"),
+        ),
+        _call(
+            "get_hiring_stage",
+            "Get hiring stage",
+            "Get one hiring stage by id.",
+            "GET",
+            "ats/hiring_stages/{id}",
+            "recruitment",
+            _path_id("hiring stage"),
+        ),
+        _list(
+            "list_rejection_reasons",
+            "List rejection reasons",
+            "List the reasons applications are rejected for, and who decided (the company or the candidate).",
+            "ats/rejection_reasons",
+            "recruitment",
+            _ids("rejection reason"),
+        ),
+        _call(
+            "get_rejection_reason",
+            "Get rejection reason",
+            "Get one rejection reason by id.",
+            "GET",
+            "ats/rejection_reasons/{id}",
+            "recruitment",
+            _path_id("rejection reason"),
+        ),
+    ]
+
+
+def _generate(declared: Sequence[Action]) -> Sequence[Mapping[str, Any]]:
+    """The actions of every endpoint of Factorial's API that no declared action calls (read from the facts file
+    here, when the connector's `actions` are first asked for)."""
+    from linkyard.factorial_facts import load_facts
+
+    return generated_actions(declared, load_facts(), ID_BOUNDS)
+
+
+def _with_areas(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each declared action in the area (namespace) its path names."""
+    return [{"area": area_of(action["path"]), **action} for action in actions]
 
 
 def factorialhr() -> Connector:
@@ -605,7 +1128,9 @@ def factorialhr() -> Connector:
             # Lists come as `{"data": [...], "meta": {...}}`; Rails reads a list in a query as `ids[]=1&ids[]=2`.
             "envelope": {"records": "data"},
             "arrays": "brackets",
-            "actions": _actions(),
+            "actions": _with_areas(_actions()),
+            "generate_actions": _generate,
+            "areas": area_titles(),
             # `api_public/credentials` names the token's owner: an employee for a user token, the company for a
             # company token (then only `company_id` and the company's name are set).
             "identity": {
@@ -614,6 +1139,15 @@ def factorialhr() -> Connector:
                 "employee_id": ["employee_id"],
                 "email": ["login_email", "email"],
                 "name": ["full_name", "name", "legal_name"],
+            },
+            "unified": unified_mapping(),
+            "events": EVENTS,
+            "proxy": {
+                "base_path": "/api/",
+                "rules": [
+                    {"prefix": f"/api/*/resources/{namespace}", "scopes": list(scopes)}
+                    for namespace, scopes in PROXY_NAMESPACES
+                ],
             },
         }
     )

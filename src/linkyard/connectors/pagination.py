@@ -62,6 +62,10 @@ class Page:
 class _Strategy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def provider_names(self) -> frozenset[str]:
+        """The provider's query parameters this style sets (its `*_param` fields): a call's own."""
+        return frozenset(value for name, value in self if name.endswith("_param") and isinstance(value, str))
+
 
 class NoPagination(_Strategy):
     """A single object, or a list the provider returns whole."""

@@ -12,7 +12,8 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Location = Literal["path", "query", "body"]
-ParameterType = Literal["string", "integer", "number", "boolean", "array"]
+ParameterType = Literal["string", "integer", "number", "boolean", "array", "object"]
+ItemType = Literal["string", "object"]
 Format = Literal["date", "date-time", "email"]
 ContextValue = Literal["company_id", "now"]
 
@@ -20,6 +21,8 @@ DEFAULT_MAX_LENGTH = 255
 """The longest string a parameter takes unless it says otherwise: every string is bounded."""
 DEFAULT_MAX_ITEMS = 100
 """The most items an array parameter takes unless it says otherwise (a page holds at most 100)."""
+MAX_PROPERTIES = 100
+"""The most members an object argument has (the provider's nested records: an address, a line item)."""
 FORMAT_MAX_LENGTH: Mapping[Format, int] = {"date": 10, "date-time": 40, "email": 254}
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -85,6 +88,8 @@ class Parameter(BaseModel):
     """Integers and numbers declare both: every number is bounded."""
     max_items: int | None = Field(None, ge=1, le=10_000)
     """The most items of an array; by default 100."""
+    items: ItemType = "string"
+    """What an array holds: strings, or objects (a provider's nested records, sent as they are given)."""
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -102,6 +107,8 @@ class Parameter(BaseModel):
             raise ValueError(f"{self.name}: minimum is above maximum")
         if self.max_items is not None and self.type != "array":
             raise ValueError(f"{self.name}: max_items is for arrays")
+        if self.items == "object" and (self.type != "array" or self.pattern or self.max_length or self.enum):
+            raise ValueError(f"{self.name}: items of objects are for arrays without text rules")
         if self.also_in_body and self.location != "path":
             raise ValueError(f"{self.name}: also_in_body is for path parameters")
         if self.enum is not None and (not self.enum or self.type not in ("string", "array")):
@@ -117,9 +124,14 @@ class Parameter(BaseModel):
         `to_openai()` keeps, then the bounds the platform enforces (`pattern`, `maxLength`, `maxItems`,
         `minimum`, `maximum`), which clients that read full JSON schemas (MCP's) see too."""
         schema: dict[str, Any] = {"type": self.type, "description": self.description}
-        if self.type == "array":
+        if self.type == "array" and self.items == "object":
+            schema["items"] = {"type": "object", "maxProperties": MAX_PROPERTIES}
+            schema["maxItems"] = self.max_items or DEFAULT_MAX_ITEMS
+        elif self.type == "array":
             schema["items"] = {"type": "string", **self._text_bounds()}
             schema["maxItems"] = self.max_items or DEFAULT_MAX_ITEMS
+        elif self.type == "object":
+            schema["maxProperties"] = MAX_PROPERTIES
         elif self.type == "string":
             schema.update(self._text_bounds())
         elif self.minimum is not None and self.maximum is not None:
@@ -154,7 +166,11 @@ class Parameter(BaseModel):
             case "boolean":
                 return self._boolean(value)
             case "array":
-                return self._array(value)
+                return self._objects(value) if self.items == "object" else self._array(value)
+            case "object":
+                if not isinstance(value, dict):
+                    raise self._fail("must be an object")
+                return value
 
     def _fail(self, message: str) -> ArgumentError:
         return ArgumentError(self.name, message)
@@ -245,6 +261,11 @@ class Parameter(BaseModel):
             if lowered in _FALSE:
                 return False
         raise self._fail("must be true or false")
+
+    def _objects(self, value: object) -> list[dict[str, Any]]:
+        if not isinstance(value, list | tuple) or not all(isinstance(item, dict) for item in value):
+            raise self._fail("must be a list of objects")
+        return list(value)
 
     def _array(self, value: object) -> list[str]:
         if isinstance(value, str):

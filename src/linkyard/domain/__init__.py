@@ -2,7 +2,14 @@
 
 from linkyard.domain.account import Account, AccountStatus, ProviderAccount, StatusReason
 from linkyard.domain.clock import Clock, ManualClock, utc_now
-from linkyard.domain.connect import ConnectSession, ConnectSessionStatus, OAuthState
+from linkyard.domain.connect import (
+    ConnectionAttempt,
+    ConnectionAttemptStatus,
+    ConnectSession,
+    ConnectSessionStatus,
+    OAuthState,
+)
+from linkyard.domain.feedback import ToolFeedback
 from linkyard.domain.ids import new_id
 from linkyard.domain.profile import AuthType, ConnectorProfile, Environment, TokenType
 from linkyard.domain.project import ApiKey, Project
@@ -16,6 +23,8 @@ __all__ = [
     "Clock",
     "ConnectSession",
     "ConnectSessionStatus",
+    "ConnectionAttempt",
+    "ConnectionAttemptStatus",
     "ConnectorProfile",
     "Environment",
     "ManualClock",
@@ -26,6 +35,7 @@ __all__ = [
     "TokenFacts",
     "TokenSet",
     "TokenType",
+    "ToolFeedback",
     "new_id",
     "utc_now",
 ]

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 ConnectSessionStatus = Literal["pending", "completed", "failed"]
+ConnectionAttemptStatus = Literal["pending", "authenticated", "error", "cancelled", "expired"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -14,6 +15,8 @@ class ConnectSession:
     """A short-lived permission for one end user to link an account; its token is stored hashed."""
 
     id: str
+    number: int
+    """The session's id as StackOne's clients read it (an integer a JavaScript number holds exactly)."""
     project_id: str
     profile_id: str
     connector: str
@@ -31,6 +34,8 @@ class ConnectSession:
     expires_at: datetime
     created_at: datetime
     updated_at: datetime
+    categories: tuple[str, ...] | None = None
+    """StackOne's categories the integrator asked for (`hris`, `ats`, ...): the profile's connector is in one."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,3 +54,24 @@ class OAuthState:
     return_url: str | None
     expires_at: datetime
     created_at: datetime
+    connection_attempt_id: str | None = None
+    """The embedded connect UI's attempt this flow reports to (`linkyard.services.hub`), if it started one."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConnectionAttempt:
+    """One press of Connect in the embedded connect UI: the flow its popup runs reports here, and the UI polls it.
+
+    `status` is `expired` once `expires_at` passed while it was still pending (computed when read, not stored).
+    """
+
+    id: str
+    project_id: str
+    session_id: str
+    status: ConnectionAttemptStatus
+    account_id: str | None
+    error_code: str | None
+    error_description: str | None
+    expires_at: datetime
+    created_at: datetime
+    updated_at: datetime

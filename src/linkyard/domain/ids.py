@@ -6,7 +6,9 @@ import base64
 import secrets
 from typing import Literal
 
-IdPrefix = Literal["prj", "key", "cpr", "cs", "acc", "ost"]
+IdPrefix = Literal[
+    "prj", "key", "cpr", "cs", "acc", "ost", "tfb", "req", "ca", "whk", "evt", "dlv", "att", "esub"
+]
 
 
 def new_id(prefix: IdPrefix) -> str:

@@ -29,7 +29,7 @@ class ConnectorProfile:
     scopes: tuple[str, ...] | None
     token_type: TokenType
     actions: tuple[str, ...] | None
-    """`None` means every action the scopes allow."""
+    """`None` means every standard action (hand-declared or unified) the scopes allow; see `connectors.is_enabled`."""
     is_default: bool
     disabled: bool
     created_at: datetime

@@ -15,6 +15,8 @@ class Project:
     allowed_origins: tuple[str, ...]
     created_at: datetime
     updated_at: datetime
+    log_bodies: bool = False
+    """Whether its request logs keep request and response bodies (redacted); off by default."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -148,23 +148,50 @@ class ProviderClient:
         access_token: str,
         query: Sequence[tuple[str, str]] = (),
         json: Any = None,
+        multipart: Sequence[tuple[str, str | tuple[str, str, bytes]]] | None = None,
+        headers: Sequence[tuple[str, str]] = (),
         timeout: float | None = None,  # noqa: ASYNC109 - a budget for this call, enforced inside
+        max_response_bytes: int | None = None,
     ) -> ProviderResponse:
         """One authenticated call to `base_url` + `path` (already URL-quoted); the answer, whatever its status.
 
-        The body is read (within the size cap) before this returns. Nothing is retried here: whether a call
-        may be resent is the caller's decision.
+        `headers` are the caller's own (the proxy's, already checked); the bearer token is set after them, so
+        none of them can stand in for it. The body is read (within the client's size cap, or
+        `max_response_bytes`) before this returns. Nothing is retried here: whether a call may be resent is
+        the caller's decision.
         """
         if not path.startswith("/"):
             raise ValueError("path must start with /")
+        sent = dict(headers)
+        sent["authorization"] = f"Bearer {access_token}"
         return await self._http.send(
             method,
             base_url + path,
-            headers={"authorization": f"Bearer {access_token}"},
+            headers=sent,
             query=query,
             json=json,
+            multipart=multipart,
             budget=self._timeout if timeout is None else timeout,
             label=f"{method} {path}",
+            max_response_bytes=max_response_bytes,
+        )
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109 - a budget for this call, enforced inside
+        max_response_bytes: int | None = None,
+    ) -> ProviderResponse:
+        """`GET url` with no credential: a file at a temporary URL the provider handed out (the URL is the
+        permission). The caller decides which URLs may be fetched; nothing is retried here."""
+        return await self._http.send(
+            "GET",
+            url,
+            headers={},
+            budget=self._timeout if timeout is None else timeout,
+            label="GET the provider's file",
+            max_response_bytes=max_response_bytes,
         )
 
     async def aclose(self) -> None:

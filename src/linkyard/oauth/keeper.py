@@ -16,7 +16,9 @@ has) are terminal too (security item 24): re-read under the lock, then the accou
 (`credentials_unreadable`), logged once by the worker that moved it there, and every call answers 412.
 
 Caching: decrypted tokens and the account's status are kept in memory per (project, account) and re-read from
-the database at least every `revalidate_after` (5 s by default), so the hot path costs no database access. This
+the database at least every `revalidate_after` (5 s by default), so the hot path costs no database access. A
+re-read is one statement (the account, its profile and its credentials joined); a caller that has just read
+them so (`run_action`, through the store's `read_recent`) passes that read in, and the keeper reads nothing. This
 cache is not what refuses a suspended or unlinked account: `run_action` reads the account through the store's
 read cache first, which every process's change evicts at once (`linkyard.store.read_cache`). In this process,
 call `forget()` after such a change so that the token is not kept either.
@@ -26,11 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from linkyard.connectors import get_connector
 from linkyard.domain import AccountStatus, Clock, ConnectorProfile, TokenSet
@@ -63,8 +67,9 @@ from linkyard.oauth.reasons import (
     transient_error,
     unreadable_error,
 )
+from linkyard.oauth.recording import Recording, RecordingSink, current_recording, recording
 from linkyard.oauth.singleflight import SingleFlight
-from linkyard.store import Store
+from linkyard.store import AccountRead, IdleCandidate, Store
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +77,8 @@ REVALIDATE_AFTER = timedelta(seconds=5)
 IDLE_HORIZON = timedelta(days=5)
 """Refresh tokens may die unused (a week, at some providers): refresh an unused account before then."""
 _PAGE = 100
+SWEEP = "idle-refresh"
+"""The idle refresher's job name: one worker at a time holds it (`Store.exclusively`)."""
 
 Staleness = Callable[[TokenSet, datetime], bool]
 T = TypeVar("T")
@@ -104,8 +111,12 @@ class TokenKeeper:
         lead: timedelta = REFRESH_LEAD,
         revalidate_after: timedelta = REVALIDATE_AFTER,
         max_cached: int = 10_000,
+        record: RecordingSink | None = None,
     ) -> None:
         self._store = store
+        self._record = (
+            record  # where each refresh's request log goes (`services.request_logs`); None: nowhere
+        )
         self._provider = provider
         self._clock = clock
         self._sandbox_urls = sandbox_urls  # by connector key: `Settings.sandbox_urls`
@@ -115,8 +126,11 @@ class TokenKeeper:
         self._cache: dict[tuple[str, str], _Entry] = {}
         self._flights = SingleFlight()
 
-    async def access_token(self, project_id: str, account_id: str) -> str:
+    async def access_token(self, project_id: str, account_id: str, *, read: AccountRead | None = None) -> str:
         """A usable access token of an active account, refreshed first if it is about to expire.
+
+        `read`: the account as the caller read it from the database a moment ago (`Store.accounts.read_recent`);
+        when it carries the sealed credentials, the keeper uses them instead of reading them again.
 
         Raises `PreconditionFailed` (412) for an account that is not active, `CredentialsWiped` (412) once
         unlinked, `CredentialsUnreadable` (412, the account is now `error`) when its credentials do not
@@ -130,9 +144,15 @@ class TokenKeeper:
                 token = _usable(entry)
                 if not token.needs_refresh(now, self._lead) or (entry.refresh_failed and _valid(token, now)):
                     return token.access_token
+        fresh = read if read is not None and read.credentials is not None else None
         return await self._flights.run(
             (project_id, account_id, "due"),
-            lambda: self._readably(project_id, account_id, partial(self._obtain, project_id, account_id)),
+            lambda: self._readably(
+                project_id,
+                account_id,
+                partial(self._obtain, project_id, account_id, fresh),
+                again=partial(self._obtain, project_id, account_id, None),
+            ),
         )
 
     async def report_unauthorized(self, project_id: str, account_id: str, rejected_token: str) -> str | None:
@@ -154,25 +174,31 @@ class TokenKeeper:
     async def refresh_idle(self, *, horizon: timedelta = IDLE_HORIZON) -> int:
         """Refresh active user-token accounts last refreshed more than `horizon` ago; how many were refreshed.
 
-        Safe to run from several workers at once: each candidate is re-checked under its row lock.
+        One worker sweeps at a time (every host's on PostgreSQL, the host's on SQLite): the others return 0 at
+        once. The sweep reads only the accounts due, in due order (`CredentialRepository.idle`); each candidate
+        is re-checked under its row lock, so a refresh by a call in another worker is never repeated.
         """
         refreshed = 0
-        after: tuple[str, str] | None = None
-        while True:
-            cutoff = self._clock() - horizon
-            candidates = await self._store.credentials.idle(cutoff, after=after, limit=_PAGE)
-            for key in candidates:
-                try:
-                    refreshed += await self._readably(
-                        *key, partial(self._refresh_if_idle, *key, cutoff, horizon)
-                    )
-                except CredentialsUnreadable:
-                    continue  # the account is in error now, and that was logged
-                except LinkyardError as exc:
-                    logger.warning("idle refresh of account %s failed: %s", key[1], exc.code)
-            if len(candidates) < _PAGE:
-                break
-            after = candidates[-1]
+        async with self._store.exclusively(SWEEP) as sweeping:
+            if not sweeping:
+                return 0
+            after: IdleCandidate | None = None
+            while True:
+                cutoff = self._clock() - horizon
+                candidates = await self._store.credentials.idle(cutoff, after=after, limit=_PAGE)
+                for candidate in candidates:
+                    key = candidate.project_id, candidate.account_id
+                    try:
+                        refreshed += await self._readably(
+                            *key, partial(self._refresh_if_idle, *key, cutoff, horizon)
+                        )
+                    except CredentialsUnreadable:
+                        continue  # the account is in error now, and that was logged
+                    except LinkyardError as exc:
+                        logger.warning("idle refresh of account %s failed: %s", key[1], exc.code)
+                if len(candidates) < _PAGE:
+                    break
+                after = candidates[-1]
         return refreshed
 
     async def unlink(self, project_id: str, account_id: str) -> bool:
@@ -214,8 +240,8 @@ class TokenKeeper:
 
     # --- the shared work ------------------------------------------------------------------------------
 
-    async def _obtain(self, project_id: str, account_id: str) -> str:
-        entry = await self._load(project_id, account_id)
+    async def _obtain(self, project_id: str, account_id: str, read: AccountRead | None) -> str:
+        entry = await self._load(project_id, account_id, read)
         token = _usable(entry)
         if not token.needs_refresh(self._clock(), self._lead):
             return token.access_token
@@ -258,11 +284,13 @@ class TokenKeeper:
     async def _refresh_if_idle(
         self, project_id: str, account_id: str, cutoff: datetime, horizon: timedelta
     ) -> int:
-        token = await self._store.credentials.get(project_id, account_id)
+        read = await self._store.accounts.read(project_id, account_id)
+        if read.account.status != "active" or read.credentials is None:
+            return 0
+        token = read.credentials.token()
         if token is None or not _idle(token, cutoff):
             return 0
-        account = await self._store.accounts.get(project_id, account_id)
-        entry = _Entry("active", account.profile_id, token, self._clock())
+        entry = _Entry("active", read.account.profile_id, token, self._clock())
         return await self._flights.run(
             (project_id, account_id, "idle"),
             partial(self._refresh_idle, project_id, account_id, entry, horizon),
@@ -299,13 +327,14 @@ class TokenKeeper:
                 outcome = None
             else:
                 try:
-                    new = await self._provider.refresh(
-                        endpoints,
-                        client_id=profile.client_id,
-                        client_secret=client_secret,
-                        refresh_token=current.refresh_token,
-                        token_type=current.token_type,
-                    )
+                    with self._refresh_log(project_id, account_id, profile, endpoints):
+                        new = await self._provider.refresh(
+                            endpoints,
+                            client_id=profile.client_id,
+                            client_secret=client_secret,
+                            refresh_token=current.refresh_token,
+                            token_type=current.token_type,
+                        )
                 except ProviderOAuthError as exc:
                     if exc.error in ("invalid_client", "unauthorized_client"):
                         raise client_rejected_error(exc, profile) from exc
@@ -328,6 +357,45 @@ class TokenKeeper:
             self._remember(project_id, account_id, "error", entry.profile_id, current, reason=REFRESH_FAILED)
             raise terminal_error(profile)
         return await self._give_up(project_id, account_id, entry, profile, generation, outcome), False
+
+    @contextmanager
+    def _refresh_log(
+        self, project_id: str, account_id: str, profile: ConnectorProfile, endpoints: ProviderEndpoints
+    ) -> Iterator[None]:
+        """Record the refresh as a request log of its own (with its token call as a step), whether it runs
+        for a caller's call (which then names its source) or in the background refresher (a worker's)."""
+        if self._record is None:
+            yield
+            return
+        caller = current_recording()
+        entry = Recording(
+            started_at=self._clock(),
+            kind="request",
+            category="oauth",
+            source_type=caller.source_type if caller is not None else "worker",
+            source_value=caller.path if caller is not None else None,
+            is_worker=caller is None,
+            project_id=project_id,
+            account_id=account_id,
+            action="refresh_token",
+            provider=profile.connector,
+            service="oauth",
+            resource="token",
+            http_method="POST",
+            path=urlsplit(endpoints.token_url).path,
+            url=endpoints.token_url,
+            bodies=caller.bodies if caller is not None else False,
+        )
+        try:
+            with recording(entry):
+                yield
+        except BaseException as exc:
+            entry.failure = exc
+            raise
+        finally:
+            answered = [step.status for step in entry.steps if step.status is not None]
+            entry.finish(answered[-1] if answered else None)
+            self._record(entry)
 
     async def _give_up(
         self,
@@ -391,17 +459,24 @@ class TokenKeeper:
 
     # --- credentials that do not decrypt ---------------------------------------------------------------
 
-    async def _readably(self, project_id: str, account_id: str, work: Callable[[], Awaitable[T]]) -> T:
+    async def _readably(
+        self,
+        project_id: str,
+        account_id: str,
+        work: Callable[[], Awaitable[T]],
+        *,
+        again: Callable[[], Awaitable[T]] | None = None,
+    ) -> T:
         """`work`, with credentials that fail to decrypt answered as `CredentialsUnreadable` (412), not a 500.
 
-        Credentials found readable again under the lock were replaced meanwhile (a re-link): `work` runs once
-        more with them.
+        Credentials found readable again under the lock were replaced meanwhile (a re-link): `again` (by
+        default `work`; it must read them anew) runs once more with them.
         """
         try:
             return await work()
         except DecryptionFailed:
             await self._mark_unreadable(project_id, account_id)
-        return await work()
+        return await (again or work)()
 
     async def _mark_unreadable(self, project_id: str, account_id: str) -> None:
         """Re-read the credentials under the row lock; if they still do not decrypt, put the account in `error`
@@ -431,16 +506,19 @@ class TokenKeeper:
 
     # --- reading and caching ---------------------------------------------------------------------------
 
-    async def _load(self, project_id: str, account_id: str) -> _Entry:
+    async def _load(self, project_id: str, account_id: str, read: AccountRead | None = None) -> _Entry:
+        """The account's entry from `read` (read a moment ago by the caller), else from one joined read now."""
         checked_at = self._clock()
-        try:
-            account = await self._store.accounts.get(project_id, account_id)
-            token = None
-            if account.status == "active":
-                token = await self._store.credentials.get(project_id, account_id)
-        except NotFound:
-            self.forget(project_id, account_id)
-            raise
+        if read is None:
+            try:
+                read = await self._store.accounts.read(project_id, account_id)
+            except NotFound:
+                self.forget(project_id, account_id)
+                raise
+        account = read.account
+        token = None
+        if account.status == "active" and read.credentials is not None:
+            token = read.credentials.token()
         reason = account.status_reasons[0].code if account.status_reasons else None
         return self._remember(
             project_id,

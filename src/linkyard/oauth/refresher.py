@@ -18,7 +18,8 @@ DEFAULT_INTERVAL = 900.0
 class Refresher(PeriodicJob):
     """Calls `keeper.refresh_idle(horizon=...)` every `interval` seconds ± `jitter` (a fraction).
 
-    Every worker may run one: the keeper's row lock makes concurrent runs refresh each account once. Start and
+    Every worker may run one: one at a time sweeps (the keeper takes the database's `idle-refresh` lock; the
+    others skip their turn), and the keeper's row lock makes any refresh happen once. Start and
     stop it in the API's lifespan (`async with Refresher(keeper):`), before closing the keeper; a refresh
     already started when it stops finishes inside the keeper (see `TokenKeeper.aclose`).
     """

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json as jsonlib
 import math
 import socket
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,10 +31,13 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from linkyard.errors import ProviderError, ProviderTimeout
+from linkyard.errors import ProviderError, ProviderTimeout, ResponseTooLarge
+from linkyard.oauth.recording import Recording, Step, current_recording
 
 KEEPALIVE_EXPIRY = 4.0
 """Seconds an idle connection is kept: below the 5 s after which uvicorn (and many servers) close one."""
+Multipart = Sequence[tuple[str, "str | tuple[str, str, bytes]"]]
+"""A `multipart/form-data` body: each field's name and text, or a file's name, content type and bytes."""
 # Headers describing the wire encoding of a body that has been read and decoded already.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
@@ -141,21 +145,70 @@ class HttpSession:
         query: Sequence[tuple[str, str]] = (),
         json: Any = None,
         form: Mapping[str, str] | None = None,
+        multipart: Multipart | None = None,
         budget: float,
         label: str,
+        max_response_bytes: int | None = None,
     ) -> ProviderResponse:
         """Send, read the answer within the size cap and the deadline; the answer whatever its status.
 
-        `url` is already URL-quoted (it is sent as it is); `query` is encoded here.
+        `url` is already URL-quoted (it is sent as it is); `query` is encoded here. `max_response_bytes` is this
+        call's cap instead of the session's (the proxy's setting); past it, `ResponseTooLarge`. When a request
+        log is being recorded (`oauth.recording`), the call is added to it as a step, answered or not.
+        `multipart` is a `multipart/form-data` body (fields, and files as name, type and bytes); a step records
+        its fields and each file's name and size, never the file's bytes.
         """
+        entry = current_recording()
+        if entry is None:
+            return await self._send(
+                method, url, headers, query, json, form, multipart, budget, label, max_response_bytes
+            )
+        started = time.perf_counter()
+        step = Step(
+            method=method,
+            url=url,
+            query=query,
+            headers=headers,
+            body=_described(multipart) if multipart is not None else json if form is None else form,
+            offset=started - entry.started,
+            duration=0.0,
+        )
+        entry.add_step(step)
+        try:
+            answer = await self._send(
+                method, url, headers, query, json, form, multipart, budget, label, max_response_bytes
+            )
+        except ProviderError as exc:
+            step.error = exc.message
+            raise
+        finally:
+            step.duration = time.perf_counter() - started
+        _answered(step, answer, entry)
+        return answer
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        query: Sequence[tuple[str, str]],
+        json: Any,
+        form: Mapping[str, str] | None,
+        multipart: Multipart | None,
+        budget: float,
+        label: str,
+        max_response_bytes: int | None,
+    ) -> ProviderResponse:
         session = self._open()
         target = URL(url, encoded=True)
-        body: bytes | None = None
+        body: bytes | aiohttp.FormData | None = None
         sent_headers = dict(headers)
         if json is not None:
             # Compact, UTF-8, no NaN (orjson would write NaN as null, changing what the caller asked for).
             body = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
             sent_headers["content-type"] = "application/json"
+        elif multipart is not None:
+            body = _form_data(multipart)
         try:
             async with session.request(
                 method,
@@ -168,7 +221,7 @@ class HttpSession:
                 # One deadline for everything, not rounded up to whole seconds (`ceil_threshold`).
                 timeout=aiohttp.ClientTimeout(total=budget, ceil_threshold=math.inf),
             ) as response:
-                content = await self._read_capped(response, label)
+                content = await self._read_capped(response, label, max_response_bytes)
         except aiohttp.ConnectionTimeoutError as exc:  # no slot came free, or no connection was made
             raise ProviderTimeout(f"{label} did not answer within {budget:g} s") from _failure(
                 exc, sent=False
@@ -223,20 +276,49 @@ class HttpSession:
             )
         return self._session
 
-    async def _read_capped(self, response: aiohttp.ClientResponse, label: str) -> bytes:
-        limit = self._max_response_bytes
+    async def _read_capped(self, response: aiohttp.ClientResponse, label: str, cap: int | None) -> bytes:
+        limit = self._max_response_bytes if cap is None else cap
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise ProviderError(f"The answer of {label} is larger than {limit} bytes")
+            raise ResponseTooLarge(f"The answer of {label} is larger than {limit} bytes", limit=limit)
         chunks: list[bytes] = []
         size = 0
         # Decoded chunks: a compressed bomb is capped by what it inflates to, not by its size on the wire.
         async for chunk in response.content.iter_any():
             size += len(chunk)
             if size > limit:
-                raise ProviderError(f"The answer of {label} is larger than {limit} bytes")
+                raise ResponseTooLarge(f"The answer of {label} is larger than {limit} bytes", limit=limit)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _form_data(multipart: Multipart) -> aiohttp.FormData:
+    data = aiohttp.FormData(quote_fields=False)
+    for name, value in multipart:
+        if isinstance(value, str):
+            data.add_field(name, value)
+        else:
+            filename, content_type, content = value
+            data.add_field(name, content, filename=filename, content_type=content_type)
+    return data
+
+
+def _described(multipart: Multipart) -> dict[str, Any]:
+    """A multipart body for a request log: its fields, and for each file its name, type and size only."""
+    described: dict[str, Any] = {}
+    for name, value in multipart:
+        if isinstance(value, str):
+            described[name] = value
+        else:
+            described[name] = {"filename": value[0], "content_type": value[1], "size": len(value[2])}
+    return described
+
+
+def _answered(step: Step, answer: ProviderResponse, entry: Recording) -> None:
+    step.status = answer.status_code
+    step.response_headers = answer.headers
+    if entry.bodies:
+        step.response_body = answer.content
 
 
 def _kept_headers(headers: CIMultiDictProxy[str]) -> Mapping[str, str]:

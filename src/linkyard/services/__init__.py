@@ -41,6 +41,7 @@ from linkyard.services.projects import (
     revoke_api_key,
     update_project,
 )
+from linkyard.services.unified.tools import run_tool
 
 __all__ = [
     "AccountPage",
@@ -73,6 +74,7 @@ __all__ = [
     "open_platform",
     "revoke_api_key",
     "run_action",
+    "run_tool",
     "sandbox_url",
     "start_connect",
     "sweep_storage",

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linkyard.domain import Account, AccountStatus, ConnectorProfile, Project, TokenFacts
-from linkyard.services.accounts import DEFAULT_PAGE_SIZE, list_accounts
+from linkyard.services.account_cursors import next_cursor, read_cursor
+from linkyard.services.accounts import DEFAULT_PAGE_SIZE
 from linkyard.services.platform import Platform
 
 MAX_CHOICES = 200
@@ -25,7 +26,8 @@ class AccountSummary:
 @dataclass(frozen=True, slots=True)
 class AccountSummaryPage:
     summaries: list[AccountSummary]
-    has_more: bool
+    next: str | None
+    """The cursor of the next page (`linkyard.services.account_cursors`); None on the last one."""
 
 
 async def summarise_accounts(
@@ -34,14 +36,23 @@ async def summarise_accounts(
     *,
     origin_owner_id: str | None = None,
     status: AccountStatus | None = None,
-    page: int = 1,
+    after: str | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
 ) -> AccountSummaryPage:
-    """One page (1-based) of the project's accounts, oldest first, filtered as `GET /accounts` filters."""
-    found = await list_accounts(
-        platform, project, origin_owner_id=origin_owner_id, status=status, page=page, page_size=page_size
+    """One page of the project's accounts, oldest first, filtered as `GET /accounts` filters; `after` is the
+    `next` cursor of the previous page (`BadRequest` if it is not one)."""
+    found = await platform.store.accounts.list(
+        project.id,
+        origin_owner_id=origin_owner_id,
+        status=status,
+        after=None if after is None else read_cursor(after),
+        limit=page_size + 1,
     )
-    return AccountSummaryPage(await _summaries(platform, project, found.accounts), found.has_more)
+    shown = found[:page_size]
+    more = len(found) > page_size
+    return AccountSummaryPage(
+        await _summaries(platform, project, shown), next_cursor(shown[-1]) if more else None
+    )
 
 
 async def summarise_account(platform: Platform, project: Project, account_id: str) -> AccountSummary:

@@ -40,6 +40,7 @@ from linkyard.oauth.flow import (
     new_pkce_pair,
 )
 from linkyard.services.platform import Platform
+from linkyard.services.provider_events.planning import planned_subscriptions
 from linkyard.store.oauth_states import STATE_TTL
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 _LINK_INVALID = "This link has expired or is not valid. Go back to the application and start again."
 _LINK_USED = "This link was already used. Go back to the application and start again."
+_ATTEMPT_ENDED = "This sign-in was cancelled or took too long. Go back to the application and start again."
 _STATE_INVALID = (
     "This sign-in could not be completed: it expired, was already used, or was started in another browser. "
     "Go back to the application and start again."
@@ -113,12 +115,35 @@ async def describe_connect(platform: Platform, token: str) -> ConnectPage:
     )
 
 
-async def start_connect(platform: Platform, token: str, profile_id: str) -> StartedFlow:
+async def start_connect(
+    platform: Platform, token: str, profile_id: str, *, connection_attempt_id: str | None = None
+) -> StartedFlow:
     """Record a new flow for the session (state, PKCE verifier, endpoints, return URL) and build the
-    provider's authorize URL and the binding cookie."""
+    provider's authorize URL and the binding cookie.
+
+    With `connection_attempt_id` (the embedded connect UI's popup), the flow reports to that attempt of the
+    session, which must still be pending, and ends on the hosted success page: no return URL, whatever the
+    session holds (the popup is closed by the UI, the integrator's page stays where it is). A failure to start
+    is reported to the attempt too.
+    """
     session = await _pending_session(platform, token)
+    try:
+        return await _start(platform, session, profile_id, connection_attempt_id)
+    except ConnectFailed as failure:
+        if connection_attempt_id is not None:
+            await platform.store.connection_attempts.failed(
+                session.project_id, session.id, connection_attempt_id, failure.reason, failure.message
+            )
+        raise
+
+
+async def _start(
+    platform: Platform, session: ConnectSession, profile_id: str, connection_attempt_id: str | None
+) -> StartedFlow:
     if session.profile_id != profile_id:
         raise ConnectFailed(_LINK_INVALID, reason="link_invalid")
+    if connection_attempt_id is not None:
+        await _pending_attempt(platform, session.project_id, session.id, connection_attempt_id)
     try:
         profile = await _usable_profile(platform, session.project_id, session.profile_id)
         connector = get_connector(profile.connector)
@@ -142,7 +167,8 @@ async def start_connect(platform: Platform, token: str, profile_id: str) -> Star
         token_url=endpoints.token_url,
         redirect_uri=redirect_uri,
         code_verifier=pkce.verifier,
-        return_url=session.redirect_url,
+        return_url=None if connection_attempt_id is not None else session.redirect_url,
+        connection_attempt_id=connection_attempt_id,
     )
     option = next(option for option in connector.token_types if option.name == profile.token_type)
     url = authorize_url(
@@ -198,15 +224,29 @@ async def finish_connect(
         failure = exc if isinstance(exc, ConnectFailed) else _as_failure(exc)
         failure.state_consumed = True
         failure.project_name = project.name
-        if failure.reason != "link_used":  # a session another tab completed stays completed
+        # A session another tab completed stays completed; one whose embedded-UI attempt was cancelled stays
+        # usable for the next attempt.
+        if failure.reason not in ("link_used", "attempt_ended"):
             with contextlib.suppress(NotFound):  # the session was deleted meanwhile (with its profile)
                 await platform.store.connect_sessions.fail(state.project_id, state.session_id, failure.reason)
+        if state.connection_attempt_id is not None:
+            await platform.store.connection_attempts.failed(
+                state.project_id,
+                state.session_id,
+                state.connection_attempt_id,
+                failure.reason,
+                failure.message,
+            )
         logger.info("connect session %s failed: %s", state.session_id, failure.reason)
         if failure is exc:
             raise
         raise failure from exc
     platform.keeper.forget(state.project_id, account.id)
     completed = await platform.store.connect_sessions.complete(state.project_id, session.id, account.id)
+    if state.connection_attempt_id is not None:
+        await platform.store.connection_attempts.authenticated(
+            state.project_id, state.session_id, state.connection_attempt_id, account.id
+        )
     redirect = None
     if state.return_url:
         redirect = with_query(state.return_url, {"account_id": account.id, "status": "success"})
@@ -218,6 +258,9 @@ async def _link(platform: Platform, state: OAuthState, code: str) -> tuple[Accou
     session = await store.connect_sessions.get(state.project_id, state.session_id)
     if session.status != "pending":
         raise ConnectFailed(_LINK_USED, reason="link_used")
+    if state.connection_attempt_id is not None:
+        # The person may have cancelled in the embedded UI meanwhile: then nothing is exchanged.
+        await _pending_attempt(platform, state.project_id, session.id, state.connection_attempt_id)
     profile = await store.connector_profiles.get(state.project_id, state.profile_id)
     if session.profile_id != profile.id or profile.connector != state.connector:
         raise ConnectFailed(_STATE_INVALID, reason="state_mismatch")
@@ -248,6 +291,7 @@ async def _link(platform: Platform, state: OAuthState, code: str) -> tuple[Accou
             label=session.label,
             metadata=session.metadata,
             account_id=session.account_id,
+            subscriptions=planned_subscriptions(connector, token.scopes),
         )
     except Exception:
         await _revoke_quietly(platform, endpoints, profile.client_id, client_secret, token)
@@ -350,6 +394,16 @@ async def _pending_session(platform: Platform, token: str) -> ConnectSession:
         used.project_name = await _project_name(platform, session.project_id)
         raise used
     return session
+
+
+async def _pending_attempt(platform: Platform, project_id: str, session_id: str, attempt_id: str) -> None:
+    """The session's connection attempt is still waiting for its flow; `ConnectFailed` otherwise."""
+    try:
+        attempt = await platform.store.connection_attempts.get(project_id, session_id, attempt_id)
+    except NotFound:
+        raise ConnectFailed(_LINK_INVALID, reason="link_invalid") from None
+    if attempt.status != "pending":
+        raise ConnectFailed(_ATTEMPT_ENDED, reason="attempt_ended")
 
 
 async def _project_name(platform: Platform, project_id: str) -> str | None:

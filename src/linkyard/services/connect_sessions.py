@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal, get_args
 
 from linkyard.connectors import get_connector
 from linkyard.domain import ConnectorProfile, ConnectSession, Project
@@ -12,6 +13,23 @@ from linkyard.errors import NotFound, ValidationFailed
 from linkyard.services.origins import check_return_url
 from linkyard.services.platform import Platform
 
+Category = Literal[
+    "ats",
+    "hris",
+    "hris-legacy",
+    "crm",
+    "iam",
+    "marketing",
+    "lms",
+    "stackone",
+    "documents",
+    "ticketing",
+    "screening",
+    "messaging",
+    "accounting",
+]
+CATEGORIES: tuple[str, ...] = get_args(Category)
+"""StackOne's categories a session may be made for (its clients' `ConnectSessionCreateCategories`)."""
 DEFAULT_EXPIRES_IN = 1800
 MIN_EXPIRES_IN = 60
 MAX_EXPIRES_IN = 7 * 24 * 3600
@@ -39,11 +57,13 @@ async def create_connect_session(
     label: str | None = None,
     metadata: dict[str, Any] | None = None,
     redirect_url: str | None = None,
+    categories: Sequence[str] | None = None,
 ) -> NewConnectSession:
     """A pending session for one end user (StackOne's `POST /connect_sessions`).
 
     The profile is `profile_id` (StackOne's `integration_id`), else the re-linked account's, else the
-    connector's default. A
+    connector's default (the one connector of the project's profiles in `categories`, when they are given: the
+    profile's connector must be in one of them). A
     `redirect_url` must be on one of the project's allowed origins (exact scheme, host and port); it is fixed
     here and never read from the callback.
     """
@@ -56,7 +76,8 @@ async def create_connect_session(
         )
     if redirect_url is not None:
         check_return_url(redirect_url, project.allowed_origins)
-    profile = await _choose_profile(platform, project, connector, profile_id, account_id)
+    wanted = None if categories is None else _categories(categories)
+    profile = await _choose_profile(platform, project, connector, profile_id, account_id, wanted)
     session, token = await platform.store.connect_sessions.create(
         project.id,
         profile_id=profile.id,
@@ -67,6 +88,7 @@ async def create_connect_session(
         label=label,
         metadata=metadata,
         redirect_url=redirect_url,
+        categories=wanted,
         ttl=timedelta(seconds=expires_in),
     )
     return NewConnectSession(session, token)
@@ -80,9 +102,32 @@ async def authenticate_connect_session(platform: Platform, project: Project, tok
     return session
 
 
-async def _only_connector(platform: Platform, project: Project) -> str | None:
-    """The connector of the project's profiles when they all share one (then `provider` may be left out)."""
-    keys = {profile.connector for profile in await platform.store.connector_profiles.list(project.id)}
+def _categories(values: Sequence[str]) -> tuple[str, ...]:
+    unknown = [index for index, value in enumerate(values) if value not in CATEGORIES]
+    if unknown:
+        raise ValidationFailed(
+            "Unknown categories",
+            errors=[
+                {"field": f"categories[{index}]", "message": "is not a known category"} for index in unknown
+            ],
+        )
+    return tuple(dict.fromkeys(values))
+
+
+def _in_categories(connector_key: str, categories: tuple[str, ...] | None) -> bool:
+    return categories is None or bool(set(get_connector(connector_key).categories) & set(categories))
+
+
+async def _only_connector(
+    platform: Platform, project: Project, categories: tuple[str, ...] | None
+) -> str | None:
+    """The connector of the project's profiles (in `categories`, if given) when they all share one (then
+    `provider` may be left out)."""
+    keys = {
+        profile.connector
+        for profile in await platform.store.connector_profiles.list(project.id)
+        if _in_categories(profile.connector, categories)
+    }
     if len(keys) > 1:
         raise ValidationFailed(
             "The project has profiles of several providers: say which one",
@@ -97,6 +142,7 @@ async def _choose_profile(
     connector: str | None,
     profile_id: str | None,
     account_id: str | None,
+    categories: tuple[str, ...] | None,
 ) -> ConnectorProfile:
     # Errors name the API's fields (`provider`, `integration_id`): the dashboard's form uses the same names.
     profiles = platform.store.connector_profiles
@@ -120,8 +166,13 @@ async def _choose_profile(
     if profile_id is not None:
         profile = await profiles.get(project.id, profile_id)
     else:
-        chosen = connector or await _only_connector(platform, project)
+        chosen = connector or await _only_connector(platform, project, categories)
         default = await profiles.get_default(project.id, chosen) if chosen else None
+        if default is None and chosen is None and categories is not None:
+            raise ValidationFailed(
+                "The project has no connector profile in these categories",
+                errors=[{"field": "categories", "message": "no connector profile's provider is in them"}],
+            )
         if default is None:
             raise ValidationFailed(
                 "The project has no connector profile for this provider",
@@ -132,6 +183,16 @@ async def _choose_profile(
         raise ValidationFailed(
             "The connector profile is for another provider",
             errors=[{"field": "integration_id", "message": "is a profile of another provider"}],
+        )
+    if not _in_categories(profile.connector, categories):
+        raise ValidationFailed(
+            "The connector profile's provider is in none of the categories",
+            errors=[
+                {
+                    "field": "categories",
+                    "message": "must include a category of the connector profile's provider",
+                }
+            ],
         )
     if profile.disabled:
         raise ValidationFailed(

@@ -34,6 +34,11 @@ RAW_LIMIT = 2000
 SHOWN_HEADERS = ("content-type", "retry-after", "x-request-id")
 _REDACTED = "[redacted]"
 
+MAX_RENEWALS = 2
+"""Renewals of the token per call. The first renewal may hand back a token another worker or host stored, which
+the provider may already refuse as well (it expired or rotated it meanwhile: the multi-host test met this after a
+host died mid-refresh); the second renewal then refreshes that one. Beyond that, the 401 is the answer."""
+
 Renew = Callable[[str], Awaitable[str | None]]
 """Given the token the provider refused, a token to try once more with, or `None` (the account needs a re-link)."""
 
@@ -45,7 +50,10 @@ class Call:
     base_url: str
     request: PreparedRequest
     action_id: str
+    """What the call is, in the errors' words: an action's id, or "the proxied request"."""
     provider_name: str
+    max_response_bytes: int | None = None
+    """The cap on the answer's size, when not the provider client's own (the proxy's setting)."""
 
 
 @dataclass(slots=True)
@@ -77,8 +85,10 @@ async def send_call(
     spent = _Spent(deadline=policy.monotonic() + policy.budget)
     tokens = [token]
     response = await _send_retrying(provider, call, tokens, spent, policy, clock)
-    if response.status_code == 401:
-        fresh = await renew(token)
+    renewals = 0
+    while response.status_code == 401 and renewals < MAX_RENEWALS:
+        renewals += 1
+        fresh = await renew(tokens[-1])
         if fresh is None:
             raise PreconditionFailed(
                 f"{call.provider_name} no longer accepts the account's authorization: link the account again"
@@ -113,7 +123,10 @@ async def _send_retrying(
                 access_token=tokens[-1],
                 query=call.request.query,
                 json=call.request.json,
+                multipart=_multipart(call.request),
+                headers=call.request.headers,
                 timeout=min(policy.attempt_timeout, remaining),
+                max_response_bytes=call.max_response_bytes,
             )
         except ProviderError as error:
             failure = _failure(error)
@@ -218,4 +231,14 @@ def _exhausted(
         )
     return ProviderError(
         f"{call.provider_name} answered {status} to {call.action_id} (tried {tries})", provider_errors=details
+    )
+
+
+def _multipart(request: PreparedRequest) -> tuple[tuple[str, str | tuple[str, str, bytes]], ...] | None:
+    """A multipart body as the provider client takes it: each field's text, or a file's name, type and bytes."""
+    if request.multipart is None:
+        return None
+    return tuple(
+        (name, value if isinstance(value, str) else (value.filename, value.content_type, value.content))
+        for name, value in request.multipart
     )

@@ -15,6 +15,7 @@ from linkyard.oauth.keeper import TokenKeeper
 from linkyard.services.auth_throttle import AuthThrottle
 from linkyard.services.fair_share import UpstreamShares
 from linkyard.services.rate_limits import Counters, RequestLimits
+from linkyard.services.request_logs import ErrorStatus, RequestLogBook
 from linkyard.store import Store as Store  # re-exported: the API and the CLI name the store's type from here
 from linkyard.store import open_store
 
@@ -61,6 +62,8 @@ class Platform:
     keeper: TokenKeeper
     clock: Clock
     guards: Guards
+    request_logs: RequestLogBook
+    """Where finished request logs queue to be written (its flusher runs in the API's lifespan)."""
 
     def endpoints(self, connector: Connector, environment: str) -> ProviderEndpoints:
         """The provider's URLs for a profile's environment: from the catalogue and the operator only.
@@ -90,6 +93,7 @@ async def open_platform(
     provider_pins: Mapping[str, tuple[str, int]] | None = None,
     follow_changes: bool = True,
     connectors: Sequence[Connector] = (),
+    error_status: ErrorStatus | None = None,
 ) -> AsyncIterator[Platform]:
     """Build the platform for the length of the block (the API's lifespan, one CLI command), then close it.
 
@@ -102,11 +106,15 @@ async def open_platform(
     closes. `connectors` join the built-in catalogue for the length of the block (connectors declared outside
     Linkyard's package: see `add_connectors`). Every provider call goes through `settings.outbound_proxy_url`
     when it is set; `provider_pins` sends the connections for some host names elsewhere (`curl --resolve`:
-    tests pin the sandboxes' names to the emulators they serve on loopback).
+    tests pin the sandboxes' names to the emulators they serve on loopback). `error_status` is how an error
+    answers (the API's table): a request log's status when its call ended in an error (500 without it).
+    Request logs still queued are written before the store closes.
     """
     chosen: Clock = clock or (store.clock if store is not None else utc_now)
     with add_connectors(connectors):
-        async with _platform(settings, store, chosen, provider_pins, follow_changes) as platform:
+        async with _platform(
+            settings, store, chosen, provider_pins, follow_changes, error_status
+        ) as platform:
             yield platform
 
 
@@ -117,6 +125,7 @@ async def _platform(
     chosen: Clock,
     provider_pins: Mapping[str, tuple[str, int]] | None,
     follow_changes: bool,
+    error_status: ErrorStatus | None,
 ) -> AsyncIterator[Platform]:
     guards = Guards.from_settings(settings)
     guards.check()
@@ -128,16 +137,26 @@ async def _platform(
         proxy=proxy.get_secret_value() if proxy else None,
         pins=provider_pins,
     )
-    keeper = TokenKeeper(opened, provider, chosen, sandbox_urls=settings.sandbox_urls)
+    book = RequestLogBook.from_settings(opened, chosen, settings)
+    if error_status is not None:
+        book.error_status = error_status
+    keeper = TokenKeeper(opened, provider, chosen, sandbox_urls=settings.sandbox_urls, record=book.submit)
     try:
         async with opened.follow_changes() if follow_changes else nullcontext():
             yield Platform(
-                store=opened, settings=settings, provider=provider, keeper=keeper, clock=chosen, guards=guards
+                store=opened,
+                settings=settings,
+                provider=provider,
+                keeper=keeper,
+                clock=chosen,
+                guards=guards,
+                request_logs=book,
             )
     finally:
         try:
             await keeper.aclose()
             await provider.aclose()
+            await book.flush()
         finally:
             guards.close()
             if store is None:

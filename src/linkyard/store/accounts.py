@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from linkyard.domain import Account, AccountStatus, Clock, ProviderAccount, StatusReason, TokenSet, new_id
+from linkyard.domain.events import PlannedSubscription, account_event_data
 from linkyard.errors import Conflict, NotFound, StoreError
 from linkyard.store.changes import Change
 from linkyard.store.crypto import KeyRing
 from linkyard.store.database import Database
+from linkyard.store.outbox import record_account_change, record_event
+from linkyard.store.subscription_plans import plan_subscriptions
 from linkyard.store.tables import ACCESS_TOKEN, REFRESH_TOKEN, accounts, connector_profiles, credentials
 
 
@@ -69,6 +72,14 @@ def status_values(
     return {"status": status, "status_reasons": reasons, "updated_at": now}
 
 
+def idle_since(token: TokenSet) -> datetime | None:
+    """`accounts.idle_since` for a token set: when it was issued if it expires and can be refreshed, else None
+    (a token that never expires needs no refresh to stay usable, whatever its kind)."""
+    if token.refresh_token is None or token.expires_at is None:
+        return None
+    return token.issued_at or token.expires_at
+
+
 def credential_values(keyring: KeyRing, project_id: str, account_id: str, token: TokenSet) -> dict[str, Any]:
     """The encrypted columns of a token set, each bound to this account and column."""
     refresh = token.refresh_token
@@ -107,11 +118,14 @@ class AccountRepository:
         label: str | None = None,
         metadata: dict[str, Any] | None = None,
         account_id: str | None = None,
+        subscriptions: Sequence[PlannedSubscription] = (),
     ) -> tuple[Account, bool]:
         """Link an account with its credentials in one transaction; `(account, created)`.
 
         The same owner linking the same profile again updates that account in place (re-link), as does an
-        explicit `account_id`. A re-link makes the account active and replaces its credentials.
+        explicit `account_id`. A re-link makes the account active and replaces its credentials. The account's
+        `subscriptions` at its provider are written in the same transaction, to be made (again) in the
+        background, when a webhook of the project wants their events (`store.event_subscriptions`).
         """
         now = self._clock()
         values: dict[str, Any] = {
@@ -121,6 +135,7 @@ class AccountRepository:
             "token_type": token.token_type,
             "scopes": list(token.scopes),
             "provider_account": asdict(provider_account),
+            "idle_since": idle_since(token),
             **status_values("active", None, "", now),
         }
         if label is not None:
@@ -168,7 +183,10 @@ class AccountRepository:
             await self._write_credentials(conn, project_id, target_id, token, now)
             await self._db.announce(conn, Change("account", project_id, target_id))
             row = (await conn.execute(select(accounts).where(accounts.c.id == target_id))).one()
-        return account_from_row(row._mapping), created
+            account = account_from_row(row._mapping)
+            await record_account_change(conn, None if existing is None else existing["status"], account, now)
+            await plan_subscriptions(conn, project_id, target_id, subscriptions, now, renew=True)
+        return account, created
 
     async def get(self, project_id: str, account_id: str) -> Account:
         async with self._db.read() as conn:
@@ -181,31 +199,49 @@ class AccountRepository:
         self,
         project_id: str,
         *,
-        provider: str | None = None,
-        origin_owner_id: str | None = None,
-        status: AccountStatus | None = None,
+        ids: str | Collection[str] | None = None,
+        provider: str | Collection[str] | None = None,
+        origin_owner_id: str | Collection[str] | None = None,
+        status: AccountStatus | Collection[AccountStatus] | None = None,
         profile_id: str | None = None,
+        after: tuple[datetime, str] | None = None,
         offset: int = 0,
         limit: int = 100,
     ) -> list[Account]:
+        """The project's accounts in creation order; each filter is one value or several (any of them matches).
+        `after` (the `(created_at, id)` of the last one of the previous page) reads by keyset: the index
+        `(project_id, created_at, id)` starts right there, so a page deep in the list costs what the first does
+        (`offset` reads every row it skips)."""
         statement = select(accounts).where(accounts.c.project_id == project_id)
+        if after is not None:
+            statement = statement.where(tuple_(accounts.c.created_at, accounts.c.id) > after)
         for column, wanted in (
+            (accounts.c.id, ids),
             (accounts.c.provider, provider),
             (accounts.c.origin_owner_id, origin_owner_id),
             (accounts.c.status, status),
             (accounts.c.profile_id, profile_id),
         ):
-            if wanted is not None:
+            if isinstance(wanted, str):
                 statement = statement.where(column == wanted)
-        statement = statement.order_by(accounts.c.created_at, accounts.c.id).offset(offset).limit(limit)
+            elif wanted is not None:
+                statement = statement.where(column.in_(list(wanted)))
+        statement = statement.order_by(accounts.c.created_at, accounts.c.id).limit(limit)
+        if offset:
+            statement = statement.offset(offset)
         async with self._db.read() as conn:
             rows = (await conn.execute(statement)).all()
         return [account_from_row(row._mapping) for row in rows]
 
-    async def count(self, project_id: str, *, profile_id: str | None = None) -> int:
-        statement = select(func.count()).select_from(accounts).where(accounts.c.project_id == project_id)
+    async def count(self, project_id: str, *, profile_id: str | None = None, up_to: int | None = None) -> int:
+        """How many accounts the project (or the profile) has; with `up_to`, at most that many are counted, so
+        the cost is bounded however many there are (a page shows "1,000+")."""
+        rows = select(accounts.c.id).where(accounts.c.project_id == project_id)
         if profile_id is not None:
-            statement = statement.where(accounts.c.profile_id == profile_id)
+            rows = rows.where(accounts.c.profile_id == profile_id)
+        if up_to is not None:
+            rows = rows.limit(up_to)
+        statement = select(func.count()).select_from(rows.subquery())
         async with self._db.read() as conn:
             return int(await conn.scalar(statement) or 0)
 
@@ -230,10 +266,18 @@ class AccountRepository:
     async def delete(self, project_id: str, account_id: str) -> None:
         """Delete an account and its credentials (revoke the token at the provider before or after)."""
         async with self._db.write() as conn:
-            result = await conn.execute(delete(accounts).where(*self._scope(project_id, account_id)))
-            if result.rowcount:
+            row = (
+                await conn.execute(
+                    delete(accounts).where(*self._scope(project_id, account_id)).returning(accounts)
+                )
+            ).first()
+            if row is not None:
                 await self._db.announce(conn, Change("account", project_id, account_id))
-        if result.rowcount == 0:
+                deleted = account_from_row(row._mapping)
+                await record_event(
+                    conn, project_id, "account.deleted", account_event_data(deleted), self._clock()
+                )
+        if row is None:
             raise NotFound("account not found")
 
     async def _update(self, project_id: str, account_id: str, values: dict[str, Any]) -> Account:
@@ -241,12 +285,16 @@ class AccountRepository:
             update(accounts).where(*self._scope(project_id, account_id)).values(values).returning(accounts)
         )
         async with self._db.write() as conn:
+            before = await conn.scalar(
+                select(accounts.c.status).where(*self._scope(project_id, account_id)).with_for_update()
+            )
             row = (await conn.execute(statement)).first()
-            if row is not None:
-                await self._db.announce(conn, Change("account", project_id, account_id))
-        if row is None:
-            raise NotFound("account not found")
-        return account_from_row(row._mapping)
+            if row is None:
+                raise NotFound("account not found")
+            await self._db.announce(conn, Change("account", project_id, account_id))
+            account = account_from_row(row._mapping)
+            await record_account_change(conn, before, account, values["updated_at"])
+        return account
 
     async def _find_for_link(
         self,
@@ -256,7 +304,9 @@ class AccountRepository:
         origin_owner_id: str,
         account_id: str | None,
     ) -> Mapping[Any, Any] | None:
-        statement = select(accounts.c.id, accounts.c.profile_id).where(accounts.c.project_id == project_id)
+        statement = select(accounts.c.id, accounts.c.profile_id, accounts.c.status).where(
+            accounts.c.project_id == project_id
+        )
         if account_id is not None:
             statement = statement.where(accounts.c.id == account_id)
         else:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import Select, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from linkyard.domain import AccountStatus, Clock, TokenFacts, TokenSet
 from linkyard.errors import CredentialsWiped, DecryptionFailed, NotFound, StoreError
-from linkyard.store.accounts import credential_values, status_values
+from linkyard.store.accounts import account_from_row, credential_values, idle_since, status_values
 from linkyard.store.changes import Change
 from linkyard.store.crypto import KeyRing
 from linkyard.store.database import Database
+from linkyard.store.outbox import record_account_change
 from linkyard.store.tables import ACCESS_TOKEN, REFRESH_TOKEN, accounts, credentials
 
 
@@ -37,6 +38,33 @@ def token_from_row(keyring: KeyRing, m: Mapping[Any, Any]) -> TokenSet | None:
         scopes=tuple(m["scopes"]),
         token_type=m["token_type"],
     )
+
+
+class IdleCandidate(NamedTuple):
+    """An account the idle refresher should look at, and its place in the sweep's order."""
+
+    idle_since: datetime
+    project_id: str
+    account_id: str
+
+
+def idle_statement(cutoff: datetime, *, after: IdleCandidate | None, limit: int) -> Select[Any]:
+    """The idle refresher's page: the partial index's condition, a range on its first column, keyset after."""
+    statement = (
+        select(accounts.c.idle_since, accounts.c.project_id, accounts.c.id)
+        .where(
+            accounts.c.status == "active",
+            accounts.c.idle_since.is_not(None),
+            accounts.c.idle_since <= cutoff,
+        )
+        .order_by(accounts.c.idle_since, accounts.c.id)
+        .limit(limit)
+    )
+    if after is not None:
+        statement = statement.where(
+            tuple_(accounts.c.idle_since, accounts.c.id) > (after.idle_since, after.account_id)
+        )
+    return statement
 
 
 class HeldCredentials:
@@ -97,6 +125,9 @@ class HeldCredentials:
         if result.rowcount != 1:
             # Cannot happen while the lock is held; refuse rather than resurrect wiped credentials.
             raise CredentialsWiped("the credentials changed or were wiped while locked")
+        await self._conn.execute(
+            update(accounts).where(*self._account()).values(idle_since=idle_since(token))
+        )
         self.generation += 1
         self._row, self._token = None, token
 
@@ -120,6 +151,7 @@ class HeldCredentials:
                 updated_at=self._clock(),
             )
         )
+        await self._conn.execute(update(accounts).where(*self._account()).values(idle_since=None))
         self.generation += 1
         self._row, self._token = None, None
         return wiped
@@ -135,21 +167,27 @@ class HeldCredentials:
         """Change the account's status in the same transaction (e.g. `error` after `invalid_grant`); with
         `only_from`, only an account in that status changes. Whether it changed."""
         self._check_open()
-        statement = update(accounts).where(
-            accounts.c.id == self.account_id, accounts.c.project_id == self.project_id
-        )
-        if only_from is not None:
-            statement = statement.where(accounts.c.status == only_from)
-        result = await self._conn.execute(
-            statement.values(status_values(status, reason_code, description, self._clock()))
-        )
-        changed = bool(result.rowcount == 1)
-        if changed:
-            await self._db.announce(self._conn, Change("account", self.project_id, self.account_id))
-        return changed
+        before = await self._conn.scalar(select(accounts.c.status).where(*self._account()).with_for_update())
+        if before is None or (only_from is not None and before != only_from):
+            return False
+        now = self._clock()
+        row = (
+            await self._conn.execute(
+                update(accounts)
+                .where(*self._account())
+                .values(status_values(status, reason_code, description, now))
+                .returning(accounts)
+            )
+        ).one()
+        await self._db.announce(self._conn, Change("account", self.project_id, self.account_id))
+        await record_account_change(self._conn, before, account_from_row(row._mapping), now)
+        return True
 
     def _scope(self) -> tuple[Any, ...]:
         return (credentials.c.account_id == self.account_id, credentials.c.project_id == self.project_id)
+
+    def _account(self) -> tuple[Any, ...]:
+        return (accounts.c.id == self.account_id, accounts.c.project_id == self.project_id)
 
     def _check_open(self) -> None:
         if not self._open:
@@ -176,31 +214,18 @@ class CredentialRepository:
         return token_from_row(self._keyring, row._mapping)
 
     async def idle(
-        self, cutoff: datetime, *, after: tuple[str, str] | None = None, limit: int = 100
-    ) -> list[tuple[str, str]]:
-        """`(project, account)` of active accounts whose refreshable, expiring token was last issued at or before
-        `cutoff`, in every project, in key order after `after`: the idle refresher's candidates (it re-checks
-        each under its lock). Nothing is decrypted."""
-        issued = func.coalesce(credentials.c.issued_at, credentials.c.expires_at)
-        statement = (
-            select(credentials.c.project_id, credentials.c.account_id)
-            .join(accounts, accounts.c.id == credentials.c.account_id)
-            .where(
-                accounts.c.status == "active",
-                # A token that never expires needs no refresh to stay usable, whatever its kind.
-                credentials.c.expires_at.is_not(None),
-                credentials.c.wiped_at.is_(None),
-                credentials.c.refresh_token_encrypted.is_not(None),
-                issued <= cutoff,
-            )
-            .order_by(credentials.c.project_id, credentials.c.account_id)
-            .limit(limit)
-        )
-        if after is not None:
-            statement = statement.where(tuple_(credentials.c.project_id, credentials.c.account_id) > after)
+        self, cutoff: datetime, *, after: IdleCandidate | None = None, limit: int = 100
+    ) -> list[IdleCandidate]:
+        """Active accounts whose refreshable, expiring token was issued at or before `cutoff`, in every project,
+        oldest first, after `after` (the last of the previous page): the idle refresher's candidates (it
+        re-checks each under its lock). Nothing is decrypted.
+
+        One index range scan (`ix_accounts_idle_since`): the rows read are the candidates, however many
+        accounts are stored.
+        """
         async with self._db.read() as conn:
-            rows = (await conn.execute(statement)).all()
-        return [(row.project_id, row.account_id) for row in rows]
+            rows = (await conn.execute(idle_statement(cutoff, after=after, limit=limit))).all()
+        return [IdleCandidate(row.idle_since, row.project_id, row.id) for row in rows]
 
     async def facts(self, project_id: str, account_ids: Sequence[str]) -> dict[str, TokenFacts]:
         """Expiry and issue time of some accounts' tokens, without decrypting anything."""

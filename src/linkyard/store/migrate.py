@@ -18,6 +18,7 @@ from sqlalchemy import text
 from linkyard.config import DatabaseUrls
 from linkyard.errors import StoreError
 from linkyard.store.database import Database, create_migration_engine
+from linkyard.store.tables import metadata
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -57,6 +58,11 @@ def upgrade_database(urls: DatabaseUrls) -> None:
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            if urls.backend == "postgresql":
+                # Fresh statistics for the new schema: plans are then made from what the tables hold
+                # (`linkyard.store.statistics` keeps them fresh as the tables grow).
+                for table in metadata.sorted_tables:
+                    connection.exec_driver_sql(f'ANALYZE "{table.name}"')
     finally:
         engine.dispose()
 

@@ -40,10 +40,12 @@ class OAuthStateRepository:
         redirect_uri: str,
         code_verifier: str,
         return_url: str | None,
+        connection_attempt_id: str | None = None,
         ttl: timedelta = STATE_TTL,
     ) -> tuple[OAuthState, str]:
         """Record a started flow; returns it and the raw `state` for the authorize URL (stored as a digest).
 
+        `connection_attempt_id` names the embedded connect UI's attempt the flow reports to, if any.
         `browser_binding` is the random value of the HttpOnly cookie set with the redirect; only a callback
         that presents it can consume the state. The PKCE verifier is stored encrypted.
 
@@ -83,6 +85,7 @@ class OAuthStateRepository:
                     code_verifier, CODE_VERIFIER.context(project_id, state_id)
                 ),
                 "return_url": return_url,
+                "connection_attempt_id": connection_attempt_id,
                 "expires_at": now + ttl,
                 "consumed_at": None,
                 "created_at": now,
@@ -135,6 +138,7 @@ class OAuthStateRepository:
             return_url=m["return_url"],
             expires_at=m["expires_at"],
             created_at=m["created_at"],
+            connection_attempt_id=m["connection_attempt_id"],
         )
 
 

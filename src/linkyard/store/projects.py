@@ -21,6 +21,7 @@ def project_from_row(m: Mapping[Any, Any]) -> Project:
         allowed_origins=tuple(m["allowed_origins"]),
         created_at=m["created_at"],
         updated_at=m["updated_at"],
+        log_bodies=bool(m["log_bodies"]),
     )
 
 
@@ -39,6 +40,7 @@ class ProjectRepository:
             "allowed_origins": list(allowed_origins),
             "created_at": now,
             "updated_at": now,
+            "log_bodies": False,
         }
         async with self._db.write() as conn:
             await conn.execute(insert(projects).values(values))

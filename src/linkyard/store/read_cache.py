@@ -22,7 +22,10 @@ process keeps what it read, and:
 
 The repositories below are the store's own, with the same methods; `find_project_by_key` is cached, and
 `get_recent` is the cached read of an account or a profile for the hot path (`get` still reads the database,
-for the callers that decide something from what they read).
+for the callers that decide something from what they read). A call's account and profile come from
+`read_recent`: on a miss it reads the account, its profile and its sealed credentials in one statement
+(`linkyard.store.account_reads`), keeps the first two here and hands the credentials to the caller, for the
+token keeper, so that a cold call costs one round trip.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import Generic, TypeVar
 
 from linkyard.domain import Account, Clock, ConnectorProfile, Project
 from linkyard.errors import NotFound
+from linkyard.store.account_reads import AccountRead, account_read_from_row, account_read_statement
 from linkyard.store.accounts import AccountRepository
 from linkyard.store.api_keys import ApiKeyRepository
 from linkyard.store.changes import Change, ChangeFeed
@@ -124,6 +128,24 @@ class ReadCache(Generic[K, V]):
             self._entries[key] = (loaded, read_at)
         return loaded
 
+    @property
+    def generation(self) -> int:
+        """Bumped by every eviction; pass the value from before a read to `offer`."""
+        return self._generation
+
+    def offer(self, key: K, value: V, read_at: datetime, generation: int) -> None:
+        """Keep `value`, read at `read_at` by a read that started in `generation`, unless a fresh entry is kept
+        already or a change was heard of since (the same rule as a load's)."""
+        self._changes.check()
+        found = self._entries.get(key)
+        if found is not None and timedelta(0) <= self._clock() - found[1] < self._ttl:
+            return
+        if generation == self._generation and self._changes.live:
+            self._entries.pop(key, None)
+            if len(self._entries) >= self._max_entries:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[key] = (value, read_at)
+
     def forget(self, key: K) -> None:
         self._generation += 1
         self._entries.pop(key, None)
@@ -187,26 +209,67 @@ class CachedApiKeyRepository(ApiKeyRepository):
 
 
 class CachedAccountRepository(AccountRepository):
-    """Accounts; `get_recent` is the cached read (every write to the account evicts it everywhere)."""
+    """Accounts; `get_recent` and `read_recent` are the cached reads (every write to the account evicts it
+    everywhere), `read` the joined read of an account with its profile and sealed credentials."""
 
-    def __init__(self, database: Database, keyring: KeyRing, clock: Clock, caches: ReadCaches) -> None:
+    def __init__(
+        self,
+        database: Database,
+        keyring: KeyRing,
+        clock: Clock,
+        caches: ReadCaches,
+        profiles: CachedConnectorProfileRepository,
+    ) -> None:
         super().__init__(database, keyring, clock)
         self._accounts = caches.accounts
+        self._profile_cache = caches.profiles
+        self._profiles = profiles
 
     async def get_recent(self, project_id: str, account_id: str) -> Account:
-        """The account as cached (`NotFound` as `get`): for the hot path only."""
-        found = await self._accounts.get_or_load(
-            (project_id, account_id), lambda: self._get_or_none(project_id, account_id)
-        )
-        if found is None:
-            raise NotFound("account not found")
-        return found
+        """The account as cached (`NotFound` as `get`): for the hot path only. A miss is `read_recent`'s one
+        joined read."""
+        account, _ = await self._recent(project_id, account_id)
+        return account
 
-    async def _get_or_none(self, project_id: str, account_id: str) -> Account | None:
-        try:
-            return await super().get(project_id, account_id)
-        except NotFound:
-            return None
+    async def read(self, project_id: str, account_id: str) -> AccountRead:
+        """The account, its profile and its sealed credentials, read now in one statement (`NotFound`)."""
+        rows = await self._db.fetch(
+            account_read_statement(), {"project_id": project_id, "account_id": account_id}
+        )
+        if not rows:
+            raise NotFound("account not found")
+        return account_read_from_row(self._keyring, rows[0]._mapping)
+
+    async def read_recent(self, project_id: str, account_id: str) -> AccountRead:
+        """For a call: the account and its profile as cached; on a miss, one joined read that brings the sealed
+        credentials too (then in `credentials`, for the token keeper). `NotFound` as `get`."""
+        account, fresh = await self._recent(project_id, account_id)
+        if fresh is not None:
+            return fresh
+        return AccountRead(account, await self._profiles.get_recent(project_id, account.profile_id))
+
+    async def _recent(self, project_id: str, account_id: str) -> tuple[Account, AccountRead | None]:
+        """The cached account, and the joined read when this call made it (its profile is then cached too)."""
+        fresh: list[AccountRead] = []
+        profile_generation = self._profile_cache.generation
+
+        async def load() -> Account | None:
+            try:
+                found = await self.read(project_id, account_id)
+            except NotFound:
+                return None
+            fresh.append(found)
+            return found.account
+
+        read_at = self._clock()
+        account = await self._accounts.get_or_load((project_id, account_id), load)
+        if account is None:
+            raise NotFound("account not found")
+        if not fresh:
+            return account, None
+        profile = fresh[0].profile
+        self._profile_cache.offer((project_id, profile.id), profile, read_at, profile_generation)
+        return account, fresh[0]
 
 
 class CachedConnectorProfileRepository(ConnectorProfileRepository):

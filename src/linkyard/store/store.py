@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import TracebackType
 
 from linkyard.config import Settings, resolve_database_url
@@ -15,10 +15,14 @@ from linkyard.store.change_file import SqliteChangeFeed, change_file_of
 from linkyard.store.change_listener import PostgresChangeFeed
 from linkyard.store.changes import ChangeFeed
 from linkyard.store.connect_sessions import ConnectSessionRepository
+from linkyard.store.connection_attempts import ConnectionAttemptRepository
 from linkyard.store.credentials import CredentialRepository
 from linkyard.store.crypto import KeyRing
 from linkyard.store.dashboard_sessions import DashboardSessionRepository
 from linkyard.store.database import Database, create_serving_engine, sqlite_file
+from linkyard.store.deliveries import DeliveryRepository
+from linkyard.store.event_subscriptions import EventSubscriptionRepository
+from linkyard.store.exclusive import exclusively
 from linkyard.store.files import prepare_sqlite_files
 from linkyard.store.migrate import schema_is_current, upgrade_database
 from linkyard.store.oauth_states import OAuthStateRepository
@@ -29,6 +33,10 @@ from linkyard.store.read_cache import (
     CachedConnectorProfileRepository,
     ReadCaches,
 )
+from linkyard.store.request_logs import RequestLogRepository
+from linkyard.store.statistics import refresh_statistics
+from linkyard.store.tool_feedback import ToolFeedbackRepository
+from linkyard.store.webhooks import WebhookRepository
 
 
 class Store:
@@ -46,9 +54,17 @@ class Store:
         self.connector_profiles = CachedConnectorProfileRepository(database, keyring, clock, self.read_caches)
         self.connect_sessions = ConnectSessionRepository(database, clock)
         self.oauth_states = OAuthStateRepository(database, keyring, clock)
-        self.accounts = CachedAccountRepository(database, keyring, clock, self.read_caches)
+        self.connection_attempts = ConnectionAttemptRepository(database, clock)
+        self.accounts = CachedAccountRepository(
+            database, keyring, clock, self.read_caches, self.connector_profiles
+        )
         self.credentials = CredentialRepository(database, keyring, clock)
         self.dashboard_sessions = DashboardSessionRepository(database, clock)
+        self.request_logs = RequestLogRepository(database, clock)
+        self.tool_feedback = ToolFeedbackRepository(database, clock)
+        self.webhooks = WebhookRepository(database, keyring, clock)
+        self.deliveries = DeliveryRepository(database, keyring, clock)
+        self.event_subscriptions = EventSubscriptionRepository(database, clock)
 
     @property
     def backend(self) -> str:
@@ -65,6 +81,15 @@ class Store:
         lifespan); a one-off command need not (on PostgreSQL, its caches then keep nothing)."""
         async with self.database.changes.follow():
             yield
+
+    def exclusively(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """Whether this worker holds the job `name` for the length of the block, across every worker of the
+        database (PostgreSQL) or of the host (SQLite); False when another one does."""
+        return exclusively(self.database, name)
+
+    async def refresh_statistics(self) -> tuple[str, ...]:
+        """PostgreSQL: analyse the tables that changed much since their last analysis; their names."""
+        return await refresh_statistics(self.database)
 
     async def close(self) -> None:
         await self.database.dispose()

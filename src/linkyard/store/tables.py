@@ -8,10 +8,12 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -79,6 +82,8 @@ projects = Table(
     Column("name", Text, nullable=False),
     Column("allowed_origins", Json, nullable=False),
     *_timestamps(),
+    # Whether request logs keep request and response bodies (redacted); off unless the project turns it on.
+    Column("log_bodies", Boolean, nullable=False, server_default=false()),
 )
 
 api_keys = Table(
@@ -144,8 +149,20 @@ accounts = Table(
     Column("label", Text, nullable=True),
     Column("metadata", Json, nullable=True),
     *_timestamps(),
+    # When its refreshable, expiring token was issued (else NULL): the idle refresher's due time, less its
+    # horizon. Kept beside `status` (not on `credentials`) so that one partial index serves the sweep.
+    Column("idle_since", UtcDateTime(), nullable=True),
     UniqueConstraint("project_id", "profile_id", "origin_owner_id"),
-    Index(None, "project_id", "created_at"),
+    Index(None, "project_id", "created_at", "id"),  # lists, in creation order, by keyset
+)
+# The idle refresher's sweep: the active accounts with a refreshable token, in due order (keyset by id).
+_IDLE = (accounts.c.status == "active") & accounts.c.idle_since.is_not(None)
+Index(
+    "ix_accounts_idle_since",
+    accounts.c.idle_since,
+    accounts.c.id,
+    postgresql_where=_IDLE,
+    sqlite_where=_IDLE,
 )
 
 credentials = Table(
@@ -173,6 +190,8 @@ connect_sessions = Table(
     Column("profile_id", String(40), ForeignKey("connector_profiles.id", ondelete="CASCADE"), nullable=False),
     Column("connector", String(64), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
+    # StackOne's clients read a session's id as a number: this one, random below 2^53 (see the repository).
+    Column("number", BigInteger, nullable=False),
     Column("origin_owner_id", Text, nullable=False),
     Column("origin_owner_name", Text, nullable=False),
     Column("origin_username", Text, nullable=True),
@@ -185,8 +204,10 @@ connect_sessions = Table(
     Column("failure_code", String(64), nullable=True),
     Column("expires_at", UtcDateTime(), nullable=False),
     *_timestamps(),
+    Column("categories", Json, nullable=True),  # StackOne's categories the session was made for, if any
     Index(None, "project_id"),
     Index(None, "expires_at"),  # housekeeping deletes by it
+    Index(None, "number", unique=True),
 )
 
 oauth_states = Table(
@@ -207,8 +228,40 @@ oauth_states = Table(
     Column("expires_at", UtcDateTime(), nullable=False),
     Column("consumed_at", UtcDateTime(), nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
+    # The embedded connect UI's attempt the flow reports to (none for the hosted page's flows).
+    Column("connection_attempt_id", String(40), nullable=True),
     Index(None, "expires_at"),
     Index(None, "session_id"),  # the per-session cap, and deleting a session's states with it
+)
+
+# The embedded connect UI (`@stackone/hub`) polls one of these while its popup runs the session's OAuth flow.
+connection_attempts = Table(
+    "connection_attempts",
+    metadata,
+    _id(),
+    _project(),
+    Column("session_id", String(40), ForeignKey("connect_sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("account_id", String(40), ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True),
+    Column("error_code", String(64), nullable=True),
+    Column("error_description", Text, nullable=True),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    *_timestamps(),
+    Index(None, "session_id"),  # the per-session cap, and deleting a session's attempts with it
+)
+
+# What developers' agents report about the tools of a linked account (stackone-ai's feedback tool). The account
+# is kept as sent, without a foreign key: a report outlives the account it was about.
+tool_feedback = Table(
+    "tool_feedback",
+    metadata,
+    _id(),
+    _project(),
+    Column("account_id", String(64), nullable=False),
+    Column("feedback", Text, nullable=False),
+    Column("tool_names", Json, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index(None, "project_id", "created_at"),
 )
 
 # Dashboard sessions live in a sealed cookie; these are the ones signed out before they expired, so that a copy
@@ -220,6 +273,168 @@ ended_dashboard_sessions = Table(
     Column("expires_at", UtcDateTime(), nullable=False),
     Column("ended_at", UtcDateTime(), nullable=False),
     Index(None, "expires_at"),
+)
+
+# Request logs: every call to the API worth keeping, already redacted, with the provider calls (steps) it made.
+# Housekeeping deletes them by age and keeps at most a number per project; steps go with their log.
+request_logs = Table(
+    "request_logs",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    _project(),
+    Column("kind", String(16), nullable=False),
+    Column("category", String(64), nullable=True),
+    Column("account_id", String(64), nullable=True),
+    Column("action", String(128), nullable=True),
+    Column("provider", String(64), nullable=False),
+    Column("service", String(64), nullable=False),
+    Column("resource", String(128), nullable=True),
+    Column("http_method", String(16), nullable=True),
+    Column("path", Text, nullable=True),
+    Column("url", Text, nullable=True),
+    Column("query_params", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("success", Boolean, nullable=False),
+    Column("duration_ms", Float, nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("ended_at", UtcDateTime(), nullable=False),
+    Column("source_type", String(32), nullable=False),
+    Column("source_value", Text, nullable=True),
+    Column("source_ip", String(64), nullable=True),
+    Column("is_worker", Boolean, nullable=False),
+    Column("error", Text, nullable=True),
+    Column("request", Text, nullable=False),
+    Column("response", Text, nullable=False),
+    Column("step_count", Integer, nullable=False),
+    Index(None, "project_id", "kind", "started_at", "id"),
+    Index(None, "started_at"),  # housekeeping deletes by it
+)
+
+request_log_steps = Table(
+    "request_log_steps",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("log_id", String(40), ForeignKey("request_logs.id", ondelete="CASCADE"), nullable=False),
+    _project(),
+    Column("account_id", String(64), nullable=True),
+    Column("action", String(128), nullable=True),
+    Column("provider", String(64), nullable=False),
+    Column("service", String(64), nullable=False),
+    Column("resource", String(128), nullable=True),
+    Column("position", Integer, nullable=False),
+    Column("http_method", String(16), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("query_params", Text, nullable=False),
+    Column("status", Integer, nullable=True),
+    Column("success", Boolean, nullable=False),
+    Column("duration_ms", Float, nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("ended_at", UtcDateTime(), nullable=False),
+    Column("error", Text, nullable=True),
+    Column("request", Text, nullable=False),
+    Column("response", Text, nullable=True),
+    Index(None, "project_id", "started_at", "id"),
+    Index(None, "log_id"),
+)
+
+# Webhooks: a project's endpoints for events, with their signing secrets (sealed; the previous one signs too
+# until it expires, after a rotation).
+webhooks = Table(
+    "webhooks",
+    metadata,
+    _id(),
+    _project(),
+    Column("url", Text, nullable=False),
+    Column("description", String(200), nullable=True),
+    Column("event_types", Json, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("disabled_reason", String(64), nullable=True),
+    Column("secret_encrypted", Text, nullable=False),
+    Column("previous_secret_encrypted", Text, nullable=True),
+    Column("previous_secret_expires_at", UtcDateTime(), nullable=True),
+    Column("failing_since", UtcDateTime(), nullable=True),
+    *_timestamps(),
+    Index(None, "project_id", "created_at", "id"),
+)
+
+# Events: the transactional outbox. Each is written in the transaction of the change it tells of, with one
+# delivery per webhook of the project that wants its type; the deliverers claim deliveries that are due.
+events = Table(
+    "events",
+    metadata,
+    _id(),
+    _project(),
+    Column("type", String(64), nullable=False),
+    Column("data", Json, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index(None, "project_id", "created_at", "id"),
+    Index(None, "created_at"),  # housekeeping deletes by it
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    _id(),
+    _project(),
+    Column("event_id", String(40), ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("webhook_id", String(40), ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempt_count", Integer, nullable=False),
+    # When it may be tried next (NULL once delivered or failed for good): the claim's order and condition.
+    Column("next_attempt_at", UtcDateTime(), nullable=True),
+    # While a deliverer holds it: a claim lapses at this moment, so a deliverer killed mid-send loses nothing.
+    Column("leased_until", UtcDateTime(), nullable=True),
+    Column("last_status_code", Integer, nullable=True),
+    Column("last_error", String(200), nullable=True),
+    Column("delivered_at", UtcDateTime(), nullable=True),
+    # When the current series of tries began (its creation, or a replay): the retry window counts from it.
+    Column("queued_at", UtcDateTime(), nullable=False),
+    *_timestamps(),
+    UniqueConstraint("event_id", "webhook_id"),
+    Index(None, "status", "next_attempt_at"),
+    Index(None, "webhook_id", "status", "next_attempt_at"),
+    Index(None, "webhook_id", "leased_until"),
+    Index(None, "project_id", "created_at", "id"),
+)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    _id(),
+    _project(),
+    Column("delivery_id", String(40), ForeignKey("deliveries.id", ondelete="CASCADE"), nullable=False),
+    Column("attempted_at", UtcDateTime(), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("latency_ms", Float, nullable=False),
+    Column("error", String(200), nullable=True),
+    Column("response_excerpt", Text, nullable=True),
+    Index(None, "delivery_id", "attempted_at"),
+)
+
+# An account's subscriptions at its provider, one per kind of change (Factorial's webhook subscriptions): the
+# provider posts each change to `/inbound/{connector}/{token}` with the challenge in a header; both are stored
+# as SHA-256 digests only (a new pair each time the subscription is made). Written when the account is linked
+# (if a webhook of the project wants its events) and made by the subscribers in the background.
+event_subscriptions = Table(
+    "event_subscriptions",
+    metadata,
+    _id(),
+    _project(),
+    Column("account_id", String(40), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("subscription", String(128), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("detail", String(200), nullable=True),
+    Column("remote_id", String(64), nullable=True),
+    Column("token_hash", String(64), nullable=True, unique=True),
+    Column("challenge_hash", String(64), nullable=True),
+    Column("attempt_count", Integer, nullable=False),
+    # When a subscriber may (re)make it: NULL once made, refused, given up or out of scope.
+    Column("next_attempt_at", UtcDateTime(), nullable=True),
+    *_timestamps(),
+    UniqueConstraint("account_id", "subscription"),
+    Index(None, "status", "next_attempt_at"),
 )
 
 key_canaries = Table(
@@ -262,7 +477,18 @@ REFRESH_TOKEN = SecretColumn(
 CODE_VERIFIER = SecretColumn(
     oauth_states, oauth_states.c.code_verifier_encrypted, oauth_states.c.id, "oauth_state", "code_verifier"
 )
-SECRET_COLUMNS = (CLIENT_SECRET, ACCESS_TOKEN, REFRESH_TOKEN, CODE_VERIFIER)
+WEBHOOK_SECRET = SecretColumn(webhooks, webhooks.c.secret_encrypted, webhooks.c.id, "webhook", "secret")
+WEBHOOK_PREVIOUS_SECRET = SecretColumn(
+    webhooks, webhooks.c.previous_secret_encrypted, webhooks.c.id, "webhook", "previous_secret"
+)
+SECRET_COLUMNS = (
+    CLIENT_SECRET,
+    ACCESS_TOKEN,
+    REFRESH_TOKEN,
+    CODE_VERIFIER,
+    WEBHOOK_SECRET,
+    WEBHOOK_PREVIOUS_SECRET,
+)
 
 
 def canary_context(kid: str) -> str:

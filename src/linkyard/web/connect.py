@@ -1,7 +1,8 @@
 """The hosted connect pages: the consent page, the start of the OAuth flow, and the provider's callback.
 
     GET /connect?token=...                           the page: who asks, which provider, which permissions
-    GET /connect/oauth2/{profile_id}?token=...       sets the binding cookie, 302 to the provider
+    GET /connect/oauth2/{profile_id}?token=...       sets the binding cookie, 302 to the provider (the embedded
+                                                     connect UI's popup adds `connection_attempt_id`)
     GET /connect/oauth2/{connector}/callback?...     303 to the integrator's return URL, or a success page
 
 A failed step answers with a page that says, in the end user's words, what happened and what to do next
@@ -94,10 +95,16 @@ _EXPLANATIONS = {
     "state_mismatch": _SIGN_IN_LOST,
     "provider_error": _PROVIDER_FAILED,
     "code_missing": _PROVIDER_FAILED,
+    "attempt_ended": _Explanation(
+        "This sign-in has ended",
+        "It was cancelled in {app}, or took too long. Nothing was shared.",
+        "Close this window and press Connect in {app} again.",
+    ),
 }
 _DEFAULT_TITLE = "The connection could not be completed"
 
 TokenQuery = Annotated[str, Query(max_length=200)]
+_MAX_ATTEMPT_ID = 64
 
 
 def _templates() -> jinja2.Environment:
@@ -179,9 +186,18 @@ def add_connect_routes(routes: APIRouter) -> None:
         )
 
     @routes.get("/connect/oauth2/{profile_id}", include_in_schema=False)
-    async def connect_start(request: Request, profile_id: str, token: TokenQuery = "") -> Response:
+    async def connect_start(
+        request: Request, profile_id: str, token: TokenQuery = "", connection_attempt_id: str = ""
+    ) -> Response:
+        # The embedded connect UI opens this in a popup with `connection_attempt_id` (and a `redirect_uri` of
+        # its own, which is never followed: the flow ends on the hosted success page).
+        attempt = connection_attempt_id or None
+        if not _top_level_navigation(request) or (attempt is not None and len(attempt) > _MAX_ATTEMPT_ID):
+            return failed(ConnectFailed("This link is not valid.", reason="link_invalid"))
         try:
-            started = await services.start_connect(_platform(request), token, profile_id)
+            started = await services.start_connect(
+                _platform(request), token, profile_id, connection_attempt_id=attempt
+            )
         except ConnectFailed as failure:
             return failed(failure)
         response = RedirectResponse(started.authorize_url, status_code=302, headers=PAGE_HEADERS)
@@ -226,6 +242,14 @@ def add_connect_routes(routes: APIRouter) -> None:
                 secure=platform.settings.public_url.startswith("https://"),
             )
         return response
+
+
+def _top_level_navigation(request: Request) -> bool:
+    """Whether the browser opened the page itself (a link, a popup), rather than a script fetching it: the
+    session token is taken in a URL from top-level navigations only. Browsers that do not send the Fetch
+    Metadata headers are not refused."""
+    mode = request.headers.get("sec-fetch-mode")
+    return mode is None or mode == "navigate"
 
 
 def _provider_name(connector_key: str) -> str:

@@ -4,7 +4,7 @@ linked account: what `stackone-ai`'s `tool.execute` sends)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -15,13 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from linkyard import services
 from linkyard.api.bodies import declares_json, parse_json
 from linkyard.api.deps import PlatformDep, ProjectDep, authenticated_project
+from linkyard.api.queries import refuse_unknown_query
 from linkyard.api.schemas import ActionList, ActionResult, error_responses
 from linkyard.connectors.retry import RetryPolicy
 from linkyard.errors import BadRequest, ValidationFailed
 from linkyard.services.actions import list_actions
+from linkyard.services.views import action_meta_view
 
 MAX_FILTER_VALUES = 100
 MAX_ACCOUNT_ID = 64
+MAX_ACTION_GROUPS = 100
 
 
 class JsonBytes(Response):
@@ -122,10 +125,13 @@ def json_body(raw: bytes, content_type: str | None) -> Any:
 
 async def run_rpc(request: Request) -> Response:
     """`POST /actions/rpc`, refusing in the order every key-first route does (`KeyFirstRoute`): a missing or
-    bad API key (401, or 400 for a key in the URL) before the body is read, then malformed JSON (400), then
+    bad API key (401, or 400 for a key in the URL) before the body is read, then a query parameter (400: the
+    route takes none), then malformed JSON (400), then
     the header and the body (422), then the call itself."""
     headers = request.headers
     project = await authenticated_project(request)
+    if request.scope["query_string"]:  # the route takes none (as every key-first route checks its own)
+        refuse_unknown_query(request.query_params.keys(), frozenset())
     payload = json_body(await request.body(), headers.get("content-type"))
     account_header = headers.get("x-account-id")
     call = read_call(payload, account_header)
@@ -133,7 +139,8 @@ async def run_rpc(request: Request) -> Response:
     arguments = services.flatten_arguments(path=call.path, query=call.query, body=call.body)
     state = request.app.state  # the platform, from the lifespan; the retry policy, from `create_app`
     policy: RetryPolicy = state.retry_policy
-    result = await services.run_action(
+    # An action, or a unified operation offered as a tool (`hris_list_employees`).
+    result = await services.run_tool(
         state.platform, project, account_id, call.action, arguments, policy=policy
     )
     content: dict[str, Any] = {"data": result.data}
@@ -153,28 +160,46 @@ class RpcRoute(APIRoute):
 
 def add_routes(routes: APIRouter) -> None:
 
-    @routes.get("/actions", response_model=ActionList, responses=error_responses(404))
+    @routes.get(
+        "/actions",
+        response_model=ActionList,
+        response_model_exclude_unset=True,  # `operation_details` only when asked for
+        responses=error_responses(404),
+    )
     async def actions_list(
         project: ProjectDep,
         platform: PlatformDep,
         account_ids: Annotated[list[str] | None, Query(alias="filter[account_ids]")] = None,
         connectors: Annotated[list[str] | None, Query(alias="filter[connectors]")] = None,
+        action_keys: Annotated[list[str] | None, Query(alias="filter[action_key]")] = None,
+        group_by: Literal["connector"] = "connector",
+        include: Annotated[list[Literal["operation_details"]] | None, Query()] = None,
+        page: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+        page_size: Annotated[int, Query(ge=1, le=MAX_ACTION_GROUPS)] = MAX_ACTION_GROUPS,
+        next: Annotated[str | None, Query(max_length=20, pattern=r"^[0-9]+$")] = None,
     ) -> dict[str, Any]:
+        """The actions per connector (StackOne's `group_by=connector`, the only grouping), `page_size`
+        connectors a page: the first, the one `next` names (the cursor of the previous page) or `page`.
+        `include=operation_details` adds how each action calls the provider."""
         listed = await list_actions(
             platform,
             project,
             account_ids=filter_values(account_ids, "filter[account_ids]"),
             connectors=filter_values(connectors, "filter[connectors]"),
+            action_ids=filter_values(action_keys, "filter[action_key]"),
         )
+        start = int(next) if next is not None else ((page or 1) - 1) * page_size
+        details = "operation_details" in (include or ())
         data = [
             {
                 "key": entry.connector.key,
                 "name": entry.connector.name,
-                "actions": [action.describe() for action in entry.actions],
+                "actions": [action_meta_view(action, operation_details=details) for action in entry.actions],
             }
-            for entry in listed
+            for entry in listed[start : start + page_size]
         ]
-        return {"data": data, "next": None}
+        more = len(listed) > start + page_size
+        return {"data": data, "next": str(start + page_size) if more else None}
 
     async def action_rpc(
         call: ActionCall,

@@ -11,12 +11,12 @@ from linkyard import services
 from linkyard.api.bodies import JsonInt
 from linkyard.api.deps import PlatformDep, ProjectDep
 from linkyard.api.schemas import ConnectSession, CreatedConnectSession, catalogue_fields, error_responses
-from linkyard.services.connect_sessions import MAX_EXPIRES_IN, MIN_EXPIRES_IN
+from linkyard.services.connect_sessions import MAX_EXPIRES_IN, MIN_EXPIRES_IN, Category
 from linkyard.services.views import session_view
 
 
 class SessionCreate(BaseModel):
-    """StackOne's body; fields this platform does not use (e.g. `categories`) are ignored, not refused.
+    """StackOne's body; fields this platform does not use (e.g. `multiple`) are ignored, not refused.
 
     `redirect_url` must be on one of the project's allowed origins; `account_id` re-links that account (and
     `integration_id`, if given, must be its profile)."""
@@ -37,6 +37,7 @@ class SessionCreate(BaseModel):
     label: str | None = Field(None, max_length=200)
     metadata: dict[str, Any] | None = None
     redirect_url: str | None = Field(None, min_length=1)
+    categories: list[Category] | None = Field(None, max_length=20)
 
 
 class SessionAuthenticate(BaseModel):
@@ -69,11 +70,16 @@ def add_routes(routes: APIRouter) -> None:
             label=body.label,
             metadata=body.metadata,
             redirect_url=body.redirect_url,
+            categories=body.categories,
         )
         return session_view(created.session, platform.settings, token=created.token)
 
+    # 201, as StackOne answers it: its client accepts no other status.
     @routes.post(
-        "/connect_sessions/authenticate", response_model=ConnectSession, responses=error_responses(404)
+        "/connect_sessions/authenticate",
+        status_code=201,
+        response_model=ConnectSession,
+        responses=error_responses(404),
     )
     async def session_authenticate(
         body: SessionAuthenticate, project: ProjectDep, platform: PlatformDep

@@ -16,6 +16,8 @@ from linkyard.services.profiles import MAX_CLIENT_SECRET_LENGTH
 from linkyard.services.views import auth_config_view, profile_view
 
 MAX_LIST = 100
+MAX_ACTIONS = 2000
+"""The most actions a profile names: Factorial's whole API is some 670 tools, with room for more connectors'."""
 # What the document adds to the checks the services make (not blank, at most so long), so that a request the
 # document calls valid is one the platform takes; the services still answer a breach with their own 422.
 _NOT_BLANK: JsonDict = {"pattern": r"\S"}
@@ -47,7 +49,7 @@ class ProfileCreate(BaseModel):
     client_secret: SecretStr | None = Field(None, json_schema_extra=_SECRET)
     scopes: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=MAX_LIST)
     token_type: str | None = Field(None, max_length=32)
-    actions: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=MAX_LIST * 2)
+    actions: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=MAX_ACTIONS)
     default: bool = False
 
 
@@ -75,7 +77,7 @@ class ProfileUpdate(BaseModel):
     client_secret: SecretStr | None = Field(None, json_schema_extra=_SECRET)
     scopes: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=MAX_LIST)
     token_type: Annotated[str, Field(max_length=32)] | SkipJsonSchema[None] = None
-    actions: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=MAX_LIST * 2)
+    actions: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=MAX_ACTIONS)
     default: bool | SkipJsonSchema[None] = Field(None, json_schema_extra={"enum": [True]})
     disabled: bool | SkipJsonSchema[None] = None
 

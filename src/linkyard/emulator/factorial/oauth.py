@@ -122,9 +122,9 @@ def oauth_routes(world: World) -> list[BaseRoute]:
             token = params.get("token")
             if not token:
                 raise OAuthError("invalid_request", "The token parameter is missing.")
+            revoke_token(world, token, client_id=application.client_id)
         except OAuthError as error:
             return _error_response(request, error)
-        revoke_token(world, token, client_id=application.client_id)
         return JSONResponse({}, headers=NO_STORE)
 
     return [

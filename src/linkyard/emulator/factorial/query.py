@@ -62,6 +62,12 @@ def parse_bool(name: str, raw: str) -> bool:
     raise invalid(name, "must be true or false")
 
 
+def switched_on(params: QueryParams, name: str) -> bool:
+    """A boolean list flag (`include_deleted_leaves=true`); absent is false, anything but a boolean a 422."""
+    raw = values(params, name)
+    return bool(raw) and parse_bool(name, raw[-1])
+
+
 def parse_date(name: str, raw: str) -> str:
     try:
         return date.fromisoformat(raw.strip()[:10]).isoformat()

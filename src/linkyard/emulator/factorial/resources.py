@@ -6,8 +6,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.datastructures import QueryParams
+
 from . import writes
 from .caller import Caller
+from .durations import duration_by_day
 from .query import (
     Filter,
     Predicate,
@@ -20,12 +23,16 @@ from .query import (
     ids_on,
     parse_bool,
     parse_ids,
+    switched_on,
 )
 from .state import Row
 
 Create = Callable[[Caller, Any], Row]
 Update = Callable[[Caller, Row, Any], Row]
 Delete = Callable[[Caller, Row], Row]
+Action = Callable[[Caller, Any], Row | list[Row]]
+Expansion = Callable[[Caller, QueryParams], Callable[[Row], Row]]
+"""Built once per list request from its parameters; returns the fields it adds to (or replaces on) a row."""
 
 # Fields a non-admin user token sees as null on other employees (Factorial's "restricted payload").
 RESTRICTED_EMPLOYEE_FIELDS = (
@@ -67,12 +74,29 @@ class Resource:
     create: Create | None = None
     update: Update | None = None
     delete: Delete | None = None
-    actions: Mapping[str, Create] = field(default_factory=dict)
+    actions: Mapping[str, Action] = field(default_factory=dict)
+    multipart: bool = False  # creates come as `multipart/form-data` (a file upload), not JSON
+    multipart_update: bool = False  # updates too
+    listable: bool = True
+    prepare: Callable[[Caller], None] | None = (
+        None  # run before any request (the generic engine seeds lazily)
+    )
+    deleted_flag: str | None = None  # a list flag (`include_deleted_leaves`) that adds the soft-deleted rows
+    expansions: Mapping[str, Expansion] = field(default_factory=dict)  # list flag → the fields it adds
 
-    def rows(self, caller: Caller) -> list[Row]:
+    def expanding(self, caller: Caller, params: QueryParams) -> list[Callable[[Row], Row]]:
+        """The expansions the list request switched on (`include_duration_by_day=true`)."""
+        return [
+            expand(caller, params) for name, expand in self.expansions.items() if switched_on(params, name)
+        ]
+
+    def rows(self, caller: Caller, params: QueryParams | None = None) -> list[Row]:
         if self.listing is not None:
             return self.listing(caller)
-        return caller.world.table(self.path).rows(caller.company_id)
+        table = caller.world.table(self.path)
+        if self.deleted_flag is not None and params is not None and switched_on(params, self.deleted_flag):
+            return table.rows_with_deleted(caller.company_id)
+        return table.rows(caller.company_id)
 
 
 def _own_or_managed(caller: Caller, row: Row) -> bool:
@@ -170,9 +194,64 @@ def _leave_from(caller: Caller, raw: list[str]) -> Predicate:
     return lambda row: row.get("finish_on") is None or bool(bound and bound(row))
 
 
+def _in_texts(field: str) -> Callable[[Caller, list[str]], Predicate]:
+    def build(_: Caller, raw: list[str]) -> Predicate:
+        wanted = set(raw)
+        return lambda row: row.get(field) in wanted
+
+    return build
+
+
+def _in_trash_bin(caller: Caller, raw: list[str]) -> Predicate:
+    trashed = parse_bool("by_trash_bin", raw[-1])
+    return lambda row: (row.get("deleted_at") is not None) is trashed
+
+
 def _hiring_candidates(caller: Caller, raw: list[str]) -> Predicate:
     postings = parse_ids("job_posting_ids", raw)
     return lambda row: bool(postings.intersection(row.get("ats_job_posting_ids") or ()))
+
+
+def _assigned_to(caller: Caller, raw: list[str]) -> Predicate:
+    """Tasks assigned to these access ids (a task's assignees are access ids, not employee ids)."""
+    wanted = parse_ids("assignee_id", raw)
+    return lambda row: bool(wanted.intersection(row.get("assignee_ids") or ()))
+
+
+def _assigned_or_admin(caller: Caller, row: Row) -> bool:
+    """An admin sees every task; a person, the tasks they wrote or are assigned to."""
+    if caller.admin or caller.is_self(row.get("author_employee_id")):
+        return True
+    access_id = caller.employee.get("access_id") if caller.employee is not None else None
+    return access_id is not None and access_id in (row.get("assignee_ids") or ())
+
+
+def _phase_counts(caller: Caller, row: Row) -> Row:
+    """A phase with its counts of applications, as they are now (rejected ones are not active)."""
+    applications = caller.world.table("ats/applications").rows(caller.company_id)
+    inside = [a for a in applications if a.get("ats_application_phase_id") == row["id"]]
+    active = sum(1 for a in inside if a.get("ats_rejection_reason_id") is None)
+    return {**row, "applications_count": len(inside), "active_applications_count": active}
+
+
+def _stage_of_phase(caller: Caller, raw: list[str]) -> Predicate:
+    phases = caller.world.table("ats/application_phases")
+    stages = {
+        phase.get("ats_hiring_stage_id")
+        for phase_id in parse_ids("ats_application_phase_id", raw)
+        if (phase := phases.get(caller.company_id, phase_id)) is not None
+    }
+    return lambda row: row["id"] in stages
+
+
+def _reasons_of_applications(caller: Caller, raw: list[str]) -> Predicate:
+    applications = caller.world.table("ats/applications")
+    reasons = {
+        application.get("ats_rejection_reason_id")
+        for application_id in parse_ids("ats_application_ids", raw)
+        if (application := applications.get(caller.company_id, application_id)) is not None
+    }
+    return lambda row: row["id"] in reasons
 
 
 def build_resources() -> dict[str, Resource]:
@@ -266,6 +345,8 @@ def build_resources() -> dict[str, Resource]:
             update=writes.update_leave,
             delete=writes.delete_leave,
             actions={"approve": writes.approve_leave, "reject": writes.reject_leave},
+            deleted_flag="include_deleted_leaves",
+            expansions={"include_duration_by_day": duration_by_day},
         ),
         Resource(
             "timeoff/allowances",
@@ -298,6 +379,7 @@ def build_resources() -> dict[str, Resource]:
             filters=(Filter("emails", _emails), Filter("job_posting_ids", _hiring_candidates)),
             visible=_hiring_manager,
             create=writes.create_candidate,
+            update=writes.update_candidate,
         ),
         Resource(
             "ats/applications",
@@ -306,9 +388,110 @@ def build_resources() -> dict[str, Resource]:
             filters=(
                 ids_on("ats_job_posting_id", "ats_job_posting_id"),
                 ids_on("ats_candidate_ids", "ats_candidate_id"),
+                ids_on("ats_application_phase_id", "ats_application_phase_id"),
+                ids_on("ats_rejection_reason_ids", "ats_rejection_reason_id"),
+                equals_bool("qualified", "qualified"),
             ),
             visible=_hiring_manager,
+            create=writes.create_application,
+            update=writes.update_application,
+            actions={"move_to_phase": writes.move_application},
         ),
+        Resource(
+            "ats/application_phases",
+            "recruitment",
+            "ats/application_phase",
+            filters=(ids_on("ats_job_posting_ids", "ats_job_posting_id"),),
+            present=_phase_counts,
+        ),
+        Resource(
+            "ats/hiring_stages",
+            "recruitment",
+            "ats/hiring_stage",
+            filters=(Filter("ats_application_phase_id", _stage_of_phase),),
+        ),
+        Resource(
+            "ats/rejection_reasons",
+            "recruitment",
+            "ats/rejection_reason",
+            filters=(Filter("ats_application_ids", _reasons_of_applications),),
+        ),
+        Resource(
+            "job_catalog/roles",
+            "job_catalog",
+            "job_catalog/role",
+            filters=(equals_bool("archived", "archived"),),
+        ),
+        Resource("finance/cost_centers", "finance", "finance/cost_center"),
+        Resource(
+            "documents/folders",
+            "documents",
+            "documents/folder",
+            filters=(equals_bool("active", "active"), equals_text("name", "name"), accepted("employee_id")),
+        ),
+        Resource(
+            "documents/documents",
+            "documents",
+            "documents/document",
+            filters=(
+                employee_id_filter,
+                ids_on("folder_id", "folder_id"),
+                ids_on("leave_id", "leave_id"),
+                Filter("by_trash_bin", _in_trash_bin),
+                equals_bool("by_pending_assignment", "is_pending_assignment"),
+                flag("by_without_folder", lambda row: row.get("folder_id") is None),
+                accepted("by_bookkeeper_documents", parse_bool),
+            ),
+            visible=_own,
+            create=writes.create_document,
+            multipart=True,
+        ),
+        Resource(
+            "custom_fields/fields",
+            "custom_fields",
+            "custom_fields/field",
+            filters=(
+                equals_text("field_type", "field_type"),
+                equals_text("label", "label_text"),
+                equals_text("slug", "slug"),
+                accepted("company_id"),
+            ),
+        ),
+        Resource(
+            "custom_fields/options",
+            "custom_fields",
+            "custom_fields/option",
+            filters=(ids_on("field_ids", "field_id"),),
+        ),
+        Resource(
+            "custom_fields/values",
+            "custom_fields",
+            "custom_fields/value",
+            filters=(
+                ids_on("employee_ids", "valuable_id"),
+                Filter("identifiers", _in_texts("custom_field_identifier")),
+                ids_on("field_id", "field_id"),
+                equals_text("slug", "custom_field_identifier"),
+                equals_text("value", "value"),
+                accepted("instance_id"),
+                date_at_least("updated_at_gteq", "updated_at"),
+            ),
+            visible=lambda caller, row: caller.admin or caller.is_self(row.get("valuable_id")),
+        ),
+        Resource(
+            "tasks/tasks",
+            "tasks",
+            "tasks/task",
+            filters=(
+                Filter("assignee_id", _assigned_to),
+                equals_text("task_status", "status"),
+                equals_text("due_on", "due_on"),
+                accepted("company_id"),
+            ),
+            visible=_assigned_or_admin,
+        ),
+        # Served by `RestApi.download_urls` (its URLs need the request's host); listed for its scope.
+        Resource("documents/download_urls", "documents", "documents/download_url", gettable=False),
         Resource(
             "api_public/webhook_subscriptions",
             None,

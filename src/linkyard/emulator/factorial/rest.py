@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import math
-import re
-from datetime import date
+import secrets
+from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import quote
 
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .caller import Caller, resolve_caller
 from .errors import ApiError, forbidden, not_found
+from .generic import complete_resources
 from .oauth import principal_for_access_token
 from .pagination import paginate
 from .query import parse_id, parse_ids
@@ -21,26 +27,42 @@ from .resources import Resource, build_resources
 from .serialize import FastJSONResponse, to_json
 from .state import Principal, Row, World
 from .webhooks import WebhookDispatcher
+from .writes import MAX_FILE_BYTES, Upload
 
 STRING_IDS_FROM = "2026-07-01"  # from this API version on, every id is a JSON string
+RELEASED_VERSIONS = frozenset(
+    (
+        "2024-10-01",
+        "2025-01-01",
+        "2025-04-01",
+        "2025-07-01",
+        "2025-10-01",
+        "2026-01-01",
+        "2026-04-01",
+        "2026-07-01",
+        "2026-10-01",
+    )
+)
+"""Factorial's quarterly versions, 2024-10-01 (the first dated one) to 2026-10-01; the 2027-01-01 beta is not out."""
+LEGACY_VERSION = "v2"  # `/api/v2/resources/...`, integer ids
 MAX_BODY_BYTES = 1_000_000
-_DATED_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+DOWNLOAD_URL_SECONDS = 300
+"""How long a document's download URL works (a choice: Factorial's are temporary, for how long is undocumented)."""
+MAX_DOWNLOAD_IDS = 100
 
 
 def uses_string_ids(version: str) -> bool:
-    """`v2` (legacy) and every dated version before 2026-07-01 use integer ids.
+    """Whether `version` types ids as strings (2026-07-01 on); any version Factorial never released is a 404.
 
-    Factorial serves unsupported dated versions with its oldest supported schema; any real date is accepted.
+    Released versions past their year of support stay served (Factorial answers them with its oldest supported
+    schema, which, like theirs, has integer ids); `v2` is the legacy unversioned form. `v1`, a date that is no
+    release (`2025-02-15`, the unreleased `2027-01-01`) and anything else name no API.
     """
-    if version == "v2":
+    if version == LEGACY_VERSION:
         return False
-    if not _DATED_VERSION.match(version):
+    if version not in RELEASED_VERSIONS:
         raise not_found(f"Unknown API version {version[:20]!r}")
-    try:
-        date.fromisoformat(version)
-    except ValueError:
-        raise not_found(f"Unknown API version {version[:20]!r}") from None
     return version >= STRING_IDS_FROM
 
 
@@ -54,12 +76,19 @@ class RestApi:
     def __init__(self, world: World, webhooks: WebhookDispatcher) -> None:
         self.world = world
         self.webhooks = webhooks
-        self.resources = build_resources()
+        self.resources = complete_resources(build_resources())
+        self._signing_key = secrets.token_bytes(32)  # download URLs are signed, as a storage service's are
 
     # --- routing -------------------------------------------------------------------------------------------
 
     def routes(self) -> list[BaseRoute]:
         return [
+            Route(
+                "/api/{version}/resources/documents/download_urls/bulk_create",
+                self.download_urls,
+                methods=["POST"],
+            ),
+            Route("/documents/downloads/{document_id}", self.download, methods=["GET"]),
             Route("/api/{version}/resources/{namespace}/{name}", self.collection, methods=_METHODS),
             Route("/api/{version}/resources/{namespace}/{name}/{tail}", self.member, methods=_METHODS),
         ]
@@ -67,10 +96,11 @@ class RestApi:
     async def collection(self, request: Request) -> Response:
         try:
             caller, resource = self._enter(request, "")
-            if request.method == "GET":
+            if request.method == "GET" and resource.listable:
                 return self._list(request, caller, resource)
             if request.method == "POST" and resource.create is not None:
-                row = resource.create(caller, await _json_body(request))
+                body = await (_form_body(request) if resource.multipart else _json_body(request))
+                row = resource.create(caller, body)
                 return self._written(caller, resource, "create", row, status=201)
             raise _method_not_allowed(resource, request.method)
         except ApiError as error:
@@ -90,13 +120,71 @@ class RestApi:
                 raise _method_not_allowed(resource, request.method)
             row = self._find(caller, resource, tail)
             if request.method == "PUT" and resource.update is not None:
-                payload = await _json_body(request)
+                # A multipart update may come as JSON too (it then carries no file).
+                json_sent = request.headers.get("content-type", "").startswith("application/json")
+                multipart = resource.multipart_update and not json_sent
+                payload = await (_form_body(request) if multipart else _json_body(request))
                 return self._written(caller, resource, "update", resource.update(caller, row, payload))
             if request.method == "DELETE" and resource.delete is not None:
                 return self._written(caller, resource, "delete", resource.delete(caller, row))
             return FastJSONResponse(self._present(caller, resource, row))
         except ApiError as error:
             return error_response(error)
+
+    # --- document files --------------------------------------------------------------------------------------
+
+    async def download_urls(self, request: Request) -> Response:
+        """`POST documents/download_urls/bulk_create {ids}`: a temporary URL for each document the caller may
+        read, on this host (a real Factorial hands out its storage's signed URLs)."""
+        try:
+            request.path_params.update(namespace="documents", name="download_urls")
+            caller, _ = self._enter(request, "bulk_create")
+            payload = await _json_body(request)
+            raw = payload.get("ids") if isinstance(payload, dict) else None
+            if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_DOWNLOAD_IDS:
+                raise ApiError(422, {"ids": [f"must list 1 to {MAX_DOWNLOAD_IDS} document ids"]})
+            documents = self.resources["documents/documents"]
+            expires = int(self.world.clock.time()) + DOWNLOAD_URL_SECONDS
+            base = str(request.base_url).rstrip("/")
+            answer = []
+            for document_id in sorted(parse_ids("ids", [str(item) for item in raw])):
+                row = self._find(caller, documents, str(document_id))
+                query = f"company={caller.company_id}&expires={expires}"
+                signature = self._sign(f"{row['id']}?{query}")
+                url = f"{base}/documents/downloads/{row['id']}?{query}&signature={signature}"
+                answer.append(self._present(caller, documents, {"id": row["id"], "url": url}))
+            return FastJSONResponse(answer)
+        except ApiError as error:
+            return error_response(error)
+
+    async def download(self, request: Request) -> Response:
+        """A document's bytes, by a URL `download_urls` made: no credential, the signature is the permission."""
+        params = request.query_params
+        document_id = parse_id(request.path_params["document_id"])
+        query = f"company={params.get('company', '')}&expires={params.get('expires', '')}"
+        signed = self._sign(f"{request.path_params['document_id']}?{query}")
+        expires = params.get("expires", "")
+        if (
+            document_id is None
+            or not hmac.compare_digest(signed, params.get("signature", ""))
+            or not expires.isdigit()
+            or int(expires) < self.world.clock.time()
+        ):
+            return Response("The download link is invalid or has expired", status_code=403)
+        company_id = parse_id(params.get("company", ""))
+        table = self.world.table("documents/documents")
+        row = table.get(company_id, document_id) if company_id is not None else None
+        if row is None:
+            return Response("No such file", status_code=404)
+        disposition = f"attachment; filename*=UTF-8''{quote(row['filename'], safe='')}"
+        return Response(
+            row["_content"],
+            media_type=row.get("content_type") or "application/octet-stream",
+            headers={"content-disposition": disposition},
+        )
+
+    def _sign(self, text: str) -> str:
+        return hmac.new(self._signing_key, text.encode(), hashlib.sha256).hexdigest()
 
     # --- the steps of every request ------------------------------------------------------------------------
 
@@ -125,6 +213,8 @@ class RestApi:
         if not caller.principal.has_scope(resource.scope):
             raise forbidden(f"The credential lacks the scope this resource needs: {resource.scope}")
         self._rate_limit(caller.company_id, request.method)
+        if resource.prepare is not None:
+            resource.prepare(caller)
         return caller, resource
 
     def _authenticate(self, request: Request) -> Principal | None:
@@ -168,7 +258,7 @@ class RestApi:
 
     def _list(self, request: Request, caller: Caller, resource: Resource) -> Response:
         params = request.query_params
-        rows = resource.rows(caller)
+        rows = resource.rows(caller, params)
         predicates = [p for f in resource.filters if (p := f.predicate(caller, params)) is not None]
         ids = params.getlist("ids[]") + params.getlist("ids")
         if ids:
@@ -178,20 +268,29 @@ class RestApi:
             predicates.append(lambda row: visible(caller, row))
         if predicates:
             rows = [row for row in rows if all(p(row) for p in predicates)]
+        expansions = resource.expanding(caller, params)
         page = paginate(rows, params)
-        data = [self._present(caller, resource, row) for row in page.rows]
+        data = [self._present(caller, resource, row, expansions) for row in page.rows]
         return FastJSONResponse({"data": data, "meta": page.meta})
 
-    def _present(self, caller: Caller, resource: Resource, row: Row) -> dict[str, Any]:
+    def _present(
+        self, caller: Caller, resource: Resource, row: Row, expansions: Sequence[Callable[[Row], Row]] = ()
+    ) -> dict[str, Any]:
         if resource.present is not None:
             row = resource.present(caller, row)
+        for expand in expansions:
+            row = {**row, **expand(row)}
         return to_json(row, string_ids=caller.string_ids)
 
     def _written(
-        self, caller: Caller, resource: Resource, verb: str, row: Row, *, status: int = 200
+        self, caller: Caller, resource: Resource, verb: str, answer: Row | list[Row], *, status: int = 200
     ) -> Response:
-        self.webhooks.publish(caller.company_id, f"{resource.event}/{verb}", row)
-        return FastJSONResponse(self._present(caller, resource, row), status_code=status)
+        """A write's answer (one row, or a list for the bulk actions), published to the webhooks."""
+        rows = answer if isinstance(answer, list) else [answer]
+        for row in rows:
+            self.webhooks.publish(caller.company_id, f"{resource.event}/{verb}", row)
+        presented = [self._present(caller, resource, row) for row in rows]
+        return FastJSONResponse(presented if isinstance(answer, list) else presented[0], status_code=status)
 
 
 def _in_ids(raw: list[str]) -> Any:
@@ -202,6 +301,34 @@ def _in_ids(raw: list[str]) -> Any:
 
 def _method_not_allowed(resource: Resource, method: str) -> ApiError:
     return ApiError(405, [f"{method} is not supported on {resource.path}"])
+
+
+async def _form_body(request: Request) -> dict[str, Any]:
+    """A `multipart/form-data` body as fields (`name[]` ones as lists) and its one file part as an `Upload`."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise ApiError(415, ["Send the document as multipart/form-data"])
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FILE_BYTES + MAX_BODY_BYTES:
+        raise ApiError(413, ["Request body too large"])
+    payload: dict[str, Any] = {}
+    try:
+        async with request.form(max_files=1, max_fields=100) as form:
+            for name, value in form.multi_items():
+                if isinstance(value, str):
+                    if name.endswith("[]"):
+                        payload.setdefault(name[:-2], []).append(value)
+                    else:
+                        payload[name] = value
+                    continue
+                content = await value.read(MAX_FILE_BYTES + 1)
+                if len(content) > MAX_FILE_BYTES:
+                    raise ApiError(413, [f"The file is larger than {MAX_FILE_BYTES} bytes"])
+                payload[name] = Upload(value.filename or "file", value.content_type, content)
+    except ApiError:
+        raise
+    except (MultiPartException, HTTPException):  # Starlette's answer to a malformed body (as an HTTP 400)
+        raise ApiError(400, ["The request body is not valid multipart/form-data"]) from None
+    return payload
 
 
 async def _json_body(request: Request) -> Any:

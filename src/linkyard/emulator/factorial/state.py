@@ -114,6 +114,7 @@ class Table:
         self._ids = ids
         self._by_company: dict[int, dict[int, Row]] = {}
         self._ordered: dict[int, list[Row]] = {}  # cached id-ordered lists, dropped on insert and delete
+        self._deleted: dict[int, dict[int, Row]] = {}  # soft-deleted rows, kept findable (Factorial's leaves)
 
     def insert(self, company_id: int, row: Row) -> Row:
         """Store `row` under a fresh id (ids only grow, so insertion order is id order)."""
@@ -136,6 +137,20 @@ class Table:
     def delete(self, company_id: int, row_id: int) -> Row | None:
         self._ordered.pop(company_id, None)
         return self._by_company.get(company_id, {}).pop(row_id, None)
+
+    def soft_delete(self, company_id: int, row_id: int) -> Row | None:
+        """Take a row out of the live rows but keep it for `rows_with_deleted` (the caller marks it deleted)."""
+        row = self.delete(company_id, row_id)
+        if row is not None:
+            self._deleted.setdefault(company_id, {})[row_id] = row
+        return row
+
+    def rows_with_deleted(self, company_id: int) -> list[Row]:
+        """The company's live and soft-deleted rows, ordered by id ascending."""
+        deleted = self._deleted.get(company_id)
+        if not deleted:
+            return self.rows(company_id)
+        return sorted([*self.rows(company_id), *deleted.values()], key=lambda row: row["id"])
 
     def count(self, company_id: int) -> int:
         return len(self._by_company.get(company_id, {}))
@@ -255,6 +270,7 @@ class World:
         self.api_keys: dict[str, ApiKey] = {}
         self.users_by_email: dict[str, tuple[int, int]] = {}
         self.rate_windows: dict[tuple[int | str, str], list[float]] = {}
+        self.lazily_seeded: set[tuple[int, str]] = set()  # (company, resource) the generic engine has seeded
 
     def reset(self) -> None:
         """Forget everything (companies, credentials, settings, faults, counters, clock offset)."""

@@ -488,7 +488,8 @@ def revoke_grant(world: World, grant_id: int) -> bool:
 def revoke_token(world: World, token: str, *, client_id: str | None = None) -> bool:
     """Revoke the whole grant of an access or refresh token (RFC 7009). Unknown tokens are a no-op.
 
-    With `client_id`, a token of another client is a no-op too. Counts `world.stats.revocations`.
+    With `client_id` (the authenticated client), a token issued to another client is refused with a 403
+    `unauthorized_client` and stays alive (RFC 7009 2.1; Doorkeeper's answer). Counts `world.stats.revocations`.
     """
     found: AccessToken | RefreshToken | None = world.access_tokens.get(token) or world.refresh_tokens.get(
         token
@@ -496,8 +497,10 @@ def revoke_token(world: World, token: str, *, client_id: str | None = None) -> b
     if found is None:
         return False
     grant = world.grants.get(found.grant_id)
-    if grant is None or (client_id is not None and grant.client_id != client_id):
+    if grant is None:
         return False
+    if client_id is not None and grant.client_id != client_id:
+        raise OAuthError("unauthorized_client", "You are not authorized to revoke this token.", 403)
     revoked = revoke_grant(world, grant.id)
     if revoked:
         world.stats.revocations += 1

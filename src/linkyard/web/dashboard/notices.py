@@ -17,6 +17,12 @@ NOTICES: dict[str, str] = {
     "account_suspended": "Account suspended: actions on it answer 412 until you resume it.",
     "account_resumed": "Account resumed: actions run on it again.",
     "origins_updated": "Allowed origins saved.",
+    "webhook_test_sent": "Test event queued: it arrives within seconds.",
+    "webhook_enabled": "Webhook turned on: events are sent to it again.",
+    "webhook_disabled": "Webhook turned off: no events are sent to it.",
+    "webhook_replayed": "Events queued again: they are sent with their original webhook-id.",
+    "webhook_replay_empty": "No event to replay in that range.",
+    "webhook_deleted": "Webhook deleted.",
 }
 
 

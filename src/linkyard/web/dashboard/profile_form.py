@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData
 
-from linkyard.connectors import Connector, list_connectors
+from linkyard.connectors import Action, Connector, list_connectors
 from linkyard.domain import ConnectorProfile
 from linkyard.errors import ValidationFailed
 from linkyard.services.profiles import MAX_CLIENT_ID_LENGTH, MAX_CLIENT_SECRET_LENGTH, MAX_LABEL_LENGTH
@@ -56,6 +56,39 @@ class Problems:
     """(the id of the control to jump to, the message) for the alert at the top."""
 
 
+UNIFIED_GROUP = "unified"
+"""The group of the unified operations (StackOne's models), which belong to no area of the provider's API."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionGroup:
+    """The actions of one area of the provider's API (Factorial's namespace), as the form groups them."""
+
+    key: str
+    title: str
+    actions: tuple[Action, ...]
+
+
+def action_groups(connector: Connector) -> list[ActionGroup]:
+    """The connector's tools by area, in the connector's order of areas, then the unified operations; an action
+    of no known area goes with the unified ones' neighbours under "Other"."""
+    by_area: dict[str, list[Action]] = {}
+    for action in connector.tools:
+        key = UNIFIED_GROUP if action.unified is not None else action.area or "other"
+        by_area.setdefault(key, []).append(action)
+    titles = {**connector.areas, "other": "Other", UNIFIED_GROUP: "Unified API (StackOne's models)"}
+    order = [*connector.areas, "other", UNIFIED_GROUP]
+    return [ActionGroup(key, titles[key], tuple(by_area[key])) for key in order if key in by_area]
+
+
+def expand_groups(connector: Connector, actions: tuple[str, ...], groups: list[str]) -> tuple[str, ...]:
+    """The ticked actions and every action of each ticked group (a whole area chosen at once), without repeats,
+    in the order they were given then the catalogue's."""
+    wanted = set(groups)
+    chosen = [a.id for group in action_groups(connector) if group.key in wanted for a in group.actions]
+    return tuple(dict.fromkeys((*actions, *chosen)))
+
+
 def missing_scopes_text(missing: tuple[str, ...]) -> str:
     """The inline explanation by an action (dashboard.js writes the very same words as boxes are ticked)."""
     if len(missing) == 1:
@@ -63,8 +96,9 @@ def missing_scopes_text(missing: tuple[str, ...]) -> str:
     return f"Needs the {' and '.join(missing)} scopes, which are not selected"
 
 
-def read_form(form: FormData) -> tuple[ProfileForm, str]:
-    """The submitted values, and the secret typed into the password input (empty when none was)."""
+def read_form(form: FormData, connector: Connector) -> tuple[ProfileForm, str]:
+    """The submitted values, and the secret typed into the password input (empty when none was). A ticked
+    group (`action_groups`: a whole area) stands for each of its actions."""
     values = ProfileForm(
         label=form_text(form, "label", limit=MAX_LABEL_LENGTH + 1),
         environment=form_text(form, "environment", limit=MAX_CHOICE_LENGTH),
@@ -72,7 +106,11 @@ def read_form(form: FormData) -> tuple[ProfileForm, str]:
         # The service dedupes too; doing it first keeps its error positions (`actions[3]`) pointing here.
         scopes=tuple(dict.fromkeys(v[:MAX_CHOICE_LENGTH] for v in form_list(form, "scopes"))),
         token_type=form_text(form, "token_type", limit=MAX_CHOICE_LENGTH),
-        actions=tuple(dict.fromkeys(v[:MAX_CHOICE_LENGTH] for v in form_list(form, "actions"))),
+        actions=expand_groups(
+            connector,
+            tuple(dict.fromkeys(v[:MAX_CHOICE_LENGTH] for v in form_list(form, "actions"))),
+            [v[:MAX_CHOICE_LENGTH] for v in form_list(form, "action_groups")],
+        ),
         default=form_text(form, "default") == "1",
         sealed_secret=form_text(form, "client_secret_sealed", limit=4096),
     )
@@ -86,7 +124,7 @@ def describe(error: ValidationFailed, connector: Connector, values: ProfileForm)
         name, _, position = item["field"].partition("[")
         message = item["message"]
         action_id = _at(values.actions, position) if name == "actions" else None
-        action = connector.find_action(action_id) if action_id else None
+        action = connector.find_tool(action_id) if action_id else None
         if action is not None:
             missing = action.missing_scopes(values.scopes or None)
             problems.actions.setdefault(action.id, missing_scopes_text(missing) if missing else message)

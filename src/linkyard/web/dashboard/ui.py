@@ -43,7 +43,7 @@ SESSION_COOKIE = "linkyard_dashboard"
 # The sign-in form's browser binding: sent with the sign-in page's own requests only.
 SIGN_IN_COOKIE = "linkyard_sign_in"
 SIGN_IN_COOKIE_PATH = "/sign-in"
-MAX_FORM_FIELDS = 200
+MAX_FORM_FIELDS = 2000  # a profile form may tick each of some 670 actions; the size bound below still holds
 MAX_FORM_BYTES = 256 * 1024
 _TEMPLATES = Path(__file__).parent.parent / "templates"
 

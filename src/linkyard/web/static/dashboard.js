@@ -80,10 +80,51 @@ document.addEventListener("click", (event) => {
       }
     }
   };
+  // Areas: a group's box ticks or clears every action in it; each tick updates the group's count and box.
+  const groupState = (group) => {
+    const boxes = [...group.querySelectorAll("input[name=actions]")];
+    const ticked = boxes.filter((box) => box.checked).length;
+    const all = group.querySelector("input[data-group]");
+    if (all) {
+      all.checked = ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    }
+    const count = group.querySelector("[data-group-count]");
+    if (count) count.textContent = `${ticked} of ${boxes.length} ticked`;
+  };
   form.addEventListener("change", (event) => {
-    if (event.target.matches("input[name=scopes], input[name=actions]")) explain(true);
+    const group = event.target.closest(".action-group");
+    if (event.target.matches("input[data-group]") && group) {
+      for (const box of group.querySelectorAll("input[name=actions]")) box.checked = event.target.checked;
+    }
+    if (group) groupState(group);
+    if (event.target.matches("input[name=scopes], input[name=actions], input[data-group]")) explain(true);
   });
+  for (const group of form.querySelectorAll(".action-group")) groupState(group);
   explain(false);
+
+  // The action search: only the actions whose name, label or area holds every word typed, their areas opened.
+  const searchBox = form.querySelector("[data-action-search]");
+  if (!searchBox) return;
+  searchBox.hidden = false;
+  const input = searchBox.querySelector("input[type=search]");
+  const count = searchBox.querySelector("[aria-live]");
+  input.addEventListener("input", () => {
+    const words = input.value.toLowerCase().split(/[\s_]+/).filter(Boolean);
+    let shown = 0;
+    for (const group of form.querySelectorAll(".action-group")) {
+      let inGroup = 0;
+      for (const choice of group.querySelectorAll(".choice[data-search]")) {
+        const text = choice.dataset.search.toLowerCase().replaceAll("_", " ");
+        choice.hidden = words.length > 0 && !words.every((word) => text.includes(word));
+        if (!choice.hidden) inGroup += 1;
+      }
+      group.hidden = inGroup === 0;
+      if (words.length && inGroup) group.open = true;
+      shown += inGroup;
+    }
+    count.textContent = words.length ? `${shown} actions match` : "";
+  });
 })();
 
 // Linked accounts and playground: copy a <pre>'s text (<button data-copy-text="pre-id" hidden>, shown only when

@@ -8,13 +8,17 @@ from ..state import Company, World
 from .attendance import seed_shifts
 from .contracts import seed_contracts
 from .countries import COUNTRIES, COUNTRY_CODES
+from .custom_fields import seed_custom_fields
+from .documents import seed_documents
 from .emails import company_domain
+from .finance import seed_cost_centers, seed_job_catalog
 from .organisation import seed_organisation
 from .people import seed_people
 from .pools import name_pools
 from .recruitment import seed_recruitment
 from .seeded_random import SeededRandom
 from .seeding import Seeding
+from .tasks import seed_tasks
 from .teams import seed_teams
 from .timeoff import seed_time_off
 from .timestamps import SeedClock
@@ -60,6 +64,11 @@ def seed_company(
         seed_time_off(seeding)
         seed_shifts(seeding)
         seed_recruitment(seeding)
+        seed_job_catalog(seeding)
+        seed_cost_centers(seeding)
+        seed_documents(seeding)
+        seed_custom_fields(seeding)
+        seed_tasks(seeding)
     finally:
         if collecting:
             gc.enable()

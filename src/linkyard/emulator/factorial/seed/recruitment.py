@@ -1,4 +1,5 @@
-"""Recruitment: job postings in every status, their candidates and applications."""
+"""Recruitment: the hiring stages and rejection reasons of the company, job postings in every status with their
+application phases, their candidates and applications (each in a phase, some rejected)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,50 @@ from .timestamps import DAY_SECONDS
 
 _CANDIDATE_MEDIA = ("linkedin", "careers_page", "referral", "indeed", "infojobs", "agency")
 
+HIRING_STAGES = (
+    ("new", "New", "initial"),
+    ("screening", "Screening", "screening"),
+    ("interview", "Interview", "interview"),
+    ("assessment", "Assessment", "assessment"),
+    ("offer", "Offer", "offer"),
+    ("hired", "Hired", "hired"),
+)
+"""Factorial's hiring stages (`name`, `label`) and the type of the phase each posting has for it."""
+
+REJECTION_REASONS = (
+    ("company", "Not enough experience for the role"),
+    ("company", "The position was filled"),
+    ("company", "Salary expectations above the range"),
+    ("candidate", "Accepted another offer"),
+    ("candidate", "Withdrew the application"),
+)
+"""The company's rejection reasons: who decided (`decision_maker`) and why."""
+
+_PHASE_SHARES = (5.0, 9.0, 12.0, 14.0, 15.0, 16.0)
+"""Cumulative shares of the applications in each phase: most are early in the pipeline."""
+
 
 def seed_recruitment(seeding: Seeding) -> None:
     """Job postings in every status, all but the drafts with a few candidates each."""
     rng, time, today = seeding.rng, seeding.time, seeding.time.today
     ats_company_id = seeding.world.next_id()
+    stages = [
+        seeding.insert("ats/hiring_stages", {"name": name, "label": label, "position": position})
+        for position, (name, label, _) in enumerate(HIRING_STAGES)
+    ]
+    reasons_made = time.stamp(time.start_of(today - 400) + 10 * 3600)
+    reasons = [
+        seeding.insert(
+            "ats/rejection_reasons",
+            {
+                "decision_maker": decision_maker,
+                "reason": reason,
+                "created_at": reasons_made,
+                "updated_at": reasons_made,
+            },
+        )
+        for decision_maker, reason in REJECTION_REASONS
+    ]
     teams = {team["name"]: team for team in seeding.teams}
     heads = {p.department: p for p in seeding.people if p.depth == 1 and p.row["active"]}
     statuses = (
@@ -79,14 +119,44 @@ def seed_recruitment(seeding: Seeding) -> None:
         posting["url"] = (
             f"https://{seeding.domain.removesuffix('.example')}.jobs.example/postings/{posting['id']}"
         )
+        phases = [
+            seeding.insert(
+                "ats/application_phases",
+                {
+                    "ats_job_posting_id": posting["id"],
+                    "name": stage["label"],
+                    "position": stage["position"],
+                    "editable": phase_type not in ("initial", "hired"),
+                    "phase_type": phase_type,
+                    "ats_hiring_stage_id": stage["id"],
+                    # Counted below; the API counts them again on every read (`resources._phase_counts`).
+                    "applications_count": 0,
+                    "active_applications_count": 0,
+                },
+            )
+            for stage, (_, _, phase_type) in zip(stages, HIRING_STAGES, strict=True)
+        ]
         if status == "draft":
             continue
         for _ in range(rng.randint(2, 12)):
-            _seed_candidate(seeding, posting, site.country, created, used_names)
+            application = _seed_candidate(
+                seeding, posting, phases, reasons, site.country, created, used_names
+            )
+            phase = next(p for p in phases if p["id"] == application["ats_application_phase_id"])
+            phase["applications_count"] += 1
+            phase["active_applications_count"] += application["ats_rejection_reason_id"] is None
 
 
-def _seed_candidate(seeding: Seeding, posting: Row, country: Country, opened: int, used: set[str]) -> None:
-    """A candidate who applied to `posting`, and their application."""
+def _seed_candidate(
+    seeding: Seeding,
+    posting: Row,
+    phases: list[Row],
+    reasons: list[Row],
+    country: Country,
+    opened: int,
+    used: set[str],
+) -> Row:
+    """A candidate who applied to `posting`, and their application (returned)."""
     rng, time = seeding.rng, seeding.time
     pool = seeding.pools[country.code]
     gender = rng.choice(("female", "male", "female", "male", "unanswered", "other"))
@@ -132,7 +202,7 @@ def _seed_candidate(seeding: Seeding, posting: Row, country: Country, opened: in
     )
     rated = rng.random() < 0.6
     qualified = rng.choice((True, True, False, None))
-    seeding.insert(
+    return seeding.insert(
         "ats/applications",
         {
             "ats_job_posting_id": posting["id"],
@@ -140,7 +210,7 @@ def _seed_candidate(seeding: Seeding, posting: Row, country: Country, opened: in
             "employee_id": None,
             "phone": phone,
             "qualified": qualified,
-            "ats_application_phase_id": None,
+            "ats_application_phase_id": rng.weighted(phases, _PHASE_SHARES)["id"],
             "cover_letter": f"Dear hiring team, I would love to join as {posting['title']}."
             if rng.random() < 0.4
             else None,
@@ -154,7 +224,7 @@ def _seed_candidate(seeding: Seeding, posting: Row, country: Country, opened: in
             "ats_conversation_id": None,
             "medium": candidate["medium"],
             "rating_average": rng.randint(1, 5) if rated else None,
-            "ats_rejection_reason_id": None,
+            "ats_rejection_reason_id": rng.choice(reasons)["id"] if rng.random() < 0.2 else None,
             "source_id": None,
             "created_at": time.at(applied),
             "_hiring_manager_ids": list(posting["_hiring_manager_ids"]),

@@ -30,9 +30,11 @@ class ContractVersionWrite(Body):
 
 
 class ContractVersionCreate(ContractVersionWrite):
+    """Factorial requires the employee and the day the version takes effect; the contract's first day (like
+    every other field) is the latest version's unless given."""
+
     employee_id: int
     effective_on: date
-    starts_on: date
 
 
 _CONTRACT_DATES = ("effective_on", "starts_on", "ends_on", "trial_period_ends_on")

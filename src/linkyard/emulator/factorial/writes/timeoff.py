@@ -108,7 +108,7 @@ def update_leave(caller: Caller, row: Row, payload: Any) -> Row:
 def delete_leave(caller: Caller, row: Row) -> Row:
     if not caller.manages(row["employee_id"]):
         raise forbidden("You can only delete your own time off or that of the people you manage")
-    caller.world.table("timeoff/leaves").delete(caller.company_id, row["id"])
+    caller.world.table("timeoff/leaves").soft_delete(caller.company_id, row["id"])
     row["deleted_at"] = timestamp(caller.world.clock.now())
     return touch(caller, row)
 

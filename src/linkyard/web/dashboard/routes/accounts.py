@@ -11,19 +11,20 @@ from fastapi import Request, Response
 
 from linkyard import services
 from linkyard.domain import AccountStatus
-from linkyard.errors import ValidationFailed
-from linkyard.services.account_summaries import AccountSummary, summarise_account, summarise_accounts
+from linkyard.errors import BadRequest, ValidationFailed
+from linkyard.services.account_summaries import (
+    AccountSummary,
+    AccountSummaryPage,
+    summarise_account,
+    summarise_accounts,
+)
+from linkyard.services.provider_events import account_subscriptions
 from linkyard.web.dashboard.routes.connect_links import render_created
-from linkyard.web.dashboard.ui import Page, ProjectViewDep, Ui, UiDep, View, form_text
+from linkyard.web.dashboard.ui import Page, ProjectView, ProjectViewDep, Ui, UiDep, View, form_text
 
 PAGE_SIZE = 25
 MAX_LABEL = 200
 STATUSES: tuple[AccountStatus, ...] = ("active", "error", "suspended", "inactive")
-
-
-def _page_number(text: str | None) -> int:
-    """`?page=` as a person may have edited it: anything that is not a sensible page number is page 1."""
-    return int(text) if text and text.isdigit() and 0 < int(text) <= 1_000_000 else 1
 
 
 def detail_url(view: View, account_id: str) -> str:
@@ -32,7 +33,7 @@ def detail_url(view: View, account_id: str) -> str:
 
 async def detail_page(
     ui: Ui,
-    view: View,
+    view: ProjectView,
     summary: AccountSummary,
     *,
     status: int = 200,
@@ -53,6 +54,7 @@ async def detail_page(
             None if account.metadata is None else json.dumps(account.metadata, indent=2, ensure_ascii=False)
         ),
         errors=errors or {},
+        subscriptions=await account_subscriptions(view.platform, view.project, account.id),
     )
 
 
@@ -60,19 +62,26 @@ async def accounts_list(view: ProjectViewDep, ui: UiDep, request: Request) -> Re
     query = request.query_params
     status = next((known for known in STATUSES if known == query.get("status")), None)
     owner = query.get("origin_owner_id", "").strip()[:255]
-    page = _page_number(query.get("page"))
-    found = await summarise_accounts(
-        view.platform,
-        view.project,
-        origin_owner_id=owner or None,
-        status=status,
-        page=page,
-        page_size=PAGE_SIZE,
-    )
-    filters = {name: value for name, value in (("status", status or ""), ("origin_owner_id", owner)) if value}
+    after = query.get("next") or None
 
-    def page_url(number: int) -> str:
-        return f"{view.project_url}/accounts?{urlencode({**filters, 'page': number})}"
+    async def page(after: str | None) -> AccountSummaryPage:
+        return await summarise_accounts(
+            view.platform,
+            view.project,
+            origin_owner_id=owner or None,
+            status=status,
+            after=after,
+            page_size=PAGE_SIZE,
+        )
+
+    try:
+        found = await page(after)
+    except BadRequest:
+        # A cursor a person edited (or an old `?page=` link's): the first page, as for any odd query.
+        after = None
+        found = await page(None)
+    filters = {name: value for name, value in (("status", status or ""), ("origin_owner_id", owner)) if value}
+    base = f"{view.project_url}/accounts"
 
     return ui.render(
         view,
@@ -81,9 +90,9 @@ async def accounts_list(view: ProjectViewDep, ui: UiDep, request: Request) -> Re
         summaries=found.summaries,
         filters=filters,
         statuses=STATUSES,
-        page=page,
-        previous_url=page_url(page - 1) if page > 1 else None,
-        next_url=page_url(page + 1) if found.has_more else None,
+        later=after is not None,
+        first_url=f"{base}?{urlencode(filters)}" if filters else base,
+        next_url=None if found.next is None else f"{base}?{urlencode({**filters, 'next': found.next})}",
         now=view.platform.clock(),
     )
 

@@ -1,5 +1,5 @@
 """Connect links: a form that makes a connect session for one end user (StackOne's `POST /connect_sessions`) and
-the page that shows its link, the one time its token is known."""
+the page that shows its link, the one time its token is known; the page's "Embed" section is `embed.py`'s."""
 
 from __future__ import annotations
 
@@ -89,6 +89,9 @@ async def form_page(
         errors=errors,
         min_minutes=MIN_MINUTES,
         max_minutes=MAX_MINUTES,
+        public_url=view.platform.settings.public_url,
+        hub_script_set=view.platform.settings.hub_script_url is not None
+        or view.platform.settings.hub_script_path is not None,
     )
 
 

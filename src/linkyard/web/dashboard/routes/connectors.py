@@ -1,5 +1,6 @@
 """Connectors: the catalogue a project can configure profiles from, and each connector's scopes, token types,
-environments and actions (read-only; the same for every project)."""
+environments and actions, its unified mapping field by field and the unified operations it offers agents
+(read-only; the same for every project)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from fastapi import Response
 
 from linkyard import services
 from linkyard.connectors import Connector, get_connector, list_connectors
+from linkyard.connectors.unified.describe import FieldRow, expansions_text, field_rows, reads_text
 from linkyard.errors import NotFound
 from linkyard.services import Platform
+from linkyard.web.dashboard.profile_form import UNIFIED_GROUP, action_groups
 from linkyard.web.dashboard.ui import Page, ProjectViewDep, UiDep
 
 # The words a person reads for the catalogue's keys (the keys themselves stay as they are in the API).
@@ -83,6 +86,23 @@ def words() -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class UnifiedTable:
+    """One unified resource of the connector's mapping, field by field (what `linkyard connectors show
+    --unified` prints)."""
+
+    resource: str
+    reads: str
+    rows: list[FieldRow]
+    expands: str = ""
+    """How `expand` and custom fields are backed, in words (empty when the resource has none)."""
+
+
+def unified_tables(connector: Connector) -> list[UnifiedTable]:
+    resources = connector.unified.resources if connector.unified is not None else ()
+    return [UnifiedTable(m.resource, reads_text(m), field_rows(m), expansions_text(m)) for m in resources]
+
+
 async def connectors_page(view: ProjectViewDep, ui: UiDep) -> Response:
     return ui.render(
         view, "dashboard/connectors.html", nav="connectors", connectors=list_connectors(), **words()
@@ -97,6 +117,12 @@ async def connector_page(view: ProjectViewDep, ui: UiDep, connector: str) -> Res
         nav="connectors",
         connector=found,
         environments=environment_choices(view.platform, found),
+        unified=unified_tables(found),
+        areas=[
+            (group.key, group.title, group.actions)
+            for group in action_groups(found)
+            if group.key != UNIFIED_GROUP  # listed on their own, with their mappings
+        ],
         **words(),
     )
 

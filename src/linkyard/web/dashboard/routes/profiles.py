@@ -18,10 +18,12 @@ from linkyard.domain import ConnectorProfile
 from linkyard.errors import Conflict, ValidationFailed
 from linkyard.services.dashboard_sessions import open_draft_secret, seal_draft_secret
 from linkyard.services.views import profile_actions
+from linkyard.web.dashboard.counts import linked_accounts
 from linkyard.web.dashboard.profile_form import (
     MAX_QUERY_LENGTH,
     Problems,
     ProfileForm,
+    action_groups,
     describe,
     read_form,
     search_connectors,
@@ -66,6 +68,7 @@ def render_form(
         values=values,
         errors=problems.fields,
         action_errors=problems.actions,
+        action_groups=action_groups(connector),
         summary=problems.summary,
         form_action=action,
         environments=environment_choices(view.platform, connector),
@@ -148,7 +151,7 @@ async def profile_create(
     auth_type: Annotated[str, Query(max_length=32)] = "oauth2",
 ) -> Response:
     found = find_connector(connector)
-    values, typed = read_form(await ui.form(view))
+    values, typed = read_form(await ui.form(view), found)
     secret, problems = open_secret(view, values, typed)
     if problems is not None:
         return render_form(ui, view, found, keep_secret(view, values, None), problems=problems, status=422)
@@ -185,7 +188,7 @@ async def profile_page(view: ProjectViewDep, ui: UiDep, profile_id: str) -> Resp
         profile=profile,
         connector=get_connector(profile.connector),
         enabled=profile_actions(profile),
-        account_count=await view.platform.store.accounts.count(view.project.id, profile_id=profile.id),
+        account_count=await linked_accounts(view.platform, view.project.id, profile_id=profile.id),
         redirect_uri=view.platform.settings.redirect_uri(profile.connector),
         **words(),
     )
@@ -200,7 +203,7 @@ async def profile_edit(view: ProjectViewDep, ui: UiDep, profile_id: str) -> Resp
 async def profile_save(view: ProjectViewDep, ui: UiDep, profile_id: str) -> Response:
     profile = await services.get_profile(view.platform, view.project, profile_id)
     connector = get_connector(profile.connector)
-    values, typed = read_form(await ui.form(view))
+    values, typed = read_form(await ui.form(view), connector)
     secret, problems = open_secret(view, values, typed)
     if problems is not None:
         kept = keep_secret(view, values, None)
@@ -257,7 +260,7 @@ async def delete_page(
         nav="profiles",
         profile=profile,
         connector=get_connector(profile.connector),
-        account_count=await view.platform.store.accounts.count(view.project.id, profile_id=profile.id),
+        account_count=await linked_accounts(view.platform, view.project.id, profile_id=profile.id),
         error=error,
     )
 

@@ -11,6 +11,7 @@ from fastapi import Query, Request, Response
 from linkyard import services
 from linkyard.connectors import Connector, list_connectors
 from linkyard.errors import Forbidden, ValidationFailed
+from linkyard.web.dashboard.counts import linked_accounts
 from linkyard.web.dashboard.ui import Page, ProjectViewDep, UiDep, ViewDep, field_errors, form_text
 
 
@@ -68,7 +69,7 @@ async def project_overview(view: ProjectViewDep, ui: UiDep, project_id: str) -> 
         "dashboard/project.html",
         nav="overview",
         profiles=profiles,
-        account_count=await store.accounts.count(project_id),
+        account_count=await linked_accounts(view.platform, project_id),
         registrations=[_registration(view.platform, connector) for connector in list_connectors()],
     )
 

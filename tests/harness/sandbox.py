@@ -31,6 +31,8 @@ class Sandbox:
     admin_email: str
     redirect_uri: str
     banner: str = field(repr=False)
+    directory: Path
+    """Where it runs: its `.linkyard/` (the SQLite database, the key file) is there."""
 
     def _api(self) -> httpx.Client:
         return httpx.Client(base_url=self.api_url, auth=(self.api_key, ""), timeout=10.0, trust_env=False)
@@ -82,29 +84,38 @@ class Sandbox:
 
     def employee_names(self) -> set[str]:
         """Every employee's full name, as the emulator's own API lists them (with a company API key)."""
+        rows = self.emulator_records("employees/employees")
+        return {str(row["full_name"]) for row in rows if row.get("full_name")}
+
+    def emulator_records(self, resource: str) -> list[dict[str, Any]]:
+        """Every record of one of the emulator's lists (`employees/employees`), in its order, as its own API
+        answers a company API key: what the platform's answers are compared with."""
         company = self.emulator_company()
-        names: set[str] = set()
+        records: list[dict[str, Any]] = []
         with self._emulator() as emulator:
             key = emulator.post("/_emulator/api_keys", json={"company_id": company["id"]}).json()["api_key"]
-            url = f"/api/{API_VERSION}/resources/employees/employees"
+            url = f"/api/{API_VERSION}/resources/{resource}"
             params: dict[str, Any] = {"limit": 100}
             while True:
                 page = emulator.get(url, params=params, headers={"x-api-key": key}).json()
-                names.update(str(row["full_name"]) for row in page["data"] if row.get("full_name"))
+                records += page["data"]
                 cursor = (page.get("meta") or {}).get("end_cursor")
                 if not (page.get("meta") or {}).get("has_next_page") or not cursor:
-                    return names
+                    return records
                 params["after_id"] = cursor
 
 
 @contextmanager
-def running_sandbox(directory: Path, *, admin_token: str) -> Iterator[Sandbox]:
-    """Start `linkyard up --sandbox` in `directory` (its `.linkyard/` lands there) and stop its process group."""
+def running_sandbox(directory: Path, *, admin_token: str, **settings: str) -> Iterator[Sandbox]:
+    """Start `linkyard up --sandbox` in `directory` (its `.linkyard/` lands there) and stop its process group.
+
+    `settings` are further `LINKYARD_*` environment variables for the process.
+    """
     port = port_pair()
     process = Process(
         ["up", "--sandbox", "--port", str(port)],
         cwd=directory,
-        env=child_env(LINKYARD_ADMIN_TOKEN=admin_token),
+        env=child_env(LINKYARD_ADMIN_TOKEN=admin_token, **settings),
     )
     try:
         api_url = f"http://127.0.0.1:{port}"
@@ -124,6 +135,7 @@ def running_sandbox(directory: Path, *, admin_token: str) -> Iterator[Sandbox]:
             admin_email=info["admin_email"],
             redirect_uri=info["redirect_uri"],
             banner=banner,
+            directory=directory,
         )
     finally:
         process.stop()

@@ -1,0 +1,74 @@
+"""An employee's own records (`/employees/{id}/employments`): the list narrowed to the employee, and a record
+read only if it is the employee's.
+
+The parent is named by a filter of the resource's mapping (`employee_id`: the provider's `employee_ids` where it
+has one); any resource with such a filter can be served under its parent this way (an employee's time off).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from linkyard.connectors.retry import DEFAULT_RETRY_POLICY, RetryPolicy
+from linkyard.connectors.unified import model_of
+from linkyard.domain import Project
+from linkyard.errors import NotFound, ValidationFailed
+from linkyard.services.platform import Platform
+from linkyard.services.unified.reads import UnifiedPage, UnifiedQuery, UnifiedRecord, get_record, list_records
+
+
+def no_record() -> NotFound:
+    """The 404 of a record the account does not have (or that is not the parent's)."""
+    return NotFound("No such record in the account", code="record_not_found")
+
+
+async def list_within(
+    platform: Platform,
+    project: Project,
+    account_id: str,
+    resource: str,
+    parent: tuple[str, str],
+    query: UnifiedQuery,
+    *,
+    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+) -> UnifiedPage:
+    """One page of `resource` narrowed by the mapping's filter `parent` (`("employee_id", "7")`), as
+    `list_records`; a parent id the provider could never have given names no parent: 404."""
+    name, value = parent
+    narrowed = replace(query, filters={**query.filters, name: value})
+    try:
+        return await list_records(platform, project, account_id, resource, narrowed, policy=policy)
+    except ValidationFailed as invalid:
+        # The provider's parameter for the parent (`employee_ids`) refused the id: it is not an id at all.
+        if invalid.errors and all(error["field"].endswith("_ids") for error in invalid.errors):
+            raise no_record() from None
+        raise
+
+
+async def get_within(
+    platform: Platform,
+    project: Project,
+    account_id: str,
+    resource: str,
+    record_id: str,
+    within: Mapping[str, str],
+    *,
+    query: UnifiedQuery | None = None,
+    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+) -> UnifiedRecord:
+    """One record read as `get_record` does, that must hold the unified values `within` (its employee): 404
+    otherwise, so that `/employees/7/employments/9` never answers another employee's employment."""
+    wanted = query or UnifiedQuery()
+    # All fields, to compare; the caller's `fields` (names of the model: the route checks them) are kept after.
+    everything = replace(wanted, fields=())
+    found = await get_record(platform, project, account_id, resource, record_id, everything, policy=policy)
+    for name, value in within.items():
+        if str(found.data.get(name)) != value:
+            raise no_record()
+    data = found.data
+    if wanted.fields:
+        # What `expand`, `include` and `raw` added is kept beside the fields asked for.
+        own = model_of(resource).fields
+        data = {name: value for name, value in data.items() if name in wanted.fields or name not in own}
+    return UnifiedRecord(data, found.raw)

@@ -1,0 +1,87 @@
+"""The hot path's one read of an account: the account, its connector profile and its sealed credentials, joined.
+
+A call on an account needs all three. Read one by one, each costs a pool checkout and a transaction; joined,
+a cold call costs a single statement (`Database.fetch`: one round trip on PostgreSQL). The credentials stay
+encrypted until the token keeper, their one user, asks for the token.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, bindparam, select
+
+from linkyard.domain import Account, ConnectorProfile, TokenSet
+from linkyard.store.accounts import account_from_row
+from linkyard.store.credentials import token_from_row
+from linkyard.store.crypto import KeyRing
+from linkyard.store.profiles import profile_from_row
+from linkyard.store.tables import accounts, connector_profiles, credentials
+
+_PARTS = {"a_": accounts, "p_": connector_profiles, "c_": credentials}
+
+
+@dataclass(frozen=True, slots=True)
+class SealedCredentials:
+    """An account's credentials row as read, still encrypted; `token()` decrypts it (`DecryptionFailed` if it
+    does not decrypt; None once wiped)."""
+
+    row: Mapping[str, Any]
+    keyring: KeyRing
+
+    def token(self) -> TokenSet | None:
+        return token_from_row(self.keyring, self.row)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRead:
+    """An account with its connector profile and, when they were read with it, its sealed credentials."""
+
+    account: Account
+    profile: ConnectorProfile
+    credentials: SealedCredentials | None = None
+    """None when the account came from a cache (the keeper reads the credentials itself then), or when the
+    account has no credentials row."""
+
+
+@functools.cache
+def _statement() -> Select[Any]:
+    # Built once (on first use, not at import): building and hashing a 44-column select costs more than
+    # the database's answer to it.
+    columns = [
+        column.label(f"{prefix}{column.name}") for prefix, table in _PARTS.items() for column in table.c
+    ]
+    joined = accounts.join(
+        connector_profiles,
+        (connector_profiles.c.id == accounts.c.profile_id)
+        & (connector_profiles.c.project_id == accounts.c.project_id),
+    ).outerjoin(
+        credentials,
+        (credentials.c.account_id == accounts.c.id) & (credentials.c.project_id == accounts.c.project_id),
+    )
+    return (
+        select(*columns)
+        .select_from(joined)
+        .where(accounts.c.id == bindparam("account_id"), accounts.c.project_id == bindparam("project_id"))
+    )
+
+
+def account_read_statement() -> Select[Any]:
+    """One statement: the account, its profile and (outer-joined) its credentials, by primary key; its
+    parameters are `project_id` and `account_id`."""
+    return _statement()
+
+
+def account_read_from_row(keyring: KeyRing, m: Mapping[Any, Any]) -> AccountRead:
+    parts: dict[str, dict[str, Any]] = {prefix: {} for prefix in _PARTS}
+    for name, value in m.items():
+        parts[name[:2]][name[2:]] = value
+    sealed = parts["c_"]
+    return AccountRead(
+        account=account_from_row(parts["a_"]),
+        profile=profile_from_row(parts["p_"]),
+        credentials=None if sealed["account_id"] is None else SealedCredentials(sealed, keyring),
+    )

@@ -1,0 +1,96 @@
+"""A resource reads each field with one function made once (`FieldMapping.reader`, for speed, with shortcuts for
+the commonest expressions): for every field of every resource Factorial maps, it gives exactly what reading with
+JMESPath's own `search` gives, whatever the provider sent in its place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from linkyard.connectors import get_connector
+from linkyard.connectors.unified.mapping import jmespath_options
+
+ODD_VALUES: tuple[Any, ...] = (
+    None,
+    "",
+    "text",
+    "female",
+    "vacation",
+    "1990-03-02",
+    "1990-02-30",
+    "2024-01-02T10:00:00.000Z",
+    "2024-01-02T10:00:00",
+    "18.5",
+    0,
+    7,
+    2.5,
+    True,
+    False,
+    ["a", 1, None],
+    [],
+    {"nested": "object"},
+    {},
+)
+
+
+def _records(sources: list[str]) -> list[dict[str, Any]]:
+    """Records holding each odd value in every top-level field the expressions name, then records where the
+    fields hold different ones (`preferred_name || full_name` with an empty first and a text second...)."""
+    count = len(ODD_VALUES)
+    same = [dict.fromkeys(sources, value) for value in ODD_VALUES]
+    mixed = [
+        {name: ODD_VALUES[(shift + step * index) % count] for index, name in enumerate(sources)}
+        for shift in range(count)
+        for step in (1, 3, 5)
+    ]
+    return same + mixed
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [mapping.resource for mapping in get_connector("factorialhr").unified.resources],  # type: ignore[union-attr]
+)
+def test_the_fast_readers_read_what_the_mapping_reads(resource: str) -> None:
+    unified = get_connector("factorialhr").unified
+    assert unified is not None
+    mapping = unified.find(resource)
+    assert mapping is not None
+    read = {
+        name: field for name, field in mapping.fields.items() if field.source is not None
+    }  # not written only
+    names = sorted({token for field in read.values() for token in _names(str(field.source))})
+    for record in [*_records(names), {}]:
+        for name, field_mapping in read.items():
+            field = mapping.model.fields[name]
+            # The reference reads with JMESPath's own `search`, no shortcut of the mapping's (its functions added).
+            reference = field_mapping.model_copy()
+            compiled = reference.compiled
+            reference.__dict__["search"] = lambda record, c=compiled: c.search(
+                record, options=jmespath_options()
+            )
+            try:
+                expected: Any = reference.read(record, field)
+            except Exception as error:  # a JMESPath type error must be the fast reader's too
+                with pytest.raises(type(error)):
+                    field_mapping.reader(field)(record)
+                continue
+            assert field_mapping.reader(field)(record) == expected, (resource, name, record)
+        assert set(mapping.read({})) == set(read)
+
+
+def _names(source: str) -> list[str]:
+    """The bare identifiers of an expression (enough to fill the fields it reads)."""
+    word: list[str] = []
+    found: list[str] = []
+    quoted = False
+    for char in f"{source} ":
+        if char in "'`\"":
+            quoted = not quoted
+        if not quoted and (char.isalnum() or char == "_"):
+            word.append(char)
+            continue
+        if word and not word[0].isdigit():
+            found.append("".join(word))
+        word = []
+    return found

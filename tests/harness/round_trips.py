@@ -1,0 +1,147 @@
+"""What a store sends its database, counted at the driver: PostgreSQL's round trips, SQLite's statements; and
+what a statement reads (SQLite's virtual machine steps, PostgreSQL's `EXPLAIN ANALYZE` rows).
+
+On PostgreSQL, libpq's own protocol trace of every connection of the store's pool: each simple `Query` message
+and each `Sync` (the end of an extended query: Parse/Bind/Execute go in one flight) is one round trip, so a
+pool's pre-ping, a `BEGIN` and a `COMMIT` are all counted. On SQLite, the statements SQLite itself runs (its
+trace callback), `BEGIN` and `COMMIT` included. The store's pool is emptied first, so that every connection is
+watched from its start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy import event
+
+from linkyard.store import Store
+
+_ROUND_TRIP = re.compile(r"^F\t\d+\t(Query|Sync)\b", re.MULTILINE)
+
+
+@dataclass
+class Traffic:
+    """The counting so far: `reset()` before the part to measure, `count()` after it."""
+
+    backend: str
+    statements: list[str] = field(default_factory=list)
+    _traced: list[tuple[Any, Path]] = field(default_factory=list)
+    _offsets: dict[Path, int] = field(default_factory=dict)
+
+    def reset(self) -> None:
+        self.statements.clear()
+        self._flush()
+        self._offsets = {path: len(path.read_text()) for _, path in self._traced}
+
+    def count(self) -> int:
+        """Round trips (PostgreSQL) or statements (SQLite) since the last `reset()`."""
+        if self.backend == "sqlite":
+            return len(self.statements)
+        self._flush()
+        return sum(
+            len(_ROUND_TRIP.findall(path.read_text()[self._offsets.get(path, 0) :]))
+            for _, path in self._traced
+        )
+
+    def _flush(self) -> None:
+        # libpq writes its trace through a buffered stdio stream: re-opening it flushes what was written.
+        for index, (pgconn, path) in enumerate(self._traced):
+            if pgconn.status == psycopg.pq.ConnStatus.OK:
+                pgconn.untrace()
+                pgconn.trace(os.open(path, os.O_WRONLY | os.O_APPEND))
+                pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS | psycopg.pq.Trace.REGRESS_MODE)
+            self._traced[index] = (pgconn, path)
+
+    def _close(self) -> None:
+        for pgconn, _ in self._traced:
+            if pgconn.status == psycopg.pq.ConnStatus.OK:
+                pgconn.untrace()
+
+
+@asynccontextmanager
+async def traffic(store: Store) -> AsyncIterator[Traffic]:
+    """Count what `store` sends its database for the length of the block."""
+    engine = store.database.engine.sync_engine
+    counted = Traffic(store.backend)
+    folder = Path(tempfile.mkdtemp(prefix="lk-trace-"))
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if store.backend == "sqlite":
+            dbapi_connection.run_async(lambda driver: driver.set_trace_callback(counted.statements.append))
+            return
+        pgconn = dbapi_connection.driver_connection.pgconn
+        path = folder / f"{len(counted._traced)}.trace"
+        path.touch()
+        pgconn.trace(os.open(path, os.O_WRONLY | os.O_APPEND))
+        pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS | psycopg.pq.Trace.REGRESS_MODE)
+        counted._traced.append((pgconn, path))
+
+    event.listen(engine, "connect", on_connect)
+    await store.database.engine.dispose()
+    try:
+        yield counted
+    finally:
+        event.remove(engine, "connect", on_connect)
+        counted._close()
+        await store.database.engine.dispose()
+
+
+@dataclass
+class Sent:
+    """The statements a store sent, with their parameters, and SQLite's virtual machine steps meanwhile."""
+
+    statements: list[tuple[str, Any]] = field(default_factory=list)
+    vm_steps: int = 0
+
+
+@asynccontextmanager
+async def watched(store: Store) -> AsyncIterator[Sent]:
+    """Record what `store` sends; on SQLite, count the steps of SQLite's virtual machine (its progress handler
+    called at every step): the work a statement does, rows read included."""
+    engine = store.database.engine.sync_engine
+    sent = Sent()
+
+    def step() -> int:
+        sent.vm_steps += 1
+        return 0
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if store.backend == "sqlite":
+            dbapi_connection.run_async(lambda driver: driver.set_progress_handler(step, 1))
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.statements.append((statement, parameters))
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "before_cursor_execute", on_execute)
+    await store.database.engine.dispose()  # every connection from here on is watched from its start
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine, "connect", on_connect)
+        await store.database.engine.dispose()
+
+
+async def rows_read(store: Store, statement: str, parameters: Any) -> int:
+    """PostgreSQL's own count of the rows a statement read: every plan node's rows, and those its filters threw
+    away, from `EXPLAIN ANALYZE` of the very statement and parameters the store sent."""
+    async with store.database.engine.connect() as conn:
+        result = await conn.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters)
+        document = result.scalar_one()
+    plan = (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
+
+    def total(node: dict[str, Any]) -> int:
+        here = int(node.get("Actual Rows", 0)) + int(node.get("Rows Removed by Filter", 0))
+        return here + sum(total(child) for child in node.get("Plans", []))
+
+    return total(plan)
