@@ -4,8 +4,9 @@ what a statement reads (SQLite's virtual machine steps, PostgreSQL's `EXPLAIN AN
 On PostgreSQL, libpq's own protocol trace of every connection of the store's pool: each simple `Query` message
 and each `Sync` (the end of an extended query: Parse/Bind/Execute go in one flight) is one round trip, so a
 pool's pre-ping, a `BEGIN` and a `COMMIT` are all counted. On SQLite, the statements SQLite itself runs (its
-trace callback), `BEGIN` and `COMMIT` included. The store's pool is emptied first, so that every connection is
-watched from its start.
+trace callback), `BEGIN` and `COMMIT` included. A connection is watched from its first checkout inside the block,
+before it sends anything; the pool is never emptied for it (a connection a background job holds while a pool is
+disposed would come back to the old pool and be dropped unclosed).
 """
 
 from __future__ import annotations
@@ -73,10 +74,19 @@ async def traffic(store: Store) -> AsyncIterator[Traffic]:
     engine = store.database.engine.sync_engine
     counted = Traffic(store.backend)
     folder = Path(tempfile.mkdtemp(prefix="lk-trace-"))
+    counting = True
 
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def statement(text: str) -> None:
+        if counting:
+            counted.statements.append(text)
+
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        # `record.info` belongs to this DBAPI connection (a reconnect starts a new one): trace each one once.
+        if record.info.get("traffic") is counted:
+            return
+        record.info["traffic"] = counted
         if store.backend == "sqlite":
-            dbapi_connection.run_async(lambda driver: driver.set_trace_callback(counted.statements.append))
+            dbapi_connection.run_async(lambda driver: driver.set_trace_callback(statement))
             return
         pgconn = dbapi_connection.driver_connection.pgconn
         path = folder / f"{len(counted._traced)}.trace"
@@ -85,14 +95,13 @@ async def traffic(store: Store) -> AsyncIterator[Traffic]:
         pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS | psycopg.pq.Trace.REGRESS_MODE)
         counted._traced.append((pgconn, path))
 
-    event.listen(engine, "connect", on_connect)
-    await store.database.engine.dispose()
+    event.listen(engine, "checkout", on_checkout)
     try:
         yield counted
     finally:
-        event.remove(engine, "connect", on_connect)
+        event.remove(engine, "checkout", on_checkout)
+        counting = False
         counted._close()
-        await store.database.engine.dispose()
 
 
 @dataclass
@@ -109,27 +118,29 @@ async def watched(store: Store) -> AsyncIterator[Sent]:
     called at every step): the work a statement does, rows read included."""
     engine = store.database.engine.sync_engine
     sent = Sent()
+    watching = True
 
     def step() -> int:
-        sent.vm_steps += 1
+        if watching:
+            sent.vm_steps += 1
         return 0
 
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        if store.backend == "sqlite":
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if store.backend == "sqlite" and record.info.get("watched") is not sent:
+            record.info["watched"] = sent
             dbapi_connection.run_async(lambda driver: driver.set_progress_handler(step, 1))
 
     def on_execute(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         sent.statements.append((statement, parameters))
 
-    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "checkout", on_checkout)
     event.listen(engine, "before_cursor_execute", on_execute)
-    await store.database.engine.dispose()  # every connection from here on is watched from its start
     try:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", on_execute)
-        event.remove(engine, "connect", on_connect)
-        await store.database.engine.dispose()
+        event.remove(engine, "checkout", on_checkout)
+        watching = False
 
 
 async def rows_read(store: Store, statement: str, parameters: Any) -> int:
