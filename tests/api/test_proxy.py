@@ -144,11 +144,15 @@ async def test_a_path_needs_the_scopes_of_its_resource_checked_before_any_call(h
     before = await api_requests(harness)
 
     leaves = await proxy(harness, tenant, account["id"], path=f"{API}/timeoff/leaves")
-    undeclared = await proxy(harness, tenant, account["id"], path=f"{API}/project_management/projects")
+    projects = await proxy(harness, tenant, account["id"], path=f"{API}/project_management/projects")
+    times = await proxy(harness, tenant, account["id"], path=f"{API}/project_management/time_records")
+    unknown = await proxy(harness, tenant, account["id"], path=f"{API}/no_such_namespace/things")
     oauth = await proxy(harness, tenant, account["id"], method="post", path="/oauth/token", body={})
 
     assert leaves.status_code == 403 and leaves.json()["missing_scopes"] == ["time_off"], leaves.text
-    assert undeclared.status_code == 403, undeclared.text
+    assert projects.json()["missing_scopes"] == ["project_management_projects"], projects.text
+    assert times.json()["missing_scopes"] == ["project_management_time"], times.text  # its own scope
+    assert unknown.status_code == 403 and "missing_scopes" not in unknown.json(), unknown.text
     assert oauth.status_code == 400 and oauth.json()["code"] == "proxy_path_refused", oauth.text
     assert await api_requests(harness) == before, "nothing was sent to Factorial"
     allowed = await proxy(harness, tenant, account["id"], path=f"{API}/employees/employees?limit=1")
@@ -233,3 +237,20 @@ async def test_an_answer_over_the_size_cap_is_refused_with_a_clear_error(harness
     assert f"{SIZE_CAP} bytes" in answer.json()["message"]
     small = await proxy(harness, tenant, account["id"], path=f"{API}/employees/employees?limit=2")
     assert small.status_code == 200 and len(small.content) < SIZE_CAP
+
+
+async def test_every_namespace_of_factorials_api_is_reachable_with_the_scopes_its_actions_need(
+    harness: Harness,
+) -> None:
+    """The proxy's rules and the actions agree: each endpoint's path is covered by a rule asking exactly the
+    scopes of the action that calls it, and a namespace beyond the first hand-kept table answers."""
+    connector = get_connector("factorialhr")
+    assert connector.proxy is not None
+    for action in connector.actions:
+        rule = connector.proxy.rule_for(tuple(action.path.strip("/").split("/")))
+        assert rule is not None, action.path
+        assert sorted(rule.scopes) == sorted(action.required_scopes), (action.id, rule.prefix)
+
+    tenant, account = await linked(harness)
+    assets = await proxy(harness, tenant, account["id"], path=f"{API}/it_management/it_assets")
+    assert assets.status_code == 200 and isinstance(assets.json()["data"], list), assets.text

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from linkyard.connectors.factorialhr_api import area_of, area_titles, generated_actions
+from linkyard.connectors.factorialhr_api import area_of, area_titles, generated_actions, proxy_rules
 from linkyard.connectors.factorialhr_unified import unified_mapping
 from linkyard.connectors.model import Action, Connector
 
@@ -101,37 +101,6 @@ EVENTS: dict[str, Any] = {
         for subscription, event, resource, scope in _EVENT_SOURCES
     ],
 }
-
-
-# What `POST /unified/proxy` may reach: Factorial's REST API, `/api/{version}/resources/{namespace}/...` (any
-# version), each namespace needing the scope Factorial checks for it. A namespace not listed here is refused by
-# the proxy rather than guessed at; the OAuth endpoints (`/oauth/...`) are outside `/api/` altogether.
-PROXY_NAMESPACES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("api_public", ()),  # the token's owner (credentials) and the webhook subscriptions: no scope
-    ("employees", ("employees",)),
-    ("teams", ("employees",)),
-    ("locations", ("company_locations",)),
-    ("companies", ("company_legal_entities",)),
-    ("holidays", ("company_holidays",)),
-    ("contracts", ("contracts",)),
-    ("timeoff", ("time_off",)),
-    ("attendance", ("time_tracking",)),
-    ("ats", ("recruitment",)),
-    ("banking", ("banking",)),
-    ("custom_fields", ("custom_fields",)),
-    ("documents", ("documents",)),
-    ("employee_updates", ("employee_updates",)),
-    ("expenses", ("expenses",)),
-    ("finance", ("finance",)),
-    ("job_catalog", ("job_catalog",)),
-    ("marketplace", ("marketplace",)),
-    ("payroll", ("payroll",)),
-    ("performance", ("performance",)),
-    ("posts", ("posts",)),
-    ("shift_management", ("shift_management",)),
-    ("tasks", ("tasks",)),
-    ("trainings", ("trainings",)),
-)
 
 
 def _param(name: str, location: str, description: str, **extra: Any) -> dict[str, Any]:
@@ -1144,10 +1113,7 @@ def factorialhr() -> Connector:
             "events": EVENTS,
             "proxy": {
                 "base_path": "/api/",
-                "rules": [
-                    {"prefix": f"/api/*/resources/{namespace}", "scopes": list(scopes)}
-                    for namespace, scopes in PROXY_NAMESPACES
-                ],
+                "rules": proxy_rules(),
             },
         }
     )

@@ -151,6 +151,20 @@ def area_titles() -> dict[str, str]:
     return {area.key: area.title for area in AREAS}
 
 
+def proxy_rules() -> list[dict[str, Any]]:
+    """What `POST /unified/proxy` may reach: every namespace of Factorial's REST API
+    (`/api/{version}/resources/{namespace}/...`, any version), each needing the scopes of its area, a resource
+    the scope table lists under another scope first (the first rule a path starts with applies). A namespace
+    not among `AREAS` is refused by the proxy rather than guessed at."""
+    rules: list[dict[str, Any]] = []
+    for area in AREAS:
+        prefix = f"/api/*/resources/{area.key}"
+        for resource, scopes in (area.by_resource or {}).items():
+            rules.append({"prefix": f"{prefix}/{resource}", "scopes": list(scopes)})
+        rules.append({"prefix": prefix, "scopes": list(area.scopes)})
+    return rules
+
+
 def area_of(path: str) -> str:
     """The area (namespace) of an action's path: `/api/<v>/resources/timeoff/leaves` → `timeoff`."""
     return _API_PATH.sub("", path).split("/")[0]
