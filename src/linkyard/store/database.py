@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -28,6 +30,10 @@ from linkyard.config import DatabaseUrls
 from linkyard.errors import Conflict, StoreError
 from linkyard.store.changes import Change, ChangeFeed
 
+_log = logging.getLogger(__name__)
+
+# Seconds `Database.dispose` waits for connections still in use (a job's write finishing) before closing the pool.
+DISPOSE_GRACE = 10.0
 # Seconds a SQLite connection waits for another's write lock before giving up.
 SQLITE_BUSY_TIMEOUT = 30.0
 _BEGIN_MODES = {"DEFERRED", "IMMEDIATE"}
@@ -139,6 +145,7 @@ class Database:
         self.changes = changes or ChangeFeed()
         # The changes announced in each write transaction in progress, settled when it ends.
         self._announced: dict[AsyncConnection, list[Change]] = {}
+        self._in_use = _InUse(engine.sync_engine)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -228,9 +235,45 @@ class Database:
             if result.rowcount < batch_size:
                 return deleted
 
-    async def dispose(self) -> None:
+    async def dispose(self, *, grace: float = DISPOSE_GRACE) -> None:
+        """Close the pool once the connections in use are back (at most `grace` seconds), so that each is
+        closed here: one still out when a pool is disposed would return to the discarded pool and be dropped
+        unclosed (aiosqlite warns; PostgreSQL sees the session vanish)."""
         await self.changes.aclose()
+        if not await self._in_use.none_within(grace):
+            _log.warning("closing the database with %d connections still in use", self._in_use.count)
         await self.engine.dispose()
+
+
+class _InUse:
+    """How many connections of an engine's pool are checked out, told by the pool's own events."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        self._returned = asyncio.Event()
+        event.listen(engine, "checkout", self._out)
+        event.listen(engine, "checkin", self._back)
+
+    def _out(self, *_: Any) -> None:
+        self.count += 1
+
+    def _back(self, *_: Any) -> None:
+        self.count -= 1
+        self._returned.set()
+
+    async def none_within(self, seconds: float) -> bool:
+        """Whether no connection is in use, waiting for returns up to `seconds`."""
+        deadline = time.monotonic() + seconds
+        while self.count > 0:
+            self._returned.clear()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            try:
+                await asyncio.wait_for(self._returned.wait(), left)
+            except TimeoutError:
+                return self.count <= 0
+        return True
 
 
 @contextmanager
