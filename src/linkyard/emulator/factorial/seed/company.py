@@ -10,6 +10,7 @@ from .contracts import seed_contracts
 from .countries import COUNTRIES, COUNTRY_CODES
 from .custom_fields import seed_custom_fields
 from .documents import seed_documents
+from .evaluations import seed_evaluations
 from .emails import company_domain
 from .finance import seed_cost_centers, seed_job_catalog
 from .organisation import seed_organisation
@@ -69,6 +70,7 @@ def seed_company(
         seed_documents(seeding)
         seed_custom_fields(seeding)
         seed_tasks(seeding)
+        seed_evaluations(seeding)
     finally:
         if collecting:
             gc.enable()
