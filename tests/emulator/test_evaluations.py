@@ -42,7 +42,9 @@ def test_feedbacks_evaluate_applications_with_their_postings_forms(sdk: Factoria
 
     first = feedbacks[0]
     theirs = sdk.ats.feedbacks.list(ats_application_ids=[first.ats_application_id]).data
-    assert [f.id for f in theirs] == [f.id for f in feedbacks if f.ats_application_id == first.ats_application_id]
+    assert [f.id for f in theirs] == [
+        f.id for f in feedbacks if f.ats_application_id == first.ats_application_id
+    ]
     assert sdk.ats.feedbacks.get(id=first.id).description == first.description
     posting_forms = sdk.ats.evaluation_forms.list(template=False).data
     assert posting_forms and all(form.ats_job_posting_id for form in posting_forms)

@@ -10,8 +10,8 @@ from .contracts import seed_contracts
 from .countries import COUNTRIES, COUNTRY_CODES
 from .custom_fields import seed_custom_fields
 from .documents import seed_documents
-from .evaluations import seed_evaluations
 from .emails import company_domain
+from .evaluations import seed_evaluations
 from .finance import seed_cost_centers, seed_job_catalog
 from .organisation import seed_organisation
 from .people import seed_people
