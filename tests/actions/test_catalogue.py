@@ -157,6 +157,9 @@ STEPS: list[Step] = [
     ("factorialhr_get_hiring_stage", _first_id("factorialhr_list_hiring_stages")),
     ("factorialhr_list_rejection_reasons", lambda seen: {}),
     ("factorialhr_get_rejection_reason", _first_id("factorialhr_list_rejection_reasons")),
+    ("factorialhr_list_feedbacks", lambda seen: {}),
+    ("factorialhr_get_feedback", _first_id("factorialhr_list_feedbacks")),
+    ("factorialhr_list_evaluation_forms", lambda seen: {"query": {"template": "false"}}),
     (
         "factorialhr_update_candidate",
         lambda seen: {

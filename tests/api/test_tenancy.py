@@ -676,6 +676,7 @@ MATRIX: dict[tuple[str, str], Probe] = {
             "locations",
             "users",
             "jobs/{id}/application_stages",
+            "applications/{id}/scorecards",
         )
         for suffix in ("", "/{id}" if "{id}" not in resource else "/{subResourceId}")
     },

@@ -324,3 +324,102 @@ async def test_a_jobs_application_stages_are_its_postings_phases_and_no_other_jo
 
 def _stage(phase: dict[str, Any]) -> dict[str, Any]:
     return {"id": phase["id"], "remote_id": phase["id"], "name": phase["name"], "order": phase["position"]}
+
+
+async def test_an_applications_scorecards_are_factorials_feedbacks_on_it_with_their_forms(
+    harness: Harness,
+) -> None:
+    tenant, account_id = await _linked(harness)
+    feedbacks = (await _factorial(harness, "ats/feedbacks", limit="100"))["data"]
+    forms = {form["id"]: form for form in (await _factorial(harness, "ats/evaluation_forms"))["data"]}
+    application = feedbacks[0]["ats_application_id"]
+    mine = [f for f in feedbacks if f["ats_application_id"] == application]
+    listed = await _get(harness, tenant, account_id, f"applications/{application}/scorecards")
+    assert listed.status_code == 200, listed.text
+    assert listed.json()["next"] is None
+    assert [card["id"] for card in listed.json()["data"]] == [f["id"] for f in mine]
+    card = listed.json()["data"][0]
+    form = forms[mine[0]["ats_evaluation_forms_id"]]
+    assert card["label"] == form["name"]
+    assert card["sections"] == [
+        {
+            "id": form["id"],
+            "remote_id": form["id"],
+            "label": form["name"],
+            "fields": [
+                {"id": q["id"], "remote_id": q["id"], "label": q["text"], "type": "score"}
+                for q in form["questions"]
+            ],
+        }
+    ]
+    assert card["candidate_id"] == mine[0]["ats_candidate_id"]
+    assert card["application_id"] == application
+    stars = {1: "strong_no", 2: "no", 3: "no_decision", 4: "yes", 5: "strong_yes"}
+    assert card["overall_recommendation"] == stars[mine[0]["rating"]]
+    one = await _get(harness, tenant, account_id, f"applications/{application}/scorecards/{card['id']}")
+    assert one.json()["data"] == card
+    # Another application's feedback, and ids Factorial could never have given, name no scorecard of it.
+    other = next(f for f in feedbacks if f["ats_application_id"] != application)
+    for path in (
+        f"applications/{application}/scorecards/{other['id']}",
+        f"applications/{application}/scorecards/not-a-feedback",
+        "applications/not-an-application/scorecards",
+    ):
+        assert (await _get(harness, tenant, account_id, path)).status_code == 404, path
+    # Factorial records no update time of a feedback: the filter is refused, not guessed.
+    refused = await _get(
+        harness,
+        tenant,
+        account_id,
+        f"applications/{application}/scorecards",
+        **{"filter[updated_after]": "2026-01-01T00:00:00Z"},
+    )
+    assert refused.status_code == 422, refused.text
+
+
+async def test_scorecards_need_the_recruitment_scope_and_are_tools_for_agents(harness: Harness) -> None:
+    tenant = await harness.tenant()
+    application = await harness.application(scopes=[scope for scope in SCOPES if scope != "recruitment"])
+    await harness.profile(tenant, application, token_type="company", scopes=None)
+    _, account = await harness.link(tenant, await harness.admin_email())
+    before = (await harness.stats())["api_requests"]
+    for path in ("applications/1/scorecards", "applications/1/scorecards/2"):
+        response = await _get(harness, tenant, str(account["id"]), path)
+        assert response.status_code == 403, (path, response.text)
+        assert response.json().get("missing_scopes") == ["recruitment"], (path, response.text)
+    assert (await harness.stats())["api_requests"] == before
+
+    tenant, account_id = await _linked(harness)
+    listed = await harness.api.get(
+        "/actions", params={"filter[account_ids]": account_id}, headers=tenant.auth
+    )
+    tools = {action["id"]: action for action in listed.json()["data"][0]["actions"]}
+    listing = tools["ats_list_application_scorecards"]
+    assert listing["required_scopes"] == ["recruitment"]
+    assert set(listing["input_schema"]["properties"]) == {"id", "page_size", "next", "fields"}
+    assert listing["input_schema"]["required"] == ["id"]
+    getting = tools["ats_get_application_scorecard"]
+    assert getting["input_schema"]["required"] == ["id", "sub_resource_id"]
+    feedback = (await _factorial(harness, "ats/feedbacks", limit="1"))["data"][0]
+    application_id = feedback["ats_application_id"]
+    called = await harness.api.post(
+        "/actions/rpc",
+        json={
+            "action": "ats_get_application_scorecard",
+            "path": {"id": application_id, "sub_resource_id": feedback["id"]},
+        },
+        headers={**tenant.auth, "x-account-id": account_id},
+    )
+    assert called.status_code == 200, called.text
+    unified = await _get(
+        harness, tenant, account_id, f"applications/{application_id}/scorecards/{feedback['id']}"
+    )
+    assert called.json()["data"] == unified.json()["data"]
+    listed_by_tool = await harness.api.post(
+        "/actions/rpc",
+        json={"action": "ats_list_application_scorecards", "path": {"id": application_id}},
+        headers={**tenant.auth, "x-account-id": account_id},
+    )
+    assert listed_by_tool.status_code == 200, listed_by_tool.text
+    page = await _get(harness, tenant, account_id, f"applications/{application_id}/scorecards")
+    assert listed_by_tool.json()["data"] == page.json()["data"]

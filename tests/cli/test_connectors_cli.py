@@ -69,6 +69,7 @@ def test_show_prints_the_declaration_and_an_unknown_connector_fails(cli: Cli) ->
         "hris/documents/employee_categories",
         "hris/custom_field_definitions/employees",
         "hris/tasks",
+        "ats/application_scorecards",
     ]
     missing = cli("connectors", "show", "workday")
     assert missing.exit_code == 1

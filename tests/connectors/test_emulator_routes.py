@@ -238,6 +238,16 @@ async def test_every_action_reaches_a_real_emulator_route(
     ]
     reasons, _ = await call("factorialhr_list_rejection_reasons")
     assert (await call("factorialhr_get_rejection_reason", id=reasons[0]["id"]))[0] == reasons[0]
+    feedbacks, _ = await call("factorialhr_list_feedbacks")
+    assert (await call("factorialhr_get_feedback", id=feedbacks[0]["id"]))[0] == feedbacks[0]
+    on_it, _ = await call(
+        "factorialhr_list_feedbacks", ats_application_ids=[feedbacks[0]["ats_application_id"]]
+    )
+    assert feedbacks[0] in on_it and {f["ats_application_id"] for f in on_it} == {
+        feedbacks[0]["ats_application_id"]
+    }
+    forms, _ = await call("factorialhr_list_evaluation_forms", ids=[feedbacks[0]["ats_evaluation_forms_id"]])
+    assert [form["id"] for form in forms] == [feedbacks[0]["ats_evaluation_forms_id"]]
 
     applied, _ = await call(
         "factorialhr_create_application",

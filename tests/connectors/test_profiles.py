@@ -78,6 +78,9 @@ def test_a_profile_enables_its_actions_or_what_its_scopes_allow(factorialhr: Con
         "factorialhr_get_hiring_stage",
         "factorialhr_list_rejection_reasons",
         "factorialhr_get_rejection_reason",
+        "factorialhr_list_feedbacks",
+        "factorialhr_get_feedback",
+        "factorialhr_list_evaluation_forms",
     }
 
 

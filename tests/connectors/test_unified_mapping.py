@@ -126,6 +126,26 @@ def test_factorials_declaration_loads_with_its_mapping() -> None:
             lambda m: m["custom_fields"].update({"param": "people_ids"}),
             "factorialhr_list_custom_field_values has no people_ids",
         ),
+        (
+            lambda m: m.update({"lookups": {"team": {"action": "factorialhr_list_teams", "key": "team_id"}}}),
+            "hris/employees: lookup 'team' is not named `_<word>`",
+        ),
+        (
+            lambda m: m.update(
+                {
+                    "lookups": {
+                        "_team": {"action": "factorialhr_list_teams", "key": "team_id", "param": "x_ids"}
+                    }
+                }
+            ),
+            "factorialhr unified hris/employees: factorialhr_list_teams has no parameter x_ids",
+        ),
+        (
+            lambda m: m.update(
+                {"lookups": {"_team": {"action": "factorialhr_list_teams", "key": "team_id["}}}
+            ),
+            "the expression 'team_id[' is not JMESPath",
+        ),
     ],
 )
 def test_a_bad_mapping_is_refused_when_the_connector_loads_naming_the_culprit(

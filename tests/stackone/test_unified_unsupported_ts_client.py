@@ -30,6 +30,7 @@ def test_every_operation_not_served_is_the_clients_not_implemented_error(
 ) -> None:
     served = _served(stackone_server)
     assert {"hris_list_employees", "hris_get_employee"} <= served
+    assert {"ats_list_application_scorecards", "ats_get_application_scorecard"} <= served
     unserved = [operation.name for operation in OPERATIONS if operation.name not in served]
     report = run_script(
         "unsupported.mjs",

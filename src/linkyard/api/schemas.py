@@ -540,6 +540,8 @@ _KIND_TYPES: dict[str, Any] = {
     "number": float | None,
     "boolean": bool | None,
     "enum": EnumValue | None,
+    "choice": str | None,
+    "objects": list[dict[str, Any]] | None,
 }
 
 

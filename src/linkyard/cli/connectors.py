@@ -67,6 +67,8 @@ def show(
             typer.echo(_parent_text(mapping.parent))
         if _expansions(mapping):
             typer.echo(escape(f"Expand: {_expansions(mapping)}."))
+        if mapping.lookups:
+            typer.echo(escape(f"Looked up: {_lookups(mapping)}."))
 
 
 def markdown_table(mapping: ResourceMapping) -> str:
@@ -96,6 +98,8 @@ def markdown_table(mapping: ResourceMapping) -> str:
         lines += ["", _parent_text(mapping.parent)]
     if _expansions(mapping):
         lines += ["", f"Expand: {_expansions(mapping).replace('|', chr(92) + '|')}."]
+    if mapping.lookups:
+        lines += ["", f"Looked up: {_lookups(mapping)}."]
     return "\n".join(lines)
 
 
@@ -126,6 +130,7 @@ def _resource(mapping: ResourceMapping) -> dict[str, Any]:
         "expands": {name: e.model_dump(exclude_none=True) for name, e in mapping.expands.items()},
         "derived": {name: d.model_dump() for name, d in mapping.derived.items()},
         "custom_fields": None if mapping.custom_fields is None else mapping.custom_fields.model_dump(),
+        "lookups": {name: lookup.model_dump() for name, lookup in mapping.lookups.items()},
         "fields": [
             {"field": name, "source": m.source, "divide_by": m.divide_by, "enum": m.enum, "write": m.write}
             for name, m in mapping.fields.items()
@@ -146,9 +151,12 @@ def _argument_text(value: object) -> str:
 
 
 def _parent_text(parent: Parent) -> str:
+    named = (
+        f"the provider's `{parent.source}`" if parent.source is not None else f"its unified `{parent.field}`"
+    )
     return (
         f"Listed under a parent record: the provider's `{parent.param}` narrows the list to it, and a record's "
-        f"parent is `{parent.source}`."
+        f"parent is {named}."
     )
 
 
@@ -174,6 +182,12 @@ def _expansions(mapping: ResourceMapping) -> str:
     from linkyard.connectors.unified.describe import expansions_text
 
     return expansions_text(mapping)
+
+
+def _lookups(mapping: ResourceMapping) -> str:
+    from linkyard.connectors.unified.describe import lookups_text
+
+    return lookups_text(mapping)
 
 
 def _actions(mapping: ResourceMapping) -> str:

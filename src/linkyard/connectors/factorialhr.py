@@ -1021,6 +1021,49 @@ def _recruitment_actions() -> list[dict[str, Any]]:
             _path_id("hiring stage"),
         ),
         _list(
+            "list_feedbacks",
+            "List feedbacks",
+            "List evaluators' feedback on applications: rating (1-5 stars), comment, the application and "
+            "candidate, the evaluation form and the score given to each of its questions.",
+            "ats/feedbacks",
+            "recruitment",
+            _ids("feedback"),
+            _id(
+                "ats_application_ids",
+                "query",
+                "Only feedback on these applications (their ids).",
+                type="array",
+            ),
+            _id("ats_candidate_id", "query", "Only feedback on this candidate (their id)."),
+        ),
+        _call(
+            "get_feedback",
+            "Get feedback",
+            "Get one feedback on an application by id.",
+            "GET",
+            "ats/feedbacks/{id}",
+            "recruitment",
+            _path_id("feedback"),
+        ),
+        _list(
+            "list_evaluation_forms",
+            "List evaluation forms",
+            "List the forms applicants are evaluated with: name, questions, the job posting (none for a "
+            "template) and the template it was made from.",
+            "ats/evaluation_forms",
+            "recruitment",
+            _ids("evaluation form"),
+            _id(
+                "ats_job_posting_ids",
+                "query",
+                "Only the forms of these job postings (job posting ids).",
+                type="array",
+            ),
+            _param(
+                "template", "query", "true: only templates; false: only job postings' forms.", type="boolean"
+            ),
+        ),
+        _list(
             "list_rejection_reasons",
             "List rejection reasons",
             "List the reasons applications are rejected for, and who decided (the company or the candidate).",

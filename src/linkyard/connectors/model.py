@@ -419,6 +419,11 @@ class Connector(_Frozen):
                     raise ValueError(
                         f"{self.key} unified {name}: {fetcher.id} takes no {mapping.download.ids}"
                     )
+            for lookup in mapping.lookups.values():
+                if lookup.param not in action(name, lookup.action, "list").parameters_by_name:
+                    raise ValueError(
+                        f"{self.key} unified {name}: {lookup.action} has no parameter {lookup.param}"
+                    )
             if mapping.upload is not None:
                 uploader = action(name, mapping.upload.action, "object")
                 upload = mapping.upload

@@ -10,6 +10,7 @@ from typing import Any
 
 from linkyard.connectors.factorialhr_unified import (
     ats,
+    ats_scorecards,
     hris_core,
     hris_custom_fields,
     hris_documents,
@@ -32,5 +33,6 @@ def unified_mapping() -> dict[str, Any]:
             *hris_documents.resources(),
             *hris_custom_fields.resources(),
             *hris_tasks.resources(),
+            *ats_scorecards.resources(),
         ]
     }

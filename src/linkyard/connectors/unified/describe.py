@@ -78,6 +78,15 @@ def expansions_text(mapping: ResourceMapping) -> str:
     return "; ".join(parts)
 
 
+def lookups_text(mapping: ResourceMapping) -> str:
+    """The other provider records the fields read (`lookups`): `_evaluation_form`: the form whose id is ..."""
+    return "; ".join(
+        f"`{name}`: the {lookup.action} record whose id is `{lookup.key}` (by `{lookup.param}`), put in the "
+        "record before its fields are read"
+        for name, lookup in mapping.lookups.items()
+    )
+
+
 def _code(text: str) -> str:
     """Markdown code for `text`, which may hold backticks (a JMESPath literal)."""
     return f"`` {text} ``" if "`" in text else f"`{text}`"

@@ -26,6 +26,8 @@ from linkyard.errors import FieldError, NotFound, ValidationFailed
 
 _WRITE_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LOOKUP_NAME = re.compile(r"^_[a-z][a-z0-9_]*$")
+"""A lookup is put in the provider's record under a name with a leading underscore: no provider field has one."""
 
 CODE = "code"
 """An enum whose source value is already the unified value, in any case (a country code): no table needed."""
@@ -129,7 +131,7 @@ class FieldMapping(_Frozen):
         unknown = sorted(_functions_called(self.compiled.parsed) - known)
         if unknown:
             raise ValueError(f"{name}: the expression calls unknown functions: {', '.join(unknown)}")
-        if field.kind == "enum":
+        if field.kind in ("enum", "choice"):
             if self.enum is None:
                 raise ValueError(f"{name}: an enum field needs an `enum` table")
             if not isinstance(self.enum, Mapping):
@@ -141,6 +143,8 @@ class FieldMapping(_Frozen):
                     raise ValueError(f"{name}: {', '.join(wrong)} are not values of the unified enum")
         elif self.enum is not None:
             raise ValueError(f"{name}: only an enum field takes an `enum` table")
+        if self.write is not None and field.kind == "objects":
+            raise ValueError(f"{name}: a list of objects is read only")
         if self.write is not None and not _WRITE_PATH.match(self.write):
             raise ValueError(f"{name}: write path {self.write!r} is not a dotted field name")
         if self.write_as == "date" and field.kind not in ("datetime", "string"):
@@ -158,6 +162,8 @@ class FieldMapping(_Frozen):
             return None
         if field.kind == "enum":
             return _enum_object(found, self.enum, field)
+        if field.kind == "choice":
+            return _enum_object(found, self.enum, field)["value"]
         value = _convert(found, field)
         if self.divide_by is not None and value is not None:
             return round(value / self.divide_by, 6)  # no float noise: 467 minutes are 7.783333 hours
@@ -216,6 +222,13 @@ class FieldMapping(_Frozen):
                 return _enum_object(found, values, field)
 
             return enum_by_table
+        if field.kind == "choice":
+
+            def choice(record: Any) -> Any:
+                found = search(record)
+                return None if found is None else _enum_object(found, table, field)["value"]
+
+            return choice
         if field.kind == "enum":
 
             def enum(record: Any) -> Any:
@@ -235,7 +248,7 @@ class FieldMapping(_Frozen):
         `ValidationFailed` naming `name` when the value has no provider equivalent."""
         if value is None:
             return None
-        if field.kind == "enum":
+        if field.kind in ("enum", "choice"):
             wanted = value.get("value") if isinstance(value, Mapping) else value
             if self.enum == CODE and isinstance(wanted, str):
                 return wanted.lower()
@@ -385,6 +398,29 @@ class Expansion(_Frozen):
         }
 
 
+class Lookup(_Frozen):
+    """Another provider record that a resource's fields read (a feedback's evaluation form, whose name and
+    questions are a scorecard's label and sections): the list action that finds it by `param` (ids), and the
+    JMESPath expression of its id in this record. It is put in the record under the lookup's name before the
+    fields are read, one list call for a whole page."""
+
+    action: str
+    key: str = Field(min_length=1, max_length=500)
+    param: str = "ids"
+
+    @model_validator(mode="after")
+    def _compiles(self) -> Self:
+        try:
+            jmespath.compile(self.key)
+        except JMESPathError as error:
+            raise ValueError(f"the expression {self.key!r} is not JMESPath: {error}") from None
+        return self
+
+    @cached_property
+    def search(self) -> Callable[[Any], Any]:
+        return FieldMapping(source=self.key).search
+
+
 class Derived(_Frozen):
     """A unified field filled from an expansion (an employee's `job_title` from its employments): a JMESPath
     expression over the unified record with that expansion embedded. It is filled when the caller expands
@@ -486,6 +522,8 @@ class ResourceMapping(_Frozen):
     """Unified fields filled from an expansion (`job_title` from `employments`)."""
     custom_fields: CustomFieldValues | None = None
     """Where the records' custom field values are; None: the provider keeps none for this resource."""
+    lookups: Mapping[str, Lookup] = Field(default_factory=dict)
+    """Other provider records the fields read, each put in the record under its name (`_LOOKUP_NAME`)."""
     """For a resource StackOne lists under another's record (`/employees/{id}/time_off`,
     `/jobs/{id}/application_stages`)."""
 
@@ -515,6 +553,9 @@ class ResourceMapping(_Frozen):
                 self.parent.compiled  # noqa: B018 - compiling is the check
             except JMESPathError as error:
                 raise ValueError(f"{self.resource}: the parent expression is not JMESPath: {error}") from None
+        for name in self.lookups:
+            if not _LOOKUP_NAME.match(name):
+                raise ValueError(f"{self.resource}: lookup {name!r} is not named `_<word>`")
         if self.updated_after is not None and "updated_at" not in self.fields:
             raise ValueError(f"{self.resource}: filtering on updated_after needs `updated_at` mapped")
         if any(m.write for m in self.fields.values()) and not (self.create_action or self.update_action):
@@ -686,6 +727,9 @@ def _convert(found: Any, field: UnifiedField) -> Any:
         return _datetime(found)
     if field.kind == "number":
         return found if isinstance(found, int | float) and not isinstance(found, bool) else None
+    if field.kind == "objects":
+        # The expression builds StackOne's objects (a scorecard's sections): a list of them, or none.
+        return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else None
     return found if isinstance(found, bool) else None
 
 

@@ -18,9 +18,11 @@ from typing import Literal
 
 from linkyard.errors import NotFound
 
-Kind = Literal["string", "strings", "datetime", "number", "boolean", "enum"]
+Kind = Literal["string", "strings", "datetime", "number", "boolean", "enum", "choice", "objects"]
 """`strings`: a list of strings; `datetime`: ISO 8601 with an offset (a provider's date becomes midnight UTC);
-`enum`: StackOne's enum object `{value, source_value}`."""
+`enum`: StackOne's enum object `{value, source_value}`; `choice`: an enum StackOne gives as its bare value, not
+as an enum object (a scorecard's `overall_recommendation`); `objects`: a list of objects the expression builds
+(a scorecard's sections), read only."""
 
 UNMAPPED = "unmapped_value"
 
@@ -71,6 +73,10 @@ class UnifiedModel:
 
 def _enum(*values: str) -> UnifiedField:
     return UnifiedField("enum", frozenset((*values, UNMAPPED)))
+
+
+def _choice(*values: str) -> UnifiedField:
+    return UnifiedField("choice", frozenset((*values, UNMAPPED)))
 
 
 _S = UnifiedField("string")
@@ -136,8 +142,8 @@ def _stage_fields() -> dict[str, UnifiedField]:
 
 def _ats_models() -> tuple[UnifiedModel, ...]:
     """StackOne's ATS models (`atsjob.ts`, `jobposting.ts`, `candidate.ts`, `application.ts`,
-    `applicationstage.ts`, `interviewstage.ts`, `rejectedreason.ts`, `department.ts`, `atslocation.ts`, and
-    `lmsuser.ts`, which the client reads ATS users as)."""
+    `applicationstage.ts`, `interviewstage.ts`, `rejectedreason.ts`, `scorecard.ts` with `scorecardsection.ts`
+    and `field.ts`, `department.ts`, `atslocation.ts`, and `lmsuser.ts`, which the client reads ATS users as)."""
     return (
         UnifiedModel(
             "ats",
@@ -293,6 +299,27 @@ def _ats_models() -> tuple[UnifiedModel, ...]:
                 "rejected_reason_type": _enum(
                     "rejected_by_candidate", "rejected_by_organization", "other", "unknown"
                 ),
+            },
+        ),
+        UnifiedModel(
+            "ats",
+            "application_scorecards",
+            {
+                "id": _S,
+                "remote_id": _S,
+                "label": _S,
+                "sections": UnifiedField("objects"),
+                "candidate_id": _S,
+                "remote_candidate_id": _S,
+                "application_id": _S,
+                "remote_application_id": _S,
+                "interview_id": _S,
+                "remote_interview_id": _S,
+                "author_id": _S,
+                "remote_author_id": _S,
+                "overall_recommendation": _choice("strong_yes", "yes", "no", "strong_no", "no_decision"),
+                "created_at": _DT,
+                "updated_at": _DT,
             },
         ),
         UnifiedModel("ats", "departments", {"id": _S, "remote_id": _S, "name": _S}),

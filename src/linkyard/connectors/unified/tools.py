@@ -51,6 +51,9 @@ class UnifiedCall(BaseModel):
     too."""
     operation: str | None = None
     """For `operation`: its name in the mapping (`move`)."""
+    under_parent: bool = False
+    """For a read under another record (`/applications/{id}/scorecards`): the path's `id` is the parent's, and
+    a get's record is `sub_resource_id`."""
     parent_field: str | None = None
     """For a write under another record (`/employees/{id}/time_off`): the unified field the path's `id` fixes;
     the record itself is then `sub_resource_id`."""
@@ -101,6 +104,23 @@ WRITES: tuple[UnifiedWrite, ...] = (
 serve the same ones (`linkyard.api.routes.unified_hris_people`, `unified_hris_time_off`, `unified_ats`)."""
 
 
+@dataclass(frozen=True, slots=True)
+class UnifiedNestedRead:
+    """One of StackOne's reads of records under another record, and the unified resource it reads."""
+
+    name: str
+    resource: str
+    kind: Literal["list", "get"]
+
+
+NESTED_READS: tuple[UnifiedNestedRead, ...] = (
+    UnifiedNestedRead("ats_list_application_scorecards", "ats/application_scorecards", "list"),
+    UnifiedNestedRead("ats_get_application_scorecard", "ats/application_scorecards", "get"),
+)
+"""StackOne's reads under a parent record offered as tools where the mapping backs them (the route module of
+each: `linkyard.api.routes.unified_ats_scorecards`)."""
+
+
 def unified_action_specs(
     unified: UnifiedMapping,
     provider: str,
@@ -118,6 +138,11 @@ def unified_action_specs(
         getting = operation_at("GET", f"/unified/{mapping.resource}/{{id}}")
         if getting is not None:
             specs.append(_spec(getting, mapping, "get", provider, scopes_of))
+    for nested in NESTED_READS:
+        read = unified.find(nested.resource)
+        if read is not None and read.parent is not None:
+            operation = operation_named(nested.name)
+            specs.append(_spec(operation, read, nested.kind, provider, scopes_of, under_parent=True))
     for write in WRITES:
         written = unified.find(write.resource)
         if written is not None:
@@ -133,8 +158,11 @@ def _spec(
     kind: Literal["list", "get"],
     provider: str,
     scopes_of: Mapping[str, Sequence[str]],
+    *,
+    under_parent: bool = False,
 ) -> dict[str, Any]:
     reads = [mapping.list_action] if kind == "list" or mapping.get_action is None else [mapping.get_action]
+    reads += [lookup.action for lookup in mapping.lookups.values() if lookup.action not in reads]
     scopes = dict.fromkeys(scope for action in reads for scope in scopes_of.get(action, ()))
     label = operation.name.split("_", 1)[1].replace("_", " ").capitalize()
     category = operation.category.upper()
@@ -145,7 +173,14 @@ def _spec(
     )
     path = _PLACEHOLDER.sub(lambda found: "{" + _snake(found.group(1)) + "}", operation.path)
     parameters = [
-        {"name": name, "location": "path", "required": True, "description": "The record's unified id"}
+        {
+            "name": name,
+            "location": "path",
+            "required": True,
+            "description": "The parent record's unified id"
+            if under_parent and name == "id"
+            else "The record's unified id",
+        }
         for name in _PLACEHOLDER.findall(path)
     ]
     if kind == "list":
@@ -168,7 +203,12 @@ def _spec(
         "required_scopes": tuple(scopes),
         "parameters": parameters,
         "result": "list" if kind == "list" else "object",
-        "unified": {"resource": mapping.resource, "kind": kind, "reads": tuple(reads)},
+        "unified": {
+            "resource": mapping.resource,
+            "kind": kind,
+            "reads": tuple(reads),
+            "under_parent": under_parent,
+        },
     }
 
 

@@ -254,6 +254,12 @@ def _reasons_of_applications(caller: Caller, raw: list[str]) -> Predicate:
     return lambda row: row["id"] in reasons
 
 
+def _templates(caller: Caller, raw: list[str]) -> Predicate:
+    """`template=true`: the company's templates (forms of no posting); `false`: the postings' forms."""
+    wanted = parse_bool("template", raw[-1])
+    return lambda row: (row.get("ats_job_posting_id") is None) is wanted
+
+
 def build_resources() -> dict[str, Resource]:
     """Every resource of the spec's table, keyed by path."""
     employee_id_filter = ids_on("employee_ids", "employee_id")
@@ -403,6 +409,22 @@ def build_resources() -> dict[str, Resource]:
             "ats/application_phase",
             filters=(ids_on("ats_job_posting_ids", "ats_job_posting_id"),),
             present=_phase_counts,
+        ),
+        Resource(
+            "ats/feedbacks",
+            "recruitment",
+            "ats/feedback",
+            filters=(
+                ids_on("ats_application_ids", "ats_application_id"),
+                ids_on("ats_candidate_id", "ats_candidate_id"),
+            ),
+            visible=_hiring_manager,
+        ),
+        Resource(
+            "ats/evaluation_forms",
+            "recruitment",
+            "ats/evaluation_form",
+            filters=(ids_on("ats_job_posting_ids", "ats_job_posting_id"), Filter("template", _templates)),
         ),
         Resource(
             "ats/hiring_stages",

@@ -109,7 +109,7 @@ def _shown(name: str) -> str:
 
 
 @dataclass(slots=True)
-class _Reader:
+class Reader:
     """One request's reads of related lists: each list call once (by its arguments), every page walked."""
 
     platform: Platform
@@ -191,8 +191,8 @@ async def add_related(
         return []
     unified = connector.unified
     assert unified is not None  # a mapping is the connector's
-    reader = _Reader(platform, project, account_id, connector, policy)
-    ids = _unique(_own_id(record) for _, record in pairs)
+    reader = Reader(platform, project, account_id, connector, policy)
+    ids = unique(_own_id(record) for _, record in pairs)
     for name in sorted(additions.fetched):
         expansion = mapping.expands[name]
         many = mapping.model.expands[name].many
@@ -222,7 +222,7 @@ async def add_related(
 
 
 async def _by_key(
-    reader: _Reader,
+    reader: Reader,
     related: ResourceMapping,
     expansion: Expansion,
     name: str,
@@ -230,8 +230,8 @@ async def _by_key(
     pairs: Sequence[tuple[Any, dict[str, Any]]],
 ) -> None:
     """Related records named by this record's ids (an employee's `legal_entity_id`), fetched by `ids`."""
-    wanted = {id(record): _texts(expansion.search(source)) for source, record in pairs}
-    ids = _unique(value for values in wanted.values() for value in values)
+    wanted = {id(record): texts(expansion.search(source)) for source, record in pairs}
+    ids = unique(value for values in wanted.values() for value in values)
     found = await reader.narrowed(related.list_action, "ids", ids, related.list_arguments)
     by_id = {_own_id(mapped): mapped for mapped in (related.read(record) for record in found)}
     for _, record in pairs:
@@ -240,7 +240,7 @@ async def _by_key(
 
 
 async def _by_back(
-    reader: _Reader,
+    reader: Reader,
     related: ResourceMapping,
     expansion: Expansion,
     name: str,
@@ -256,7 +256,7 @@ async def _by_back(
     owned: dict[str, list[dict[str, Any]]] = {}
     for record in found:
         mapped = related.read(record)
-        for owner in _unique(_texts(expansion.search(record))):
+        for owner in unique(texts(expansion.search(record))):
             owned.setdefault(owner, []).append(mapped)
     for _, record in pairs:
         embedded = owned.get(_own_id(record), [])
@@ -264,7 +264,7 @@ async def _by_back(
 
 
 async def _custom_fields(
-    reader: _Reader,
+    reader: Reader,
     mapping: ResourceMapping,
     pairs: Sequence[tuple[Any, dict[str, Any]]],
     ids: Sequence[str],
@@ -292,7 +292,7 @@ def _own_id(record: Mapping[str, Any]) -> str:
     return "" if found is None else str(found)
 
 
-def _texts(found: Any) -> list[str]:
+def texts(found: Any) -> list[str]:
     """An id or a list of ids, as texts (None and nested values left out)."""
     items = found if isinstance(found, list) else [found]
     return [
@@ -302,5 +302,5 @@ def _texts(found: Any) -> list[str]:
     ]
 
 
-def _unique(values: Iterable[str]) -> list[str]:
+def unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(value for value in values if value))

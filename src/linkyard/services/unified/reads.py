@@ -22,6 +22,7 @@ from linkyard.errors import FieldError, NotFound, ProviderError, ValidationFaile
 from linkyard.services.actions import ActionResult, run_action
 from linkyard.services.platform import Platform
 from linkyard.services.unified.expansions import Additions, add_related, plan_additions
+from linkyard.services.unified.lookups import join_lookups
 from linkyard.services.unified.proxied import proxied_query
 
 MAX_FIELDS = 100
@@ -140,6 +141,9 @@ async def list_records(
     if parent_id is not None and _parent(mapping).source is not None:
         # The model has no field naming the parent (documents): the provider's record does.
         found = [record for record in found if _parent(mapping).owns(record, {}, parent_id)]
+    found, looked_up = await join_lookups(
+        platform, project, account_id, connector, mapping, found, policy=policy
+    )
     pairs = [(record, mapping.read(record)) for record in found]
     if after is not None:
         pairs = [pair for pair in pairs if _updated_since(pair[1].get("updated_at"), after)]
@@ -152,7 +156,7 @@ async def list_records(
     return UnifiedPage(
         [_select(record, fields, additions) for _, record in pairs],
         cursor,
-        _raw([result, *calls], query.raw),
+        _raw([result, *looked_up, *calls], query.raw),
     )
 
 
@@ -198,10 +202,15 @@ async def get_record(
     record = mapping.read(found)
     if parent is not None and not parent.owns(found, record, str(parent_id)):
         raise NotFound("No such record in the account", code="record_not_found")
+    joined, looked_up = await join_lookups(
+        platform, project, account_id, connector, mapping, [found], policy=policy
+    )
+    if looked_up:
+        record = mapping.read(joined[0])
     calls = await add_related(
         platform, project, account_id, connector, mapping, [(found, record)], additions, policy=policy
     )
-    return UnifiedRecord(_select(record, fields, additions), _raw([result, *calls], query.raw))
+    return UnifiedRecord(_select(record, fields, additions), _raw([result, *looked_up, *calls], query.raw))
 
 
 async def mapping_of(

@@ -62,14 +62,18 @@ async def run_tool(
     if tool.unified.writes:
         return await _write(platform, project, account_id, tool, tool.unified, values, policy)
     fields = [name.strip() for name in str(values.pop("fields", "")).split(",") if name.strip()]
+    # Under a parent (`/applications/{id}/scorecards/{sub_resource_id}`), `id` is the parent's.
+    parent_id = str(values.pop("id")) if tool.unified.under_parent else None
     if tool.unified.kind == "get":
+        record_id = values["sub_resource_id"] if tool.unified.under_parent else values["id"]
         record = await get_record(
             platform,
             project,
             account_id,
             resource,
-            str(values["id"]),
+            str(record_id),
             UnifiedQuery(fields=fields),
+            parent_id=parent_id,
             policy=policy,
         )
         return ActionResult(record.data, None, False)
@@ -83,7 +87,9 @@ async def run_tool(
             name.removeprefix(_FILTER): value for name, value in values.items() if name.startswith(_FILTER)
         },
     )
-    page = await list_records(platform, project, account_id, resource, query, policy=policy)
+    page = await list_records(
+        platform, project, account_id, resource, query, parent_id=parent_id, policy=policy
+    )
     return ActionResult(page.data, page.next, True)
 
 

@@ -11,6 +11,7 @@ from .countries import COUNTRIES, COUNTRY_CODES
 from .custom_fields import seed_custom_fields
 from .documents import seed_documents
 from .emails import company_domain
+from .evaluations import seed_evaluations
 from .finance import seed_cost_centers, seed_job_catalog
 from .organisation import seed_organisation
 from .people import seed_people
@@ -69,6 +70,7 @@ def seed_company(
         seed_documents(seeding)
         seed_custom_fields(seeding)
         seed_tasks(seeding)
+        seed_evaluations(seeding)
     finally:
         if collecting:
             gc.enable()

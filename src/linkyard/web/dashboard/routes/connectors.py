@@ -11,7 +11,13 @@ from fastapi import Response
 
 from linkyard import services
 from linkyard.connectors import Connector, get_connector, list_connectors
-from linkyard.connectors.unified.describe import FieldRow, expansions_text, field_rows, reads_text
+from linkyard.connectors.unified.describe import (
+    FieldRow,
+    expansions_text,
+    field_rows,
+    lookups_text,
+    reads_text,
+)
 from linkyard.errors import NotFound
 from linkyard.services import Platform
 from linkyard.web.dashboard.profile_form import UNIFIED_GROUP, action_groups
@@ -96,11 +102,16 @@ class UnifiedTable:
     rows: list[FieldRow]
     expands: str = ""
     """How `expand` and custom fields are backed, in words (empty when the resource has none)."""
+    lookups: str = ""
+    """The other provider records the fields read, in words (empty when none)."""
 
 
 def unified_tables(connector: Connector) -> list[UnifiedTable]:
     resources = connector.unified.resources if connector.unified is not None else ()
-    return [UnifiedTable(m.resource, reads_text(m), field_rows(m), expansions_text(m)) for m in resources]
+    return [
+        UnifiedTable(m.resource, reads_text(m), field_rows(m), expansions_text(m), lookups_text(m))
+        for m in resources
+    ]
 
 
 async def connectors_page(view: ProjectViewDep, ui: UiDep) -> Response:
