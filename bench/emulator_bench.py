@@ -1,4 +1,5 @@
-"""Emulator benchmark: seeding time for 10,000 employees and list-page throughput in-process and over uvicorn.
+"""Emulator benchmark: start-up of `linkyard emulator factorial` with 250 employees (process start to its first
+answer, the full surface), seeding time for 10,000 employees and list-page throughput in-process and over uvicorn.
 
 Run by hand (`make bench-emulator`); results are written down in docs/benchmarks.md. Not a test.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import statistics
 import subprocess
@@ -28,8 +30,14 @@ from linkyard.emulator.factorial.seed import seed_world
 PAGE = "/api/2026-10-01/resources/employees/employees?limit=100"
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a running process has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def emulator_process(employees: int) -> Iterator[str]:
+def emulator_process(employees: int) -> Iterator[tuple[str, int]]:
     """The emulator as a user runs it (`linkyard emulator factorial`), in its own process."""
     port = free_port()
     command = [sys.executable, "-m", "linkyard.cli", "emulator", "factorial", "--port", str(port)]
@@ -46,11 +54,23 @@ def emulator_process(employees: int) -> Iterator[str]:
             except httpx.TransportError:
                 if time.monotonic() > deadline:
                     raise
-                time.sleep(0.1)
-        yield base_url
+                time.sleep(0.01)
+        yield base_url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def bench_startup(employees: int, repeats: int) -> tuple[list[float], list[float]]:
+    """Seconds from starting the process to its first answer, and the CPU seconds it used meanwhile (what a
+    busy machine does not inflate), `repeats` times."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        with emulator_process(employees) as (_, pid):
+            walls.append(time.perf_counter() - started)
+            cpus.append(cpu_seconds(pid))
+    return walls, cpus
 
 
 def bench_seed(employees: int, repeats: int) -> list[float]:
@@ -119,7 +139,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=2_000)
+    parser.add_argument("--startup-only", action="store_true", help="only the start-up with 250 employees")
     args = parser.parse_args()
+
+    walls, cpus = bench_startup(250, 5)
+    print(
+        f"start-up to first answer, 250 employees: median {statistics.median(walls):.2f} s wall, "
+        f"{statistics.median(cpus):.2f} s CPU (wall runs: {', '.join(f'{t:.2f}' for t in walls)})"
+    )
+    if args.startup_only:
+        return
 
     seeds = bench_seed(args.employees, 3)
     runs = ", ".join(f"{t:.2f}" for t in seeds)
@@ -128,7 +157,7 @@ def main() -> None:
     print(
         f"list page (100 employees) in-process, ASGITransport, sequential: {rps:.0f} req/s ({1000 / rps:.2f} ms)"
     )
-    with emulator_process(args.employees) as base_url:
+    with emulator_process(args.employees) as (base_url, _):
         for concurrency in (1, 32):
             rps, key = asyncio.run(bench_loopback(base_url, args.requests, concurrency))
             print(f"list page, uvicorn in its own process, httpx, {concurrency} concurrent: {rps:.0f} req/s")
