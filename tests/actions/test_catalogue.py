@@ -151,6 +151,33 @@ STEPS: list[Step] = [
         },
     ),
     ("factorialhr_get_job_posting", _first_id("factorialhr_list_job_postings")),
+    (
+        "factorialhr_create_job_posting",
+        lambda seen: {
+            "body": {
+                "title": "Payroll specialist",
+                "status": "draft",
+                **dict.fromkeys(
+                    [
+                        f"{what}_requirement"
+                        for what in ("cv", "cover_letter", "phone", "photo", "personal_url")
+                    ],
+                    "optional",
+                ),
+            }
+        },
+    ),
+    (
+        "factorialhr_update_job_posting",
+        lambda seen: {
+            "path": {"id": seen["factorialhr_create_job_posting"]["id"]},
+            "body": {"status": "published"},
+        },
+    ),
+    (
+        "factorialhr_update_task",
+        lambda seen: {"path": {"id": seen["factorialhr_list_tasks"][0]["id"]}, "body": {"status": "done"}},
+    ),
     ("factorialhr_get_candidate", _first_id("factorialhr_list_candidates")),
     ("factorialhr_get_application", _first_id("factorialhr_list_applications")),
     ("factorialhr_list_hiring_stages", lambda seen: {}),

@@ -196,7 +196,7 @@ def unified_write(method: str, path: str, body: dict[str, Any]) -> Probe:
         await _not_found(
             await harness.api.request(
                 method,
-                path.replace("{id}", "1"),
+                path.replace("{id}", "1").replace("{subResourceId}", "2"),
                 json=body,
                 headers={**s.b.auth, "x-account-id": s.a_account},
             )
@@ -631,6 +631,8 @@ MATRIX: dict[tuple[str, str], Probe] = {
             "/unified/hris/custom_field_definitions/employees/{id}",
             "/unified/hris/tasks",
             "/unified/hris/tasks/{id}",
+            "/unified/hris/employees/{id}/tasks",
+            "/unified/hris/employees/{id}/tasks/{subResourceId}",
         )
     },
     **{
@@ -683,6 +685,13 @@ MATRIX: dict[tuple[str, str], Probe] = {
     **{
         (method, path): unified_write(method, path, body)
         for method, path, body in (
+            (
+                "PATCH",
+                "/unified/hris/employees/{id}/tasks/{subResourceId}",
+                {"status": {"value": "completed"}},
+            ),
+            ("POST", "/unified/ats/jobs", {"title": "Planted"}),
+            ("PATCH", "/unified/ats/jobs/{id}", {"title": "Planted"}),
             ("POST", "/unified/ats/candidates", {"first_name": "Planted", "last_name": "Candidate"}),
             ("PATCH", "/unified/ats/candidates/{id}", {"first_name": "Planted"}),
             ("POST", "/unified/ats/applications", {"candidate_id": "1", "job_id": "2"}),

@@ -292,6 +292,8 @@ async def test_without_the_recruitment_scope_every_ats_operation_is_403_naming_i
         ("POST", "candidates", {"first_name": "A", "last_name": "B"}),
         ("POST", "applications/1/move", {"interview_stage_id": "2"}),
         ("POST", "applications/1/reject", {"rejected_reason_id": "2"}),
+        ("POST", "jobs", {"title": "Payroll specialist"}),
+        ("PATCH", "jobs/1", {"title": "Payroll specialist"}),
     ):
         response = await _send(harness, tenant, account_id, method, path, body)
         assert response.status_code == 403, (path, response.text)
@@ -423,3 +425,76 @@ async def test_scorecards_need_the_recruitment_scope_and_are_tools_for_agents(ha
     assert listed_by_tool.status_code == 200, listed_by_tool.text
     page = await _get(harness, tenant, account_id, f"applications/{application_id}/scorecards")
     assert listed_by_tool.json()["data"] == page.json()["data"]
+
+
+async def test_a_job_written_is_a_factorial_posting_with_the_mappings_defaults_and_bad_fields_named(
+    harness: Harness,
+) -> None:
+    tenant, account_id = await _linked(harness)
+    team, other_team = (await _factorial(harness, "teams/teams"))["data"][1:3]
+    office = (await _factorial(harness, "locations/locations"))["data"][0]
+    created = await _send(
+        harness,
+        tenant,
+        account_id,
+        "POST",
+        "jobs",
+        {"title": "Payroll specialist", "department_ids": [team["id"]], "location_ids": [office["id"]]},
+    )
+    assert created.status_code == 201, created.text
+    job_id = created.json()["data"]["id"]
+    posting = await _factorial(harness, f"ats/job_postings/{job_id}")
+    # StackOne's job has no status given and no requirements: a draft, asking for the CV as optional.
+    assert (posting["title"], posting["status"], posting["team_id"], posting["location_id"]) == (
+        "Payroll specialist",
+        "draft",
+        team["id"],
+        office["id"],
+    )
+    assert (posting["cv_requirement"], posting["photo_requirement"]) == ("optional", "do_not_ask")
+
+    changed = await _send(
+        harness,
+        tenant,
+        account_id,
+        "PATCH",
+        f"jobs/{job_id}",
+        {
+            "job_status": {"value": "closed"},
+            "department_ids": [other_team["id"]],
+            "passthrough": {"schedule_type": "part_time"},
+        },
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["data"] == {"id": job_id, "remote_id": job_id}
+    posting = await _factorial(harness, f"ats/job_postings/{job_id}")
+    assert (posting["status"], posting["team_id"], posting["schedule_type"]) == (
+        "cancelled",
+        other_team["id"],
+        "part_time",
+    )
+    read = await _get(harness, tenant, account_id, f"jobs/{job_id}")
+    assert read.json()["data"]["job_status"] == {"value": "closed", "source_value": "cancelled"}
+
+    # Nothing Factorial cannot keep is dropped: each is named, and nothing is sent.
+    before = (await harness.stats())["api_requests"]
+    for method, path, body, named in (
+        ("POST", "jobs", {"description": "No title"}, {"title"}),
+        ("POST", "jobs", {"title": "T", "code": "J-7", "confidential": "true"}, {"code", "confidential"}),
+        ("POST", "jobs", {"title": "T", "location_ids": ["1", "2"]}, {"location_ids"}),
+        ("POST", "jobs", {"title": "T", "job_status": {"value": "on_hold"}}, {"job_status"}),
+        (
+            "POST",
+            "jobs",
+            {"title": "T", "passthrough": {"status": "published"}, "job_status": "draft"},
+            {"passthrough.status"},
+        ),
+        ("PATCH", f"jobs/{job_id}", {"interview_stages": [{"name": "Call"}]}, {"interview_stages"}),
+        ("PATCH", f"jobs/{job_id}", {"title": 7}, {"title"}),
+    ):
+        refused = await _send(harness, tenant, account_id, method, path, body)
+        assert refused.status_code == 422, (body, refused.text)
+        assert {error["field"] for error in refused.json()["errors"]} == named, refused.text
+    assert (await harness.stats())["api_requests"] == before
+    missing = await _send(harness, tenant, account_id, "PATCH", "jobs/999999999", {"title": "Nobody's"})
+    assert missing.status_code == 404, missing.text

@@ -104,7 +104,9 @@ SPEC_ACTIONS = {
         ],
         ("custom_fields",),
     ),
-    **dict.fromkeys(["factorialhr_list_tasks", "factorialhr_get_task"], ("tasks",)),
+    **dict.fromkeys(
+        ["factorialhr_list_tasks", "factorialhr_get_task", "factorialhr_update_task"], ("tasks",)
+    ),
     **dict.fromkeys(
         [
             "factorialhr_list_job_postings",
@@ -112,6 +114,8 @@ SPEC_ACTIONS = {
             "factorialhr_create_candidate",
             "factorialhr_list_applications",
             "factorialhr_get_job_posting",
+            "factorialhr_create_job_posting",
+            "factorialhr_update_job_posting",
             "factorialhr_get_candidate",
             "factorialhr_update_candidate",
             "factorialhr_get_application",

@@ -205,6 +205,8 @@ async def test_every_action_reaches_a_real_emulator_route(
     theirs, _ = await call("factorialhr_list_tasks", assignee_id=assignee)
     assert theirs and all(assignee in task["assignee_ids"] for task in theirs)
     assert (await call("factorialhr_get_task", id=tasks[0]["id"]))[0] == tasks[0]
+    reopened = (await call("factorialhr_update_task", id=tasks[0]["id"], status="in_progress"))[0]
+    assert (reopened["id"], reopened["status"]) == (tasks[0]["id"], "in_progress")
 
     # --- recruitment ----------------------------------------------------------------------------------------
     postings, _ = await call("factorialhr_list_job_postings", status="published")
@@ -224,6 +226,25 @@ async def test_every_action_reaches_a_real_emulator_route(
     assert {a["ats_candidate_id"] for a in applications} <= {c["id"] for c in applicants}
     assert applications
     assert (await call("factorialhr_get_job_posting", id=postings[0]["id"]))[0] == postings[0]
+    opened = (
+        await call(
+            "factorialhr_create_job_posting",
+            title="Payroll specialist",
+            status="draft",
+            cv_requirement="mandatory",
+            cover_letter_requirement="optional",
+            phone_requirement="optional",
+            photo_requirement="do_not_ask",
+            personal_url_requirement="optional",
+        )
+    )[0]
+    assert (opened["title"], opened["status"], opened["cv_requirement"]) == (
+        "Payroll specialist",
+        "draft",
+        "mandatory",
+    )
+    published = (await call("factorialhr_update_job_posting", id=opened["id"], status="published"))[0]
+    assert (published["id"], published["status"]) == (opened["id"], "published")
     assert (await call("factorialhr_get_application", id=applications[0]["id"]))[0] == applications[0]
     changed, _ = await call("factorialhr_update_candidate", id=candidate["id"], last_name="Murray Hopper")
     assert changed["full_name"] == "Grace Murray Hopper"

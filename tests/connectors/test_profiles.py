@@ -66,6 +66,8 @@ def test_a_profile_enables_its_actions_or_what_its_scopes_allow(factorialhr: Con
         "factorialhr_create_candidate",
         "factorialhr_list_applications",
         "factorialhr_get_job_posting",
+        "factorialhr_create_job_posting",
+        "factorialhr_update_job_posting",
         "factorialhr_get_candidate",
         "factorialhr_update_candidate",
         "factorialhr_get_application",

@@ -245,6 +245,41 @@ def _ats(declaration: dict[str, Any], resource: str) -> dict[str, Any]:
             lambda m: m["parent"].update({"source": "ats_job_posting_id["}),
             "ats/job_application_stages: the parent expression is not JMESPath",
         ),
+        (
+            "hris/tasks",
+            lambda m: m["parent"]["lookup"].update({"action": "factorialhr_list_employees"}),
+            "factorialhr unified hris/tasks: factorialhr_list_employees does not answer a object",
+        ),
+        (
+            "hris/tasks",
+            lambda m: m["parent"]["lookup"].update({"action": "factorialhr_create_candidate"}),
+            "hris/tasks: factorialhr_create_candidate takes no `id` to look up",
+        ),
+        (
+            "hris/tasks",
+            lambda m: m["parent"]["lookup"].update({"key": "access_id["}),
+            "the look-up key 'access_id[' is not JMESPath",
+        ),
+        (
+            "hris/tasks",
+            lambda m: m["parent"].pop("source"),
+            "a parent looked up names its key in each record by a `source`",
+        ),
+        (
+            "hris/tasks",
+            lambda m: m["parent"].update({"field": "name"}),
+            "hris/tasks: the parent's field name is filled, not mapped",
+        ),
+        (
+            "ats/jobs",
+            lambda m: m["create_arguments"].update({"shoe_size": "44"}),
+            "ats/jobs: the create action takes not every create argument",
+        ),
+        (
+            "ats/jobs",
+            lambda m: m["fields"]["title"].update({"write_as": "one"}),
+            "ats/jobs.title: only a list field is written as its one value",
+        ),
     ],
 )
 def test_an_ats_operation_or_parent_that_does_not_fit_its_actions_is_refused(

@@ -26,6 +26,9 @@ WRITE_TOOLS = [
     "hris_create_employee_time_off_request",
     "hris_update_employee_time_off_request",
     "hris_cancel_employee_time_off_request",
+    "hris_update_employee_task",
+    "ats_create_job",
+    "ats_update_job",
     "ats_create_candidate",
     "ats_update_candidate",
     "ats_create_application",
@@ -67,6 +70,27 @@ def test_the_connector_offers_each_served_write_as_a_tool_needing_the_scopes_of_
     assert cancel is not None and cancel.unified is not None
     # The record is read first (another employee's time off is a 404), so the read's scopes are needed too.
     assert cancel.unified.reads == ("factorialhr_get_time_off_request", "factorialhr_cancel_time_off_request")
+    task = connector.find_tool("hris_update_employee_task")
+    assert task is not None and task.unified is not None
+    # The employee is read first (its access id names its tasks), then the task, then it is written.
+    assert task.unified.reads == (
+        "factorialhr_get_employee",
+        "factorialhr_get_task",
+        "factorialhr_update_task",
+    )
+    assert set(task.required_scopes) == {"employees", "tasks"}
+    assert task.input_schema()["properties"]["status"]["enum"] == [
+        "open",
+        "in_progress",
+        "completed",
+        "cancelled",
+    ]
+    job = connector.find_tool("ats_create_job")
+    assert job is not None
+    job_schema = job.input_schema()
+    # Factorial requires a status of a new posting; the mapping gives a draft when the caller names none.
+    assert job_schema["required"] == ["title"]
+    assert job_schema["properties"]["department_ids"]["maxItems"] == 1
     candidate = connector.find_tool("ats_create_candidate")
     assert candidate is not None and "phone_number" in candidate.parameters_by_name  # StackOne's request name
 
@@ -225,6 +249,52 @@ async def test_write_tools_over_json_rpc_run_the_ats_flow_in_factorial(
         )
         stored = (await factorial.get(f"/ats/applications/{application['id']}")).json()
         assert stored["ats_rejection_reason_id"] == reason["id"]
+
+        opened = await _written(
+            harness,
+            linked,
+            "ats_create_job",
+            body={"title": "Payroll specialist", "job_status": "published"},
+        )
+        await _written(
+            harness, linked, "ats_update_job", path={"id": opened["id"]}, body={"job_status": "internal"}
+        )
+        stored = (await factorial.get(f"/ats/job_postings/{opened['id']}")).json()
+        assert (stored["title"], stored["status"], stored["cv_requirement"]) == (
+            "Payroll specialist",
+            "unlisted",
+            "optional",
+        )
+    finally:
+        await factorial.aclose()
+
+
+async def test_the_task_tool_writes_an_employees_task_and_no_one_elses(
+    harness: Harness, emulator: Starlette
+) -> None:
+    linked = await link_admin(harness, emulator)
+    factorial = linked.provider
+    try:
+        tasks = (await factorial.get("/tasks/tasks", params={"limit": 100})).json()["data"]
+        employees = (await factorial.get("/employees/employees", params={"limit": 100})).json()["data"]
+        task = next(t for t in tasks if t["status"] != "done")
+        employee = next(e for e in employees if e["access_id"] in task["assignee_ids"])
+        other = next(e for e in employees if e["access_id"] not in task["assignee_ids"])
+        path = {"id": str(employee["id"]), "sub_resource_id": str(task["id"])}
+        written = await _written(
+            harness, linked, "hris_update_employee_task", path=path, body={"status": "completed"}
+        )
+        assert written["id"] == str(task["id"])
+        assert (await factorial.get(f"/tasks/tasks/{task['id']}")).json()["status"] == "done"
+        refused = await _rpc(
+            harness,
+            linked,
+            "hris_update_employee_task",
+            path={**path, "id": str(other["id"])},
+            body={"status": "cancelled"},
+        )
+        assert refused.status_code == 404, refused.text
+        assert (await factorial.get(f"/tasks/tasks/{task['id']}")).json()["status"] == "done"
     finally:
         await factorial.aclose()
 

@@ -1,6 +1,6 @@
 """StackOne's TypeScript client on the unified ATS API: every method Factorial backs succeeds, its zod schema
 accepts the answer, the values are the emulator's own, and the writes (a candidate, an application moved and
-rejected) are read back through Factorial's own API."""
+rejected, a job created and changed) are read back through Factorial's own API."""
 
 from __future__ import annotations
 
@@ -278,3 +278,27 @@ def test_the_clients_ats_methods_answer_the_emulators_data_and_its_writes_land_i
     # A field of StackOne's that Factorial has no place for is refused naming it, in StackOne's envelope.
     refused = report["createApplicationRefused"].expect_error("UnprocessableEntityResponse", 422)
     assert "job_posting_id" in refused["body"]
+
+    # A job is a posting in Factorial: created (a draft unless a status is given, the CV asked for as
+    # `passthrough` says, the rest as the mapping's defaults), changed, and read back through Factorial's API.
+    opened = report["createJob"].expect_ok()["createResult"]
+    assert opened["statusCode"] == 201 and opened["data"]["remoteId"] == opened["data"]["id"]
+    updated = report["updateJob"].expect_ok()["createResult"]
+    assert updated["statusCode"] == 200 and updated["data"]["id"] == opened["data"]["id"]
+    [posting] = [
+        p for p in stackone_server.emulator_records("ats/job_postings") if p["id"] == opened["data"]["id"]
+    ]
+    assert (posting["title"], posting["description"], posting["status"]) == (
+        "Senior payroll specialist",
+        "Runs the monthly payroll of three legal entities.",
+        "unlisted",
+    )
+    assert (posting["team_id"], posting["location_id"]) == (teams[2]["id"], offices[0]["id"])
+    assert (posting["cv_requirement"], posting["photo_requirement"]) == ("mandatory", "do_not_ask")
+    assert report["getWrittenJob"].expect_ok()["atsJobResult"]["data"] == _job(posting)
+    # What Factorial cannot keep is refused, naming each field, before anything is sent.
+    refused_job = report["createJobRefused"].expect_error("UnprocessableEntityResponse", 422)
+    for name in ("department_ids", "hiring_team", "job_status"):
+        assert name in refused_job["body"], name
+    assert [p["title"] for p in stackone_server.emulator_records("ats/job_postings")].count("Two teams") == 0
+    report["updateJobMissing"].expect_error("NotFoundResponse", 404)

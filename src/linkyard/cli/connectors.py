@@ -63,6 +63,8 @@ def show(
             typer.echo(f"Filters: {_filters_text(mapping)}.")
         if _writes_text(mapping):
             typer.echo(f"Writes: {_writes_text(mapping)}.")
+        if mapping.create_arguments:
+            typer.echo(_create_arguments_text(mapping))
         if mapping.parent is not None:
             typer.echo(_parent_text(mapping.parent))
         if _expansions(mapping):
@@ -94,6 +96,8 @@ def markdown_table(mapping: ResourceMapping) -> str:
         lines += ["", f"Every list call sends {sent}."]
     if _writes_text(mapping):
         lines += ["", f"Writes: {_writes_text(mapping)}."]
+    if mapping.create_arguments:
+        lines += ["", _create_arguments_text(mapping)]
     if mapping.parent is not None:
         lines += ["", _parent_text(mapping.parent)]
     if _expansions(mapping):
@@ -151,6 +155,12 @@ def _argument_text(value: object) -> str:
 
 
 def _parent_text(parent: Parent) -> str:
+    if parent.lookup is not None:
+        return (
+            f"Listed under a parent record, read first ({parent.lookup.action}): its `{parent.lookup.key}` narrows "
+            f"the list by the provider's `{parent.param}`, a record's parent is named in `{parent.source}`, and "
+            f"`{parent.field}` is the parent's id."
+        )
     named = (
         f"the provider's `{parent.source}`" if parent.source is not None else f"its unified `{parent.field}`"
     )
@@ -158,6 +168,11 @@ def _parent_text(parent: Parent) -> str:
         f"Listed under a parent record: the provider's `{parent.param}` narrows the list to it, and a record's "
         f"parent is {named}."
     )
+
+
+def _create_arguments_text(mapping: ResourceMapping) -> str:
+    sent = ", ".join(f"`{name}={_argument_text(value)}`" for name, value in mapping.create_arguments.items())
+    return f"A create sends {sent}, unless the body gives them."
 
 
 def _writes_text(mapping: ResourceMapping) -> str:

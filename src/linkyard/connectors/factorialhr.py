@@ -815,6 +815,20 @@ def _actions() -> list[dict[str, Any]]:
             "tasks",
             _path_id("task"),
         ),
+        _call(
+            "update_task",
+            "Update task",
+            "Change a task's status (todo, in_progress, done, discarded), name, content or due day; only the "
+            "fields sent change. Returns the task.",
+            "PUT",
+            "tasks/tasks/{id}",
+            "tasks",
+            {**_path_id("task"), "also_in_body": True},
+            _param("status", "body", "The task's status.", enum=list(TASK_STATUSES)),
+            _param("name", "body", "The task's name.", max_length=NOTE_LENGTH),
+            _note("content", "body", "What the task asks."),
+            _date("due_on", "body", "The day the task is due"),
+        ),
         # --- recruitment -----------------------------------------------------------------------------------
         _list(
             "list_job_postings",
@@ -886,6 +900,36 @@ def _actions() -> list[dict[str, Any]]:
     ]
 
 
+TASK_STATUSES = ("todo", "in_progress", "done", "discarded")
+POSTING_STATUSES = ("published", "draft", "unlisted", "archived", "cancelled")
+REQUIREMENTS = ("do_not_ask", "optional", "mandatory")
+POSTING_REQUIREMENTS = ("cv", "cover_letter", "phone", "photo", "personal_url")
+
+
+def _posting_fields(*, required: bool) -> list[dict[str, Any]]:
+    """A job posting's body, as Factorial's create (`required`) and update take it."""
+    asked = [
+        _param(
+            f"{what}_requirement",
+            "body",
+            f"Whether candidates are asked for their {what.replace('_', ' ')}.",
+            enum=list(REQUIREMENTS),
+            required=required,
+        )
+        for what in POSTING_REQUIREMENTS
+    ]
+    return [
+        _param("title", "body", "The posting's title.", max_length=255, required=required),
+        _param("status", "body", "The posting's status.", enum=list(POSTING_STATUSES), required=required),
+        *asked,
+        _note("description", "body", "The posting's description."),
+        _id("team_id", "body", "The team hiring (its id)."),
+        _id("location_id", "body", "The office the job is at (its id)."),
+        _param("schedule_type", "body", "Full or part time.", enum=["full_time", "part_time"]),
+        _param("workplace_type", "body", "Where the work is done.", enum=["onsite", "remote", "hybrid"]),
+    ]
+
+
 def _recruitment_actions() -> list[dict[str, Any]]:
     """Recruitment beyond the first lists: one record of each, the pipeline (Factorial's hiring stages, each job
     posting's application phases, the rejection reasons) and the changes a recruiter makes."""
@@ -898,6 +942,27 @@ def _recruitment_actions() -> list[dict[str, Any]]:
             "ats/job_postings/{id}",
             "recruitment",
             _path_id("job posting"),
+        ),
+        _call(
+            "create_job_posting",
+            "Create job posting",
+            "Create a job posting: title, status, what candidates are asked for (CV, cover letter, phone, photo, "
+            "link), and its team, office, description and contract. Returns the posting.",
+            "POST",
+            "ats/job_postings",
+            "recruitment",
+            *_posting_fields(required=True),
+        ),
+        _call(
+            "update_job_posting",
+            "Update job posting",
+            "Change a job posting's title, status, description, team, office, contract or what candidates are "
+            "asked for; only the fields sent change. Returns the posting.",
+            "PUT",
+            "ats/job_postings/{id}",
+            "recruitment",
+            {**_path_id("job posting"), "also_in_body": True},
+            *_posting_fields(required=False),
         ),
         _call(
             "get_candidate",

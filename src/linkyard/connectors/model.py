@@ -413,6 +413,9 @@ class Connector(_Frozen):
             for param in params:
                 if param is not None and param not in listing.parameters_by_name:
                     raise ValueError(f"{self.key} unified {name}: {listing.id} has no parameter {param}")
+            lookup = mapping.parent.lookup if mapping.parent is not None else None
+            if lookup is not None and "id" not in action(name, lookup.action, "object").parameters_by_name:
+                raise ValueError(f"{self.key} unified {name}: {lookup.action} takes no `id` to look up")
             if mapping.download is not None:
                 fetcher = action(name, mapping.download.action, "list")
                 if mapping.download.ids not in fetcher.parameters_by_name:
@@ -439,6 +442,12 @@ class Connector(_Frozen):
                 remover = by_id.get(mapping.delete_action)
                 if remover is None or "id" not in remover.parameters_by_name:
                     raise ValueError(f"{self.key} unified {name}: no action {mapping.delete_action} by `id`")
+            creator = by_id.get(mapping.create_action or "")
+            taken = {p.name for p in creator.parameters if p.location == "body"} if creator else set()
+            if set(mapping.create_arguments) - taken:
+                raise ValueError(
+                    f"{self.key} unified {name}: the create action takes not every create argument"
+                )
             body = {p.name for writer in writers if writer for p in writer.parameters if p.location == "body"}
             for field_name, field in mapping.fields.items():
                 if field.write is not None and field.write.split(".")[0] not in body:

@@ -1,6 +1,7 @@
 // The unified ATS operations Factorial backs, through StackOne's client: every list walked with the client's own
 // paginator (`for await`), every get by an id the Python side took from the emulator, and the writes chained
-// (a candidate created and changed, applied to a job, moved to another stage, rejected, updated).
+// (a candidate created and changed, applied to a job, moved to another stage, rejected, updated; a job created and
+// changed).
 import { check, finish, input, stackone } from "./report.mjs";
 
 const ats = stackone().ats;
@@ -111,5 +112,42 @@ await check("createApplicationRefused", () =>
     xAccountId,
     atsCreateApplicationRequestDto: { candidateId, jobId: input.jobId, jobPostingId: input.jobId },
   }),
+);
+let opened;
+await check("createJob", async () =>
+  (opened = await ats.createJob({
+    xAccountId,
+    atsCreateJobRequestDto: {
+      title: "Payroll specialist",
+      description: "Runs the monthly payroll of three legal entities.",
+      jobStatus: { value: "published" },
+      departmentIds: [input.teamId],
+      locationIds: [input.locationId],
+      passthrough: { cv_requirement: "mandatory" },
+    },
+  })),
+);
+const jobId = opened?.createResult?.data?.id;
+await check("updateJob", () =>
+  ats.updateJob({
+    xAccountId,
+    id: jobId,
+    atsUpdateJobRequestDto: { title: "Senior payroll specialist", jobStatus: { value: "internal" } },
+  }),
+);
+await check("getWrittenJob", () => ats.getJob({ xAccountId, id: jobId }));
+await check("createJobRefused", () =>
+  ats.createJob({
+    xAccountId,
+    atsCreateJobRequestDto: {
+      title: "Two teams",
+      departmentIds: [input.teamId, input.teamId],
+      hiringTeam: [{ userId: input.userId }],
+      jobStatus: { value: "on_hold" },
+    },
+  }),
+);
+await check("updateJobMissing", () =>
+  ats.updateJob({ xAccountId, id: "999999999", atsUpdateJobRequestDto: { title: "Nobody's" } }),
 );
 finish();

@@ -2,10 +2,10 @@
 `x-account-id` through its connector's mapping.
 
 Reads: jobs, job postings, candidates, applications, application and interview stages, a job's application
-stages, rejected reasons, departments, locations and users (list and get). Writes: a candidate created and
-updated, an application created, updated (StackOne's `passthrough` only: Factorial has no field of StackOne's
-update), moved to another interview stage and rejected. Each answers StackOne's `CreateResult`, `UpdateResult`,
-`MoveApplicationResult` or `RejectApplicationResult`.
+stages, rejected reasons, departments, locations and users (list and get). Writes: a job (a posting in
+Factorial) and a candidate created and updated, an application created, updated (StackOne's `passthrough` only:
+Factorial has no field of StackOne's update), moved to another interview stage and rejected. Each answers
+StackOne's `CreateResult`, `UpdateResult`, `MoveApplicationResult` or `RejectApplicationResult`.
 """
 
 from __future__ import annotations
@@ -262,6 +262,23 @@ class ApplicationReject(_Request):
     rejected_reason_id: Id
 
 
+class JobWrite(_Request):
+    """StackOne's `AtsCreateJobRequestDto` and `AtsUpdateJobRequestDto` (the same fields)."""
+
+    title: Text
+    description: Text
+    code: Text
+    status: Text
+    job_status: dict[str, Any] | str | None = None
+    confidential: str | None = None
+    department_ids: list[str] | None = None
+    location_ids: list[str] | None = None
+    hiring_team: list[Any] | None = None
+    interview_stages: list[Any] | None = None
+    custom_fields: list[Any] | None = None
+    unified_custom_fields: dict[str, Any] | None = None
+
+
 def _unified(body: _Request, renamed: dict[str, str] | None = None) -> dict[str, Any]:
     """The fields the caller set, under the unified model's names (and the `passthrough`)."""
     given = body.model_dump(exclude_unset=True, mode="json")
@@ -272,7 +289,7 @@ def _unified(body: _Request, renamed: dict[str, str] | None = None) -> dict[str,
 
 
 def add_write_routes(routes: APIRouter) -> None:
-    """`POST`/`PATCH` on candidates and applications, and an application's `move` and `reject`."""
+    """`POST`/`PATCH` on jobs, candidates and applications, and an application's `move` and `reject`."""
 
     def route(
         path: str, method: str, name: str, model: type[BaseModel], status: int = 200
@@ -324,6 +341,44 @@ def add_write_routes(routes: APIRouter) -> None:
             "ats/candidates",
             id,
             fields,
+            policy=request.app.state.retry_policy,
+        )
+        return written_answer(platform, 200, "Record updated successfully", written)
+
+    @route("/unified/ats/jobs", "POST", "ats_create_job", CreateResult, 201)
+    async def create_job(
+        request: Request,
+        project: ProjectDep,
+        platform: PlatformDep,
+        body: Annotated[JobWrite, Body()],
+        x_account_id: AccountHeader = None,
+    ) -> dict[str, Any]:
+        written = await create_record(
+            platform,
+            project,
+            account_id_of(x_account_id, None),
+            "ats/jobs",
+            _unified(body),
+            policy=request.app.state.retry_policy,
+        )
+        return written_answer(platform, 201, "Record created successfully", written)
+
+    @route("/unified/ats/jobs/{id}", "PATCH", "ats_update_job", CreateResult)
+    async def update_job(
+        request: Request,
+        project: ProjectDep,
+        platform: PlatformDep,
+        id: Annotated[str, Path(min_length=1, max_length=MAX_ID)],
+        body: Annotated[JobWrite, Body()],
+        x_account_id: AccountHeader = None,
+    ) -> dict[str, Any]:
+        written = await update_record(
+            platform,
+            project,
+            account_id_of(x_account_id, None),
+            "ats/jobs",
+            id,
+            _unified(body),
             policy=request.app.state.retry_policy,
         )
         return written_answer(platform, 200, "Record updated successfully", written)

@@ -1,6 +1,8 @@
 """The unified HRIS API's records kept about employees: shifts and time entries, the whole account's and one
 employee's (`/unified/hris/employees/{id}/shifts`), documents and their categories, custom field definitions and
-tasks, in StackOne's models, read through the connector's mapping (files: `unified_hris_documents`)."""
+tasks (the company's and one employee's, whose status is also written: `PATCH
+/unified/hris/employees/{id}/tasks/{subResourceId}`), in StackOne's models, through the connector's mapping (files:
+`unified_hris_documents`)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 
 from linkyard.api.deps import PlatformDep, ProjectDep
 from linkyard.api.routes.actions import account_id_of
@@ -16,14 +18,15 @@ from linkyard.api.routes.unified_common import (
     ERRORS,
     MAX_ID,
     AccountHeader,
+    done_answer,
     get_query,
     list_query,
     no_filters,
     page_answer,
     record_answer,
 )
-from linkyard.api.schemas import UNIFIED_SHAPES
-from linkyard.services.unified import UnifiedQuery, get_record, list_records
+from linkyard.api.schemas import UNIFIED_SHAPES, UpdateResult, error_responses
+from linkyard.services.unified import UnifiedQuery, get_record, list_records, update_record
 
 RecordId = Annotated[str, Path(min_length=1, max_length=MAX_ID)]
 
@@ -70,6 +73,13 @@ COLLECTIONS = (
         "hris_get_employee_custom_field_definition",
     ),
     Collection("tasks", "hris/tasks", "hris_list_tasks", "hris_get_task"),
+    Collection(
+        "employees/{id}/tasks",
+        "hris/tasks",
+        "hris_list_employee_tasks",
+        "hris_get_employee_task",
+        per_employee=True,
+    ),
 )
 
 
@@ -159,6 +169,29 @@ def _get_route(collection: Collection) -> Callable[..., Awaitable[dict[str, Any]
     return get_resource
 
 
+async def update_employee_task(
+    request: Request,
+    project: ProjectDep,
+    platform: PlatformDep,
+    id: RecordId,
+    subResourceId: RecordId,
+    body: Annotated[dict[str, Any], Body(description="StackOne's UpdateTaskRequestDto: `status`")],
+    x_account_id: AccountHeader = None,
+) -> dict[str, Any]:
+    """A task's status, written through the mapping; a task not assigned to the employee is a 404 (read first)."""
+    await update_record(
+        platform,
+        project,
+        account_id_of(x_account_id, None),
+        "hris/tasks",
+        subResourceId,
+        body,
+        within={"employee_id": id},
+        policy=request.app.state.retry_policy,
+    )
+    return done_answer(platform, "Record updated successfully.")
+
+
 def add_routes(routes: APIRouter) -> None:
     for collection in COLLECTIONS:
         page, result = UNIFIED_SHAPES[collection.resource]
@@ -184,3 +217,12 @@ def add_routes(routes: APIRouter) -> None:
             name=collection.get_operation,
             tags=["unified hris"],
         )
+    routes.add_api_route(
+        "/unified/hris/employees/{id}/tasks/{subResourceId}",
+        update_employee_task,
+        methods=["PATCH"],
+        response_model=UpdateResult,
+        responses=error_responses(403, 404, 408, 409, 412, 422, 429, 502),
+        name="hris_update_employee_task",
+        tags=["unified hris"],
+    )

@@ -76,20 +76,41 @@ def _present(field: str) -> dict[str, Any]:
     return _read(f"[{field}][?@ != null]")
 
 
+NEW_POSTING = {
+    "status": "draft",
+    "cv_requirement": "optional",
+    "cover_letter_requirement": "optional",
+    "phone_requirement": "optional",
+    "photo_requirement": "do_not_ask",
+    "personal_url_requirement": "optional",
+}
+"""What Factorial requires of a new posting and StackOne's job has no field for: a job created without a
+`job_status` is a draft, and candidates are asked for a CV, a cover letter, a phone and a link as optional, no
+photo. `job_status` and `passthrough` (`{"cv_requirement": "mandatory"}`) override them."""
+
+
+def _one_of(field: str) -> dict[str, Any]:
+    """A list of the one id in `field`, written back as that id (Factorial keeps one)."""
+    return {**_present(field), "write": field, "write_as": "one"}
+
+
 def _job(get_action: str) -> dict[str, Any]:
     return {
         "resource": "ats/jobs",
         "list_action": "factorialhr_list_job_postings",
         "get_action": get_action,
+        "create_action": "factorialhr_create_job_posting",
+        "create_arguments": NEW_POSTING,
+        "update_action": "factorialhr_update_job_posting",
         "fields": {
             **_ids(),
-            "title": _read("title"),
-            "description": _read("description"),
+            "title": _same("title"),
+            "description": _same("description"),
             "status": _read("status"),
-            "job_status": _read("status", enum=JOB_STATUSES),
-            "department_ids": _present("team_id"),
+            "job_status": _read("status", enum=JOB_STATUSES, write="status"),
+            "department_ids": _one_of("team_id"),
             "remote_department_ids": _present("team_id"),
-            "location_ids": _present("location_id"),
+            "location_ids": _one_of("location_id"),
             "remote_location_ids": _present("location_id"),
             "created_at": _read("created_at"),
         },

@@ -80,9 +80,10 @@ class FieldMapping(_Frozen):
     `unmapped_value`. `"code"`: the provider's value is the unified one (a country code)."""
     write: str | None = Field(None, max_length=200)
     """The provider's body field (dotted) that this unified field is written to; None: read-only."""
-    write_as: Literal["value", "date"] = "value"
+    write_as: Literal["value", "date", "one"] = "value"
     """`date`: a datetime (or a date-time text without offset, as StackOne's time off dates are) is written as
-    its day (`YYYY-MM-DD`), for providers that take dates."""
+    its day (`YYYY-MM-DD`), for providers that take dates. `one`: a list of at most one value written as that
+    value (none: null), for a provider that keeps one where the unified model has a list (a job's one team)."""
     divide_by: float | None = Field(None, gt=0)
     """For a number field: the provider's number divided by this (Factorial's minutes as StackOne's hours: 60)."""
 
@@ -149,6 +150,8 @@ class FieldMapping(_Frozen):
             raise ValueError(f"{name}: write path {self.write!r} is not a dotted field name")
         if self.write_as == "date" and field.kind not in ("datetime", "string"):
             raise ValueError(f"{name}: only a datetime or a text field is written as a date")
+        if self.write_as == "one" and field.kind != "strings":
+            raise ValueError(f"{name}: only a list field is written as its one value")
         if self.divide_by is not None and (field.kind != "number" or self.write is not None):
             raise ValueError(f"{name}: only a read-only number field is divided")
 
@@ -261,6 +264,12 @@ class FieldMapping(_Frozen):
             )
         if self.write_as == "date" and isinstance(value, str):
             return value[:10]
+        if self.write_as == "one" and isinstance(value, list):
+            if len(value) > 1:
+                raise ValidationFailed(
+                    "Invalid value", errors=[{"field": name, "message": "the provider takes at most one"}]
+                )
+            return value[0] if value else None
         return value
 
 
@@ -281,37 +290,73 @@ class ListFilter(_Frozen):
     param: str | None = None
 
 
+class ParentLookup(_Frozen):
+    """A parent whose records name it by another key than its id (Factorial's tasks name their assignees by
+    access id, not employee id): the parent's own record is read first with `action` (its id as `id`), and the
+    JMESPath expression `key` over it gives the key the list is narrowed by and the records name."""
+
+    action: str
+    key: str = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _compiles(self) -> Self:
+        try:
+            jmespath.compile(self.key)
+        except JMESPathError as error:
+            raise ValueError(f"the look-up key {self.key!r} is not JMESPath: {error}") from None
+        return self
+
+    @cached_property
+    def search(self) -> Callable[[Any], Any]:
+        return FieldMapping(source=self.key).search
+
+
 class Parent(_Frozen):
     """A resource listed under a record of another (an employee's time off, a job's application stages): the
     list action's parameter that narrows it to one parent's records (a list of ids or one id), and where a record
     names its parent, so that a record got under another parent is a 404. That is either a unified `field`
     (then also written on a create under the parent) or, where the unified model has none, a JMESPath `source`
-    over the provider's record."""
+    over the provider's record (a list names each of its parents: a task's assignees).
+
+    With a `lookup`, records name the parent by the key read from the parent's record (`source` says where),
+    and `field`, when given, is the unified field filled with the parent's id in the records read under it."""
 
     param: str
     field: str | None = None
     source: str | None = Field(default=None, min_length=1, max_length=500)
+    lookup: ParentLookup | None = None
 
     @model_validator(mode="after")
     def _one_way(self) -> Self:
-        if (self.field is None) == (self.source is None):
+        if self.lookup is not None:
+            if self.source is None:
+                raise ValueError("a parent looked up names its key in each record by a `source`")
+        elif (self.field is None) == (self.source is None):
             raise ValueError(
                 "a parent names its record's parent by a `field` or by a `source`, one of the two"
             )
         return self
+
+    @property
+    def fills(self) -> str | None:
+        """The unified field filled with the parent's id (a looked-up parent's `field`), not read."""
+        return self.field if self.lookup is not None else None
 
     @cached_property
     def compiled(self) -> ParsedResult | None:
         return None if self.source is None else jmespath.compile(self.source)
 
     def owns(self, provider_record: Any, unified_record: Mapping[str, Any], parent_id: str) -> bool:
-        """Whether a record (as the provider gave it, and mapped) is `parent_id`'s."""
+        """Whether a record (as the provider gave it, and mapped) is `parent_id`'s (with a `lookup`, `parent_id`
+        is the key looked up); a list names each of its parents."""
         if self.compiled is not None:
             found = self.compiled.search(provider_record)
         else:
             found = unified_record.get(self.field or "")
         if isinstance(found, Mapping):
             found = found.get("value")
+        if isinstance(found, list):
+            return any(item is not None and _text(item) == parent_id for item in found)
         return found is not None and _text(found) == parent_id
 
 
@@ -502,6 +547,9 @@ class ResourceMapping(_Frozen):
     filters: Mapping[str, ListFilter] = Field(default_factory=dict)
     """StackOne's filters of this list (`email`, `employee_number`) that the mapping serves."""
     create_action: str | None = None
+    create_arguments: Mapping[str, str | bool | int] = Field(default_factory=dict)
+    """Arguments a create sends unless the body gives them (by a field or in `passthrough`): what the
+    provider requires and the unified model has no field for (a Factorial posting's CV requirement)."""
     update_action: str | None = None
     delete_action: str | None = None
     """The action that removes (or cancels) one record by its `id`."""
@@ -546,8 +594,14 @@ class ResourceMapping(_Frozen):
                 raise ValueError(
                     f"{self.resource}: filter {name} compares {list_filter.field}, which is not mapped"
                 )
-        if self.parent is not None and self.parent.field is not None and self.parent.field not in self.fields:
-            raise ValueError(f"{self.resource}: the parent's field {self.parent.field} is not mapped")
+        parent = self.parent
+        if parent is not None and parent.fills is not None:
+            if parent.fills not in model.fields or parent.fills in self.fields:
+                raise ValueError(f"{self.resource}: the parent's field {parent.fills} is filled, not mapped")
+        elif parent is not None and parent.field is not None and parent.field not in self.fields:
+            raise ValueError(f"{self.resource}: the parent's field {parent.field} is not mapped")
+        if self.create_arguments and self.create_action is None:
+            raise ValueError(f"{self.resource}: create arguments are given but no create action is named")
         if self.parent is not None:
             try:
                 self.parent.compiled  # noqa: B018 - compiling is the check

@@ -92,6 +92,9 @@ WRITES: tuple[UnifiedWrite, ...] = (
     UnifiedWrite(
         "hris_cancel_employee_time_off_request", "hris/time_off", "delete", parent_field="employee_id"
     ),
+    UnifiedWrite("hris_update_employee_task", "hris/tasks", "update", parent_field="employee_id"),
+    UnifiedWrite("ats_create_job", "ats/jobs", "create"),
+    UnifiedWrite("ats_update_job", "ats/jobs", "update"),
     # StackOne's create request names the candidate's phone `phone_number`; its candidate model, `phone`.
     UnifiedWrite("ats_create_candidate", "ats/candidates", "create", renamed={"phone_number": "phone"}),
     UnifiedWrite("ats_update_candidate", "ats/candidates", "update"),
@@ -101,7 +104,8 @@ WRITES: tuple[UnifiedWrite, ...] = (
     UnifiedWrite("ats_reject_application", "ats/applications", "operation", "reject"),
 )
 """StackOne's write operations a mapping may back, each by its name in StackOne's table; the unified routes
-serve the same ones (`linkyard.api.routes.unified_hris_people`, `unified_hris_time_off`, `unified_ats`)."""
+serve the same ones (`linkyard.api.routes.unified_hris_people`, `unified_hris_time_off`, `unified_hris_records`,
+`unified_ats`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,8 +249,11 @@ def _write_spec(
         ]
     calls = [action]
     if write.parent_field is not None and write.kind in ("update", "delete"):
-        # The record is read first, so that another parent's record is a 404 (`get_within`).
+        # The record is read first, so that another parent's record is a 404 (`get_within`); a parent looked up
+        # (an employee's access id, for its tasks) is read before.
         calls.insert(0, mapping.get_action or mapping.list_action)
+        if mapping.parent is not None and mapping.parent.lookup is not None:
+            calls.insert(0, mapping.parent.lookup.action)
     scopes = dict.fromkeys(scope for called in calls for scope in scopes_of.get(called, ()))
     label = operation.name.split("_", 1)[1].replace("_", " ").capitalize()
     description = (
@@ -330,9 +337,15 @@ def _field_parameters(
             "location": "body",
             "type": _KIND_TYPES[unified.kind],
             "description": f"StackOne's `{asked_as.get(name, name)}` ({_kind_words(unified)})",
-            "required": required and target.required and target.from_context is None,
+            # A field the create gives a value of its own when left out is not required of the caller.
+            "required": required
+            and target.required
+            and target.from_context is None
+            and field_mapping.write not in mapping.create_arguments,
         }
         parameter.update(_bounds(unified, field_mapping.enum, target))
+        if field_mapping.write_as == "one":
+            parameter["max_items"] = 1  # the provider keeps one
         parameters.append(parameter)
     return parameters
 
@@ -355,7 +368,11 @@ def _bounds(
         return {"format": "date-time"}
     if unified.kind == "enum":
         if isinstance(table, Mapping):
-            return {"enum": tuple(dict.fromkeys(v for v in table.values() if unified.allows(v)))}
+            # The values whose provider equivalent the action takes (a posting is deleted by its own action).
+            taken = [
+                v for s, v in table.items() if unified.allows(v) and (not target.enum or s in target.enum)
+            ]
+            return {"enum": tuple(dict.fromkeys(taken))}
         if unified.pattern is not None:
             return {"pattern": {"regex": unified.pattern, "meaning": "one of the model's codes"}}
         return {"enum": tuple(sorted(unified.values))}

@@ -15,7 +15,14 @@ from linkyard.connectors.unified import model_of
 from linkyard.domain import Project
 from linkyard.errors import NotFound, ValidationFailed
 from linkyard.services.platform import Platform
-from linkyard.services.unified.reads import UnifiedPage, UnifiedQuery, UnifiedRecord, get_record, list_records
+from linkyard.services.unified.reads import (
+    UnifiedPage,
+    UnifiedQuery,
+    UnifiedRecord,
+    get_record,
+    list_records,
+    mapping_of,
+)
 
 
 def no_record() -> NotFound:
@@ -62,7 +69,14 @@ async def get_within(
     wanted = query or UnifiedQuery()
     # All fields, to compare; the caller's `fields` (names of the model: the route checks them) are kept after.
     everything = replace(wanted, fields=())
-    found = await get_record(platform, project, account_id, resource, record_id, everything, policy=policy)
+    # A parent looked up (an employee's tasks name its access id) is checked by the read itself, which then
+    # fills the parent's field.
+    _, mapping = await mapping_of(platform, project, account_id, resource)
+    fills = mapping.parent.fills if mapping.parent is not None else None
+    parent_id = within.get(fills) if fills is not None else None
+    found = await get_record(
+        platform, project, account_id, resource, record_id, everything, parent_id=parent_id, policy=policy
+    )
     for name, value in within.items():
         if str(found.data.get(name)) != value:
             raise no_record()

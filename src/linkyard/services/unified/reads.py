@@ -24,6 +24,7 @@ from linkyard.services.platform import Platform
 from linkyard.services.unified.expansions import Additions, add_related, plan_additions
 from linkyard.services.unified.lookups import join_lookups
 from linkyard.services.unified.proxied import proxied_query
+from linkyard.services.unified.steps import check_steps
 
 MAX_FIELDS = 100
 
@@ -112,11 +113,18 @@ async def list_records(
             day = (utc - timedelta(days=1)).date().isoformat()
             arguments[mapping.updated_after.param] = utc.isoformat() if precise else day
     wanted = _filters(connector, mapping, query.filters, arguments)
+    key, parent_read = None, None
     if parent_id is not None:
         parent = _parent(mapping)
+        key, parent_read = await _parent_key(
+            platform, project, account_id, parent, parent_id, mapping.list_action, policy
+        )
+        if key is None:
+            # The parent has no key its records could name (an employee with no access): none are its.
+            return UnifiedPage([], None, _raw([parent_read] if parent_read else [], query.raw))
         param = connector.action(mapping.list_action).parameters_by_name[parent.param]
-        arguments[parent.param] = [parent_id] if param.type == "array" else parent_id
-        if parent.field is not None:
+        arguments[parent.param] = [key] if param.type == "array" else key
+        if parent.field is not None and parent.fills is None:
             wanted[parent.field] = parent_id
     arguments.update(mapping.list_arguments)
     passthrough = await proxied_query(
@@ -138,13 +146,14 @@ async def list_records(
             raise NotFound("No such record in the account", code="record_not_found") from None
         raise
     found = result.data or ()
-    if parent_id is not None and _parent(mapping).source is not None:
-        # The model has no field naming the parent (documents): the provider's record does.
-        found = [record for record in found if _parent(mapping).owns(record, {}, parent_id)]
+    if key is not None and _parent(mapping).source is not None:
+        # The model has no field naming the parent (documents, or a task's assignees): the provider's record
+        # does, by the parent's id or the key looked up.
+        found = [record for record in found if _parent(mapping).owns(record, {}, key)]
     found, looked_up = await join_lookups(
         platform, project, account_id, connector, mapping, found, policy=policy
     )
-    pairs = [(record, mapping.read(record)) for record in found]
+    pairs = [(record, _filled(mapping, mapping.read(record), parent_id)) for record in found]
     if after is not None:
         pairs = [pair for pair in pairs if _updated_since(pair[1].get("updated_at"), after)]
     for name, value in wanted.items():
@@ -156,7 +165,7 @@ async def list_records(
     return UnifiedPage(
         [_select(record, fields, additions) for _, record in pairs],
         cursor,
-        _raw([result, *looked_up, *calls], query.raw),
+        _raw([result, *looked_up, *calls, *([parent_read] if parent_read else [])], query.raw),
     )
 
 
@@ -177,6 +186,12 @@ async def get_record(
     parent = None if parent_id is None else _parent(mapping)
     fields = _fields(resource, query.fields)
     additions = _plan(mapping, query)
+    key, parent_read = None, None
+    if parent is not None and parent_id is not None:
+        reads = mapping.get_action or mapping.list_action
+        key, parent_read = await _parent_key(platform, project, account_id, parent, parent_id, reads, policy)
+        if key is None:
+            raise NotFound("No such record in the account", code="record_not_found")
     try:
         if mapping.get_action is not None:
             result = await run_action(
@@ -200,17 +215,19 @@ async def get_record(
             raise NotFound("No such record in the account", code="record_not_found")
         raise ProviderError("The provider answered with something that is not a record")
     record = mapping.read(found)
-    if parent is not None and not parent.owns(found, record, str(parent_id)):
+    if parent is not None and not parent.owns(found, record, str(key)):
         raise NotFound("No such record in the account", code="record_not_found")
     joined, looked_up = await join_lookups(
         platform, project, account_id, connector, mapping, [found], policy=policy
     )
     if looked_up:
         record = mapping.read(joined[0])
+    record = _filled(mapping, record, parent_id)
     calls = await add_related(
         platform, project, account_id, connector, mapping, [(found, record)], additions, policy=policy
     )
-    return UnifiedRecord(_select(record, fields, additions), _raw([result, *looked_up, *calls], query.raw))
+    raw = _raw([result, *looked_up, *calls, *([parent_read] if parent_read else [])], query.raw)
+    return UnifiedRecord(_select(record, fields, additions), raw)
 
 
 async def mapping_of(
@@ -251,6 +268,49 @@ def _same_text(found: Any, wanted: str) -> bool:
     if isinstance(found, dict):
         found = found.get("value")
     return isinstance(found, str) and found.casefold() == wanted.casefold()
+
+
+async def _parent_key(
+    platform: Platform,
+    project: Project,
+    account_id: str,
+    parent: Parent,
+    parent_id: str,
+    then: str,
+    policy: RetryPolicy,
+) -> tuple[str | None, ActionResult | None]:
+    """The key a parent's records name it by: its id, or for a parent looked up (an employee's tasks name its
+    access id), the key read from the parent's own record, with that call, once the action that `then` reads the
+    records may run too (403 before any call otherwise). 404 when there is no such parent."""
+    lookup = parent.lookup
+    if lookup is None:
+        return parent_id, None
+    await check_steps(platform, project, account_id, [lookup.action, then])
+    try:
+        result = await run_action(
+            platform, project, account_id, lookup.action, {"id": parent_id}, policy=policy
+        )
+    except ValidationFailed as invalid:
+        if invalid.errors and all(error["field"] == "id" for error in invalid.errors):
+            raise NotFound("No such record in the account", code="record_not_found") from None
+        raise
+    found = lookup.search(result.data) if isinstance(result.data, dict) else None
+    if isinstance(found, bool) or not isinstance(found, str | int):
+        return None, result
+    return str(found), result
+
+
+def _filled(mapping: ResourceMapping, record: dict[str, Any], parent_id: str | None) -> dict[str, Any]:
+    """The record with the field its looked-up parent fills (a task's `employee_id` under the employee), in the
+    model's order."""
+    name = mapping.parent.fills if mapping.parent is not None and parent_id is not None else None
+    if name is None:
+        return record
+    return {
+        field: parent_id if field == name else record[field]
+        for field in mapping.model.fields
+        if field in record or field == name
+    }
 
 
 def _parent(mapping: ResourceMapping) -> Parent:

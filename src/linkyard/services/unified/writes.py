@@ -30,6 +30,7 @@ from linkyard.services.actions import run_action
 from linkyard.services.platform import Platform
 from linkyard.services.unified.nested import get_within, no_record
 from linkyard.services.unified.reads import mapping_of
+from linkyard.services.unified.steps import check_steps
 
 PASSTHROUGH = "passthrough"
 """StackOne's field for provider fields sent as they are."""
@@ -88,6 +89,9 @@ async def update_record(
         raise NotFound(f"The provider cannot update {resource}", code="unified_write_not_mapped")
     arguments = _arguments(connector, mapping, mapping.update_action, body, {}, record_id)
     if within:
+        # The record is read first (another parent's is a 404), once the update may run: a scope the account
+        # lacks is a 403 before any call.
+        await check_steps(platform, project, account_id, [mapping.update_action])
         await get_within(platform, project, account_id, resource, record_id, within, policy=policy)
     return await _send(platform, project, account_id, mapping, mapping.update_action, arguments, policy)
 
@@ -108,6 +112,7 @@ async def delete_record(
     if mapping.delete_action is None:
         raise NotFound(f"The provider cannot remove {resource}", code="unified_write_not_mapped")
     if within:
+        await check_steps(platform, project, account_id, [mapping.delete_action])
         await get_within(platform, project, account_id, resource, record_id, within, policy=policy)
     await run_action(platform, project, account_id, mapping.delete_action, {"id": record_id}, policy=policy)
 
@@ -208,6 +213,9 @@ def _arguments(
     arguments = {**passthrough, **provider}
     if record_id is not None:
         arguments["id"] = record_id
+    elif action_id == mapping.create_action:
+        # What the provider requires of a new record and the body leaves out (a posting's CV requirement).
+        arguments = {**mapping.create_arguments, **arguments}
     # The action's own checks (required fields, formats) too, so that one answer names every culprit; a field
     # already refused above is not named twice.
     try:
