@@ -413,9 +413,14 @@ class Connector(_Frozen):
             for param in params:
                 if param is not None and param not in listing.parameters_by_name:
                     raise ValueError(f"{self.key} unified {name}: {listing.id} has no parameter {param}")
-            lookup = mapping.parent.lookup if mapping.parent is not None else None
-            if lookup is not None and "id" not in action(name, lookup.action, "object").parameters_by_name:
-                raise ValueError(f"{self.key} unified {name}: {lookup.action} takes no `id` to look up")
+            parent_lookup = mapping.parent.lookup if mapping.parent is not None else None
+            if (
+                parent_lookup is not None
+                and "id" not in action(name, parent_lookup.action, "object").parameters_by_name
+            ):
+                raise ValueError(
+                    f"{self.key} unified {name}: {parent_lookup.action} takes no `id` to look up"
+                )
             if mapping.download is not None:
                 fetcher = action(name, mapping.download.action, "list")
                 if mapping.download.ids not in fetcher.parameters_by_name:
