@@ -90,6 +90,9 @@ class Parameter(BaseModel):
     """The most items of an array; by default 100."""
     items: ItemType = "string"
     """What an array holds: strings, or objects (a provider's nested records, sent as they are given)."""
+    members: Mapping[str, Any] | None = None
+    """For an object, or an array of objects: the JSON schema of one object's members (`properties` and
+    `required`), so that a caller knows what a nested record holds and the schema check refuses a wrong one."""
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -109,6 +112,8 @@ class Parameter(BaseModel):
             raise ValueError(f"{self.name}: max_items is for arrays")
         if self.items == "object" and (self.type != "array" or self.pattern or self.max_length or self.enum):
             raise ValueError(f"{self.name}: items of objects are for arrays without text rules")
+        if self.members is not None and not (self.type == "object" or self.items == "object"):
+            raise ValueError(f"{self.name}: members are for objects and arrays of objects")
         if self.also_in_body and self.location != "path":
             raise ValueError(f"{self.name}: also_in_body is for path parameters")
         if self.enum is not None and (not self.enum or self.type not in ("string", "array")):
@@ -120,18 +125,19 @@ class Parameter(BaseModel):
         return self
 
     def json_schema(self) -> dict[str, Any]:
-        """The property's schema, one level deep: the `type`, `description`, `enum` and `items` that StackOne's
-        `to_openai()` keeps, then the bounds the platform enforces (`pattern`, `maxLength`, `maxItems`,
-        `minimum`, `maximum`), which clients that read full JSON schemas (MCP's) see too."""
+        """The property's schema: the `type`, `description`, `enum` and `items` that StackOne's `to_openai()`
+        keeps, then the bounds the platform enforces (`pattern`, `maxLength`, `maxItems`, `minimum`, `maximum`)
+        and a nested record's `members`, which clients that read full JSON schemas (MCP's) see too."""
         schema: dict[str, Any] = {"type": self.type, "description": self.description}
         if self.type == "array" and self.items == "object":
-            schema["items"] = {"type": "object", "maxProperties": MAX_PROPERTIES}
+            schema["items"] = {"type": "object", "maxProperties": MAX_PROPERTIES, **(self.members or {})}
             schema["maxItems"] = self.max_items or DEFAULT_MAX_ITEMS
         elif self.type == "array":
             schema["items"] = {"type": "string", **self._text_bounds()}
             schema["maxItems"] = self.max_items or DEFAULT_MAX_ITEMS
         elif self.type == "object":
             schema["maxProperties"] = MAX_PROPERTIES
+            schema.update(self.members or {})
         elif self.type == "string":
             schema.update(self._text_bounds())
         elif self.minimum is not None and self.maximum is not None:
