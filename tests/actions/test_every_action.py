@@ -7,7 +7,7 @@ an object for a create or an action endpoint.
 The calls of an area run in an order a caller would follow: lists first (their records are the ids the others
 name; an id field names a record of the collection it stems from, listed first), then creates, reads, updates
 and actions, and what destroys records last, each on a record of its own. Nested records get their required
-members from the schema.
+members from the declaration (`members`, which the description says in words).
 
 Not every call passes yet: `NOT_YET_PASSING` lists the 7 actions whose call gets an error today, by why (a file
 part /actions/rpc cannot send); each is checked to still fail, so the list only shrinks as the emulator and the
@@ -26,6 +26,7 @@ from starlette.applications import Starlette
 
 from linkyard.connectors import Action, get_connector
 from linkyard.connectors.factorialhr_api import singular
+from linkyard.connectors.parameters import Parameter
 from tests.actions.conftest import Linked, link_admin
 from tests.api.conftest import Harness
 
@@ -106,7 +107,8 @@ def _catalogue_lists() -> dict[str, list[str]]:
         if action.method != "GET" or action.result != "list" or "{" in action.path:
             continue
         namespace, resource = action.path.split("/resources/")[1].split("/")[:2]
-        for stem in (singular(resource), f"{namespace}_{singular(resource)}", singular(action.model)):
+        stems = {singular(resource), f"{namespace}_{singular(resource)}", singular(action.model or resource)}
+        for stem in stems:
             found.setdefault(stem, []).append(f"{namespace}/{resource}")
     return found
 
@@ -122,6 +124,17 @@ def _is_id(name: str) -> bool:
     return name.endswith(("_id", "_ids")) and not any(
         word in name for word in ("uuid", "external", "identifier")
     )
+
+
+def _declared_schema(parameter: Parameter) -> dict[str, Any]:
+    """A parameter's schema with the members of the nested record it takes (the declaration's `members`, which
+    its description says in words: input schemas stay one level deep)."""
+    schema = parameter.json_schema()
+    if parameter.members is not None and parameter.type == "object":
+        schema.update(parameter.members)
+    elif parameter.members is not None:
+        schema["items"] = {**schema["items"], **parameter.members}
+    return schema
 
 
 class Inputs:
@@ -150,12 +163,12 @@ class Inputs:
             wanted = parameter.required or (parameter.name == "id" and record_id)
             if not wanted and "required with a company token" not in parameter.description:
                 continue
-            value = await self.value(parameter.name, parameter.json_schema(), record_id)
+            value = await self.value(parameter.name, _declared_schema(parameter), record_id)
             call.setdefault(parameter.location, {})[parameter.name] = value
         return call
 
     async def value(self, name: str, schema: dict[str, Any], record_id: str | None) -> Any:
-        """A valid value of `schema` for the field `name`."""
+        """A valid value of `schema` for the field `name` (a nested record's required members, each valid)."""
         kind = schema.get("type")
         if schema.get("enum"):
             return schema["enum"][0]

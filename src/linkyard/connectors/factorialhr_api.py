@@ -230,6 +230,31 @@ def _words(name: str) -> str:
     return name.replace("_", " ").strip()
 
 
+def _members_in_words(members: Mapping[str, Any], *, many: bool) -> str:
+    """What a nested record holds, for its parameter's description (the input schema stays one level deep):
+    ` Each holds: account_id (an id, required), debit_amount_cents (an integer, required), ...`."""
+    required = set(members.get("required", ()))
+    said = [
+        f"{name} ({_kind_in_words(schema)}{', required' if name in required else ''})"
+        for name, schema in members["properties"].items()
+    ]
+    return f" {'Each' if many else 'It'} holds: {', '.join(said)}." if said else ""
+
+
+def _kind_in_words(schema: Mapping[str, Any]) -> str:
+    if "enum" in schema:
+        return f"one of {' | '.join(schema['enum'])}"
+    if schema.get("type") == "array":
+        return f"a list of {_kind_in_words(schema['items'])}"
+    if "pattern" in schema:
+        return "an id"
+    words = {"date": "a date", "date-time": "a date and time", "email": "an email address"}
+    if schema.get("format") in words:
+        return words[schema["format"]]
+    kinds = {"string": "text", "integer": "an integer", "number": "a number", "boolean": "true or false"}
+    return kinds.get(schema.get("type", ""), "a record" if schema.get("type") == "object" else "any value")
+
+
 class _Generator:
     """One endpoint's action declaration."""
 
@@ -416,6 +441,7 @@ class _Generator:
                 parameter["items"] = "object"
             if field.model in self.facts.models:
                 parameter["members"] = self._members(field.model, frozenset())
+                parameter["description"] += _members_in_words(parameter["members"], many=field.array)
             return parameter
         if field.array:
             parameter["type"] = "array"

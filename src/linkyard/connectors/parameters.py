@@ -92,7 +92,8 @@ class Parameter(BaseModel):
     """What an array holds: strings, or objects (a provider's nested records, sent as they are given)."""
     members: Mapping[str, Any] | None = None
     """For an object, or an array of objects: the JSON schema of one object's members (`properties` and
-    `required`), so that a caller knows what a nested record holds and the schema check refuses a wrong one."""
+    `required`), from the provider's model. Input schemas stay one level deep (StackOne's `to_openai()` keeps
+    one level), so `json_schema` leaves them out: the description says them in words."""
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -125,19 +126,18 @@ class Parameter(BaseModel):
         return self
 
     def json_schema(self) -> dict[str, Any]:
-        """The property's schema: the `type`, `description`, `enum` and `items` that StackOne's `to_openai()`
-        keeps, then the bounds the platform enforces (`pattern`, `maxLength`, `maxItems`, `minimum`, `maximum`)
-        and a nested record's `members`, which clients that read full JSON schemas (MCP's) see too."""
+        """The property's schema, one level deep: the `type`, `description`, `enum` and `items` that StackOne's
+        `to_openai()` keeps, then the bounds the platform enforces (`pattern`, `maxLength`, `maxItems`,
+        `minimum`, `maximum`), which clients that read full JSON schemas (MCP's) see too."""
         schema: dict[str, Any] = {"type": self.type, "description": self.description}
         if self.type == "array" and self.items == "object":
-            schema["items"] = {"type": "object", "maxProperties": MAX_PROPERTIES, **(self.members or {})}
+            schema["items"] = {"type": "object", "maxProperties": MAX_PROPERTIES}
             schema["maxItems"] = self.max_items or DEFAULT_MAX_ITEMS
         elif self.type == "array":
             schema["items"] = {"type": "string", **self._text_bounds()}
             schema["maxItems"] = self.max_items or DEFAULT_MAX_ITEMS
         elif self.type == "object":
             schema["maxProperties"] = MAX_PROPERTIES
-            schema.update(self.members or {})
         elif self.type == "string":
             schema.update(self._text_bounds())
         elif self.minimum is not None and self.maximum is not None:
