@@ -367,6 +367,21 @@ def _action(**changes: Any) -> dict[str, Any]:
         ),
         (
             {
+                "path": "/api/2026-10-01/resources/things/things",
+                "method": "POST",
+                "parameters": [
+                    {
+                        "name": "title",
+                        "location": "body",
+                        "description": "Title.",
+                        "members": {"properties": {"text": {"type": "string"}}},
+                    }
+                ],
+            },
+            "members are for objects and arrays of objects",
+        ),
+        (
+            {
                 "parameters": [
                     {
                         "name": "id",

@@ -93,12 +93,42 @@ def test_inputs_come_from_the_facts(factorialhr: Connector) -> None:
     create = factorialhr.action("factorialhr_create_webhook_subscription")
     schema = create.input_schema()
     assert {"subscription_type", "target_url"} <= set(schema["required"])
-    # Enums travel as the facts have them; nested records are objects of no declared members.
+    # Enums travel as the facts have them; nested records are objects of no declared members in the schema.
     contact = factorialhr.action("factorialhr_create_finance_contact")
     assert contact.input_schema()["properties"]["address"]["type"] == "object"
+    assert "properties" not in contact.input_schema()["properties"]["address"]
     assert any(
         "enum" in prop for a in factorialhr.actions for prop in a.input_schema()["properties"].values()
     )
+
+
+def test_a_nested_record_says_its_members_and_declares_them(factorialhr: Connector) -> None:
+    # The description says them in words (what a model reads); `members` holds them as a JSON schema.
+    lines = factorialhr.action("factorialhr_create_journal_entry").parameters_by_name["lines"]
+    assert lines.type == "array" and lines.items == "object"
+    assert "Each holds: debit_amount_cents (an integer, required)" in lines.description
+    assert "account_id (an id, required)" in lines.description
+    assert lines.members is not None
+    assert set(lines.members["required"]) == {"debit_amount_cents", "credit_amount_cents", "account_id"}
+    assert lines.members["properties"]["account_id"]["pattern"] == "^[0-9]{1,19}$"
+    shifts = factorialhr.action("factorialhr_bulk_create_shift_management_shifts").parameters_by_name[
+        "shifts"
+    ]
+    assert "state (one of backup | draft | published, required)" in shifts.description
+    assert "start_at (a date and time, required)" in shifts.description
+    address = factorialhr.action("factorialhr_create_finance_contact").parameters_by_name["address"]
+    assert address.description.startswith("The finance contact's address. It holds: line1 (text, required)")
+
+
+def test_text_of_a_fixed_form_says_it_and_range_bounds_are_dates(factorialhr: Connector) -> None:
+    topic = factorialhr.action("factorialhr_create_webhook_subscription").parameters_by_name[
+        "subscription_type"
+    ]
+    assert topic.pattern is not None and re.match(topic.pattern.regex, "employees/employee/update")
+    assert not re.match(topic.pattern.regex, "employees")
+    assert topic.description.endswith("e.g. employees/employee/update.")
+    since = factorialhr.action("factorialhr_list_sync_runs").parameters_by_name["created_at_gteq"]
+    assert since.format == "date"
 
 
 def test_descriptions_are_templated_and_name_the_area(factorialhr: Connector) -> None:

@@ -15,7 +15,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from linkyard.connectors.parameters import DEFAULT_MAX_ITEMS
+from linkyard.connectors.parameters import (
+    DEFAULT_MAX_ITEMS,
+    DEFAULT_MAX_LENGTH,
+    FORMAT_MAX_LENGTH,
+    MAX_PROPERTIES,
+)
 
 if TYPE_CHECKING:
     from linkyard.connectors.model import Action
@@ -33,6 +38,17 @@ _NOT_IDS = ("uuid", "external", "identifier")
 """Words that, in a field named like an id, mean it is not one of Factorial's numeric ids."""
 BIGINT = 2**63 - 1
 NUMBER_BOUND = 1e15
+_FORMS: Mapping[str, tuple[str, str, str]] = {
+    "subscription_type": (
+        r"^[a-z_]+/[a-z_]+/[a-z_]+$",
+        "a webhook topic, namespace/resource/event",
+        "employees/employee/update",
+    ),
+}
+"""Text fields of a fixed form the facts do not state (Factorial refuses any other): the expression, what it
+means in words, and an example."""
+_NESTING = 4
+"""How deep a nested record's members are described (Factorial's bodies nest at most three records deep)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +244,31 @@ def _words(name: str) -> str:
     return name.replace("_", " ").strip()
 
 
+def _members_in_words(members: Mapping[str, Any], *, many: bool) -> str:
+    """What a nested record holds, for its parameter's description (the input schema stays one level deep):
+    ` Each holds: account_id (an id, required), debit_amount_cents (an integer, required), ...`."""
+    required = set(members.get("required", ()))
+    said = [
+        f"{name} ({_kind_in_words(schema)}{', required' if name in required else ''})"
+        for name, schema in members["properties"].items()
+    ]
+    return f" {'Each' if many else 'It'} holds: {', '.join(said)}." if said else ""
+
+
+def _kind_in_words(schema: Mapping[str, Any]) -> str:
+    if "enum" in schema:
+        return f"one of {' | '.join(schema['enum'])}"
+    if schema.get("type") == "array":
+        return f"a list of {_kind_in_words(schema['items'])}"
+    if "pattern" in schema:
+        return "an id"
+    words = {"date": "a date", "date-time": "a date and time", "email": "an email address"}
+    if schema.get("format") in words:
+        return words[schema["format"]]
+    kinds = {"string": "text", "integer": "an integer", "number": "a number", "boolean": "true or false"}
+    return kinds.get(schema.get("type", ""), "a record" if schema.get("type") == "object" else "any value")
+
+
 class _Generator:
     """One endpoint's action declaration."""
 
@@ -401,6 +442,8 @@ class _Generator:
             )
         else:
             description = f"The {owner}'s {words}."
+        if name in _FORMS:
+            description = f"{description[:-1]}: {_FORMS[name][1]}, e.g. {_FORMS[name][2]}."
         parameter: dict[str, Any] = {"name": name, "location": location, "description": description}
         if field.required:
             parameter["required"] = True
@@ -410,6 +453,9 @@ class _Generator:
             parameter["type"] = "array" if field.array else "object"
             if field.array:
                 parameter["items"] = "object"
+            if field.model in self.facts.models:
+                parameter["members"] = self._members(field.model, frozenset())
+                parameter["description"] += _members_in_words(parameter["members"], many=field.array)
             return parameter
         if field.array:
             parameter["type"] = "array"
@@ -431,10 +477,64 @@ class _Generator:
             parameter.update(rules)
         return parameter
 
+    def _members(self, model_name: str, outer: frozenset[str]) -> dict[str, Any]:
+        """The JSON schema of a nested record's members, from its model in the facts (records it nests in turn
+        are described to `_NESTING` levels; a record that holds its own kind is an object without members)."""
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for field in self.facts.model(model_name).fields:
+            if not _NAME.match(field.name):
+                continue
+            one = self._member(field, outer | {model_name})
+            properties[field.name] = (
+                {"type": "array", "items": one, "maxItems": DEFAULT_MAX_ITEMS} if field.array else one
+            )
+            if field.required:
+                required.append(field.name)
+        members: dict[str, Any] = {"properties": properties}
+        if required:
+            members["required"] = required
+        return members
+
+    def _member(self, field: Field, outer: frozenset[str]) -> dict[str, Any]:
+        """One member of a nested record: its type and the bounds a top-level parameter of its kind has."""
+        if field.enum:
+            return {"type": "string", "enum": list(field.enum)}
+        match field.type:
+            case "object" if field.model in self.facts.models and field.model not in outer:
+                if len(outer) < _NESTING:
+                    return {
+                        "type": "object",
+                        "maxProperties": MAX_PROPERTIES,
+                        **self._members(field.model, outer),
+                    }
+                return {"type": "object", "maxProperties": MAX_PROPERTIES}
+            case "object":
+                return {"type": "object", "maxProperties": MAX_PROPERTIES}
+            case "integer":
+                return {"type": "integer", "minimum": -BIGINT, "maximum": BIGINT}
+            case "number":
+                return {"type": "number", "minimum": -NUMBER_BOUND, "maximum": NUMBER_BOUND}
+            case "boolean":
+                return {"type": "boolean"}
+            case "string":
+                rules = self._text_rules(field.name)
+                schema: dict[str, Any] = {"type": "string", "maxLength": DEFAULT_MAX_LENGTH}
+                if "pattern" in rules:
+                    schema.update(pattern=rules["pattern"]["regex"], maxLength=rules["max_length"])
+                elif "format" in rules and not field.array:
+                    schema.update(format=rules["format"], maxLength=FORMAT_MAX_LENGTH[rules["format"]])
+                return schema
+        return {}  # "any" or a file: whatever the provider takes
+
     def _text_rules(self, name: str) -> dict[str, Any]:
+        if name in _FORMS:
+            regex, meaning, _ = _FORMS[name]
+            return {"pattern": {"regex": regex, "meaning": meaning}}
         if (name == "id" or name.endswith(("_id", "_ids"))) and not any(word in name for word in _NOT_IDS):
             return dict(self.id_bounds)
-        if name.endswith(("_on", "_date")) or name == "date":
+        if name.endswith(("_on", "_date", "_gteq", "_lteq")) or name == "date":
+            # `created_at_gteq` too: Factorial's bounds of a range are dates
             return {"format": "date"} if not name.endswith("s") else {}
         if name.endswith("_at"):
             return {"format": "date-time"}

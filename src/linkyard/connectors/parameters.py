@@ -90,6 +90,10 @@ class Parameter(BaseModel):
     """The most items of an array; by default 100."""
     items: ItemType = "string"
     """What an array holds: strings, or objects (a provider's nested records, sent as they are given)."""
+    members: Mapping[str, Any] | None = None
+    """For an object, or an array of objects: the JSON schema of one object's members (`properties` and
+    `required`), from the provider's model. Input schemas stay one level deep (StackOne's `to_openai()` keeps
+    one level), so `json_schema` leaves them out: the description says them in words."""
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -109,6 +113,8 @@ class Parameter(BaseModel):
             raise ValueError(f"{self.name}: max_items is for arrays")
         if self.items == "object" and (self.type != "array" or self.pattern or self.max_length or self.enum):
             raise ValueError(f"{self.name}: items of objects are for arrays without text rules")
+        if self.members is not None and not (self.type == "object" or self.items == "object"):
+            raise ValueError(f"{self.name}: members are for objects and arrays of objects")
         if self.also_in_body and self.location != "path":
             raise ValueError(f"{self.name}: also_in_body is for path parameters")
         if self.enum is not None and (not self.enum or self.type not in ("string", "array")):
