@@ -25,10 +25,13 @@ MAX_CONTENT = 1_400_000
 """The most base64 characters of one file: a file of about 1 MB, which is what the API's request body cap
 (1 MB by default) lets through anyway."""
 MAX_FORMAT = 20
-"""The longest `file_format` (an extension such as `pdf`) or part of a content type taken."""
+"""The longest `file_format` (an extension such as `pdf`) taken."""
+MAX_MEDIA_TYPE = 255
+"""The longest `content_type` taken: two names of at most 127 characters each (RFC 6838)."""
 MAX_FILES = 10
 """The most files one list part (`attachments[]`) takes."""
 _FIELDS = frozenset({"name", "content", "file_format", "content_type"})
+_MEDIA_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&^_.+-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +115,7 @@ def file_schema(description: str) -> dict[str, Any]:
             "content_type": {
                 "type": "string",
                 "description": "The media type (application/pdf); by default guessed from the name.",
-                "maxLength": 2 * MAX_FORMAT + 1,
+                "maxLength": MAX_MEDIA_TYPE,
             },
         },
         "required": ["name", "content"],
@@ -160,7 +163,7 @@ def checked_name(raw: object) -> tuple[str, str | None]:
     if not name:
         return "", "is required: the file's name"
     if len(name) > MAX_NAME or "/" in name or "\\" in name or not name.isprintable():
-        return "", f"must be a file name of at most {MAX_NAME} characters"
+        return "", f"must be a file name (no folders) of at most {MAX_NAME} characters"
     return name, None
 
 
@@ -192,8 +195,9 @@ def _is_word(text: str) -> bool:
 
 def _is_media_type(text: str) -> bool:
     kind, slash, sub = text.partition("/")
-    allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&^_.+-")
-    return bool(slash) and all(0 < len(part) <= MAX_FORMAT and set(part) <= allowed for part in (kind, sub))
+    return bool(slash) and all(
+        0 < len(part) <= 127 and set(part) <= _MEDIA_CHARACTERS for part in (kind, sub)
+    )
 
 
 def _shown(key: object) -> str:
