@@ -74,7 +74,27 @@ def test_flat_prefixed_schemas_name_each_argument_after_its_group(factorialhr: C
 def test_every_schema_stays_within_one_nested_object_level(factorialhr: Connector, style: ParamStyle) -> None:
     for tool in tool_definitions(factorialhr.actions, style):
         limit = 2 if style == "nested" else 1
-        assert _depth(tool.input_schema) <= limit, tool.name
+        assert _depth(_without_files(tool.input_schema)) <= limit, tool.name
+
+
+def _without_files(schema: Any) -> Any:
+    """The schema without an upload's files: the one deeper object (StackOne's upload shape), whose description
+    spells out its members for a client that keeps one level."""
+    if not isinstance(schema, dict):
+        return schema
+    kept = {}
+    for name, child in schema.get("properties", {}).items():
+        one = child.get("items", child) if isinstance(child, dict) else child
+        if isinstance(one, dict) and set(one.get("properties", {})) == {
+            "name",
+            "content",
+            "file_format",
+            "content_type",
+        }:
+            assert '"content": "<the bytes in standard base64>"' in child["description"]
+            continue
+        kept[name] = _without_files(child)
+    return {**schema, "properties": kept} if "properties" in schema else schema
 
 
 @pytest.mark.parametrize("style", PARAM_STYLES)

@@ -1,6 +1,6 @@
 """Connectors as validated data (auth, environments, scopes, actions) and the engine that turns a call into HTTP."""
 
-from linkyard.connectors.calls import CallContext, FilePart, PreparedRequest, build_request, extract_result
+from linkyard.connectors.calls import CallContext, PreparedRequest, build_request, extract_result
 from linkyard.connectors.catalogue import (
     add_connectors,
     enabled_actions,
@@ -10,6 +10,7 @@ from linkyard.connectors.catalogue import (
     validate_profile_selection,
 )
 from linkyard.connectors.envelope import ArrayStyle, Envelope
+from linkyard.connectors.files import FilePart
 from linkyard.connectors.model import (
     Action,
     Connector,

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from linkyard.connectors.checks import schema_errors
 from linkyard.connectors.envelope import ArrayStyle, Envelope
+from linkyard.connectors.files import FilePart
 from linkyard.connectors.model import Action
 from linkyard.connectors.pagination import Page
 from linkyard.connectors.parameters import ArgumentError, Parameter
@@ -31,15 +32,6 @@ class CallContext:
         if name == "now":
             return None if self.now is None else self.now.isoformat()
         return self.company_id if name == "company_id" else None
-
-
-@dataclass(frozen=True, slots=True)
-class FilePart:
-    """A file a multipart action sends: its name, content type and bytes."""
-
-    filename: str
-    content_type: str
-    content: bytes
 
 
 FormField = tuple[str, "str | FilePart"]
@@ -76,8 +68,9 @@ def build_request(
     input schema (`Action.input_validator`). Unknown names, missing required ones and bad values raise one
     `ValidationFailed` whose `errors` name every culprit (never its value), before anything is sent. Arrays
     go to the query in the connector's style (`Action.arrays`), booleans as `true`/`false`; `page_size` and
-    `next` become the provider's paging parameters (`Action.pagination`). `files` are a multipart action's
-    file parts (`Action.files`), each required and none other taken. `passthrough` is query pairs sent as they
+    `next` become the provider's paging parameters (`Action.pagination`). A multipart action's files
+    (`Action.files`) come as arguments in StackOne's upload shape (base64 `content`, checked and decoded here),
+    or as bytes in `files` from an in-process caller; none other is taken. `passthrough` is query pairs sent as they
     are after the action's own (StackOne's `proxy[...]`, checked by the caller); one that names a parameter of the
     action or of its paging is refused (422 `proxy[<name>]`): it would override what the call checked.
     """
@@ -88,8 +81,9 @@ def build_request(
         )
     errors: list[FieldError] = []
     known = action.parameters_by_name
+    slots = {slot.name: slot for slot in action.files}
     for name in arguments:
-        if name not in known:
+        if name not in known and name not in slots:
             errors.append({"field": _safe_name(name), "message": "is not an argument of this action"})
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
@@ -114,13 +108,20 @@ def build_request(
     ]
     given = dict(files or {})
     errors += [
-        {"field": name, "message": "is required: a file"} for name in action.files if name not in given
-    ]
-    errors += [
         {"field": _safe_name(name), "message": "is not a file of this action"}
         for name in given
-        if name not in action.files
+        if name not in slots
     ]
+    parts: list[FormField] = []
+    for slot in action.files:
+        raw = given.get(slot.name, arguments.get(slot.name))
+        if raw is None:
+            if slot.required:
+                errors.append({"field": slot.name, "message": "is required: a file"})
+            continue
+        found, unreadable = slot.read([raw] if slot.many and isinstance(raw, FilePart) else raw)
+        errors += unreadable
+        parts += [(slot.part_name, part) for part in found]
     paging: list[tuple[str, str]] = []
     if not errors:
         try:
@@ -138,7 +139,7 @@ def build_request(
         for name, value in (request.json or {}).items()
         for item in (value if isinstance(value, list) else [value])
     ]
-    fields += [(name, given[name]) for name in action.files]
+    fields += parts
     return PreparedRequest(
         method=request.method,
         path=request.path,

@@ -720,8 +720,8 @@ def _actions() -> list[dict[str, Any]]:
             **_call(
                 "upload_document",
                 "Upload document",
-                "Upload a file as a document of the company or of an employee, optionally into a folder. "
-                "Returns the new document.",
+                "Upload a file as a document of the company or of an employee, optionally into a folder: the "
+                "file as its name and its bytes in base64. Returns the new document.",
                 "POST",
                 "documents/documents",
                 "documents",
@@ -735,7 +735,11 @@ def _actions() -> list[dict[str, Any]]:
                 _company_id("document"),
                 _id("employee_id", "body", "The employee the document is about."),
                 _id("folder_id", "body", "The folder to put it in (its id)."),
-                _param("file_filename", "body", "The document's file name (e.g. visa.pdf).", required=True),
+                _param(
+                    "file_filename",
+                    "body",
+                    "The document's file name (e.g. visa.pdf); by default the file's name.",
+                ),
                 _param("public", "body", "true: every employee can see it.", type="boolean"),
                 _param(
                     "request_esignature", "body", "true: ask the signees for an e-signature.", type="boolean"

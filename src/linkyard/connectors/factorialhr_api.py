@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from linkyard.connectors.parameters import (
@@ -322,7 +322,7 @@ class _Generator:
             spec["envelope"] = {"records": None}
         if endpoint.body is not None and endpoint.body.content_type == "multipart/form-data":
             spec["body"] = "multipart"
-            spec["files"] = [p["name"] for p in self._file_fields()]
+            spec["files"] = self._file_fields()
         return spec
 
     # --- descriptions -----------------------------------------------------------------------------------
@@ -418,13 +418,17 @@ class _Generator:
         body = self.endpoint.body
         if body is None or body.model not in self.facts.models:
             return ()
-        return tuple(field for field in self.facts.model(body.model).fields if _NAME.match(field.name))
+        fields = self.facts.model(body.model).fields
+        if body.content_type == "multipart/form-data":
+            # A form names its lists `ids[]`: the argument is `ids`, sent back as `ids[]` (`build_request`).
+            fields = tuple(replace(field, name=field.name.removesuffix("[]")) for field in fields)
+        return tuple(field for field in fields if _NAME.match(field.name))
 
     def _file_fields(self) -> list[dict[str, Any]]:
         return [
-            {"name": field.name}
+            {"name": field.name, "many": field.array, "required": field.required}
             for field in self._body_fields()
-            if field.type == "file" and field.required and not field.array
+            if field.type == "file"
         ]
 
     def _parameter(self, field: Field, name: str, location: str) -> dict[str, Any] | None:

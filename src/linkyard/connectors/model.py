@@ -8,9 +8,10 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, Self
 
 from jsonschema import Draft202012Validator
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
 
 from linkyard.connectors.envelope import ArrayStyle, Envelope
+from linkyard.connectors.files import FileSlot
 from linkyard.connectors.pagination import NoPagination, Pagination
 from linkyard.connectors.parameters import Parameter
 from linkyard.connectors.unified import ResourceMapping, UnifiedMapping
@@ -51,9 +52,10 @@ class Action(_Frozen):
     """How list arguments travel in the query; None: the connector's (which fills it in)."""
     body: Literal["json", "multipart"] = "json"
     """How the body parameters travel: a JSON object, or the fields of a `multipart/form-data` body (an upload)."""
-    files: tuple[str, ...] = ()
-    """The file parts a multipart action sends (`file`), each required: bytes the caller hands over beside the
-    arguments (`run_action(files=...)`), never an argument, so they are neither logged nor size-bound as text."""
+    files: tuple[FileSlot, ...] = ()
+    """The file parts a multipart action sends (`file`, or a list `attachments[]`; a bare name is one required
+    file). A caller gives each as an argument of that name in StackOne's upload shape (base64 `content` and a
+    `name`: `connectors.files`), or in process as bytes (`run_action(files=...)`)."""
     unified: UnifiedCall | None = None
     """A unified operation offered as a tool (`hris_list_employees`): it reads through the connector's mapping
     rather than calling `path` on the provider (`Connector.unified_actions`)."""
@@ -65,9 +67,16 @@ class Action(_Frozen):
     and the unified operations are; those generated from the provider's whole API are enabled only by name, so
     that an agent is not handed hundreds of tools it did not ask for."""
 
+    @field_validator("files", mode="before")
+    @classmethod
+    def _named_files(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> Self:
-        names = [parameter.name for parameter in self.all_parameters]
+        names = [parameter.name for parameter in self.all_parameters] + [slot.name for slot in self.files]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise ValueError(f"{self.id}: parameter names collide: {', '.join(duplicates)}")
@@ -106,12 +115,19 @@ class Action(_Frozen):
 
     def input_schema(self) -> dict[str, Any]:
         """A flat JSON schema whose property names are the parameter names (StackOne's `to_openai()` keeps
-        only `type`, `description`, `enum` and one level of `items`, so nothing nests deeper). Every string,
-        array and number in it is bounded, and `build_request` checks arguments against it."""
+        only `type`, `description`, `enum` and one level of `items`, so nothing nests deeper but a file, whose
+        description spells out its members). Every string, array and number in it is bounded, and
+        `build_request` checks arguments against it."""
         return {
             "type": "object",
-            "properties": {p.name: p.json_schema() for p in self.all_parameters},
-            "required": [p.name for p in self.all_parameters if p.required],
+            "properties": {
+                **{p.name: p.json_schema() for p in self.all_parameters},
+                **{slot.name: slot.json_schema() for slot in self.files},
+            },
+            "required": [
+                *(p.name for p in self.all_parameters if p.required),
+                *(slot.name for slot in self.files if slot.required),
+            ],
         }
 
     @cached_property
@@ -436,7 +452,7 @@ class Connector(_Frozen):
                 uploader = action(name, mapping.upload.action, "object")
                 upload = mapping.upload
                 named = [upload.filename, upload.parent, upload.category, *upload.arguments]
-                if upload.file not in uploader.files or any(
+                if upload.file not in {slot.name for slot in uploader.files} or any(
                     param is not None and param not in uploader.parameters_by_name for param in named
                 ):
                     raise ValueError(f"{self.key} unified {name}: {uploader.id} does not take the upload")

@@ -84,6 +84,8 @@ class Recording:
     """The error the call or action ended with, if any (its status is decided where the edge's table is)."""
     secrets: list[str] = field(default_factory=list)
     """Values to scrub wherever they appear (the caller's API key, the bearer token sent upstream...)."""
+    files: list[str] = field(default_factory=list)
+    """Files the call carries as base64 text (an upload's `content`): a log shows their size, never them."""
     steps: list[Step] = field(default_factory=list)
     dropped_steps: int = 0
 

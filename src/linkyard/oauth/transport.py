@@ -293,7 +293,8 @@ class HttpSession:
 
 
 def _form_data(multipart: Multipart) -> aiohttp.FormData:
-    data = aiohttp.FormData(quote_fields=False)
+    # Multipart even without a file part (an upload whose files are optional): the provider expects the form.
+    data = aiohttp.FormData(quote_fields=False, default_to_multipart=True)
     for name, value in multipart:
         if isinstance(value, str):
             data.add_field(name, value)

@@ -24,6 +24,7 @@ from linkyard.connectors import (
     is_enabled,
     list_connectors,
 )
+from linkyard.connectors.files import carried_contents
 from linkyard.connectors.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from linkyard.domain import Project
 from linkyard.errors import Forbidden, NotFound, ProviderError, ValidationFailed
@@ -120,6 +121,7 @@ async def run_action(
             platform.request_logs.submit(entry)
     # The call is a request log of the project's: the action, the account and how it ended.
     mark_account_call(entry, project, account_id, action_id)
+    entry.files += carried_contents(arguments)
     try:
         return await _run(
             platform, project, account_id, action_id, arguments, policy, entry, files, passthrough

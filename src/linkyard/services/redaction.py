@@ -22,6 +22,7 @@ import orjson
 REDACTED = "[REDACTED]"
 MAX_BODY_CHARS = 16_384
 MAX_DEPTH = 20
+FILE_BODY = "[a body that carries a file: not kept]"
 _MIN_SECRET = 6  # shorter values are not scrubbed by value (they would blank common words); names still are
 
 # Names compared lower-case with `-` and `_` removed.
@@ -65,12 +66,14 @@ def is_secret_name(name: str) -> bool:
 
 
 class Redactor:
-    """Redaction for one call: the secret values it is known to carry, scrubbed wherever they appear."""
+    """Redaction for one call: the secret values it is known to carry, scrubbed wherever they appear, and the
+    files it carries (base64 text), each shown as its size only."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, secrets: Iterable[str] = (), *, files: Iterable[str] = ()) -> None:
         found = {value for value in secrets if value and len(value) >= _MIN_SECRET}
         # Longest first: a secret that contains another is replaced whole.
         self._secrets = sorted(found, key=len, reverse=True)
+        self._files = frozenset(files)
 
     def learn(self, value: str | None) -> None:
         """Scrub `value` too from now on (a credential found in a header or a field)."""
@@ -123,6 +126,8 @@ class Redactor:
     def value(self, value: Any, depth: int = 0) -> Any:
         """A JSON value with credential fields redacted and secret values scrubbed from strings."""
         if isinstance(value, str):
+            if value in self._files:
+                return file_placeholder(value)
             return self.text(value)
         if depth >= MAX_DEPTH:
             return REDACTED
@@ -161,6 +166,8 @@ class Redactor:
         try:
             parsed = orjson.loads(data)
         except orjson.JSONDecodeError:
+            if self._files:  # cut short (or not JSON): a file's text may be in it, whole or in part
+                return FILE_BODY
             parsed = None
         else:
             self.prepare(parsed)
@@ -172,6 +179,11 @@ class Redactor:
         if content_type and "x-www-form-urlencoded" in content_type.lower():
             return self.pairs(parse_qsl(text[:MAX_BODY_CHARS], keep_blank_values=True))
         return self.text(text[:MAX_BODY_CHARS])
+
+
+def file_placeholder(content: str) -> str:
+    """What a log shows of a file the call carried as base64 text: its size, never its bytes."""
+    return f"[FILE: {len(content)} base64 characters]"
 
 
 def _credential_parts(value: str) -> list[str]:

@@ -153,7 +153,7 @@ def mark_provider(entry: Recording, connector: Connector, resource: str | None) 
 def to_request_log(entry: Recording, error_status: ErrorStatus) -> RequestLog:
     """The stored form of a recording: redacted, its steps numbered and timed."""
     assert entry.project_id is not None
-    redactor = Redactor(entry.secrets)
+    redactor = Redactor(entry.secrets, files=entry.files)
     incoming = header_pairs(entry.headers)
     request_headers = redactor.headers(incoming)
     # Learn every credential the call carried before anything is rendered, so each is scrubbed everywhere.

@@ -65,26 +65,38 @@ class GroupedArguments:
 
 
 def input_schema(action: Action, style: ParamStyle = DEFAULT_PARAM_STYLE) -> dict[str, Any]:
-    """The action's input schema in `style`; no property nests deeper than one object (StackOne's rule)."""
+    """The action's input schema in `style`; no property nests deeper than one object (StackOne's rule), but an
+    upload's file (`name` and base64 `content`, spelt out in its description too)."""
+    # An upload's files travel in the body, each as StackOne's upload shape (the one deeper object).
+    files = {slot.name: slot.json_schema() for slot in action.files}
+    required_files = [slot.name for slot in action.files if slot.required]
     if style == "flat_prefixed":
         return {
             "type": "object",
-            "properties": {f"{p.location}_{p.name}": p.json_schema() for p in action.all_parameters},
-            "required": [f"{p.location}_{p.name}" for p in action.all_parameters if p.required],
+            "properties": {
+                **{f"{p.location}_{p.name}": p.json_schema() for p in action.all_parameters},
+                **{f"body_{name}": schema for name, schema in files.items()},
+            },
+            "required": [
+                *(f"{p.location}_{p.name}" for p in action.all_parameters if p.required),
+                *(f"body_{name}" for name in required_files),
+            ],
         }
     properties: dict[str, Any] = {}
     required: list[str] = []
     for group in GROUPS:
         members = [p for p in action.all_parameters if p.location == group]
-        if not members:
+        extra = files if group == "body" else {}
+        if not members and not extra:
             continue
+        needed = [p.name for p in members if p.required] + (required_files if group == "body" else [])
         properties[group] = {
             "type": "object",
             "description": _GROUP_DESCRIPTIONS[group],
-            "properties": {p.name: p.json_schema() for p in members},
-            "required": [p.name for p in members if p.required],
+            "properties": {**{p.name: p.json_schema() for p in members}, **extra},
+            "required": needed,
         }
-        if any(p.required for p in members):
+        if needed:
             required.append(group)
     return {"type": "object", "properties": properties, "required": required}
 

@@ -16,12 +16,10 @@ from linkyard.api.routes.unified_common import ERRORS, MAX_ID, AccountHeader
 from linkyard.api.routes.unified_hris_records import RecordId
 from linkyard.errors import LinkyardError, ValidationFailed
 from linkyard.services.unified import FileUploadRequest, check_uploads, download_file, upload_file
-from linkyard.services.unified.files import MAX_NAME
+from linkyard.services.unified.files import MAX_CONTENT, MAX_NAME
 
 MAX_BATCH = 20
 """The most files one batch upload takes (the whole body is bounded by the API's body limit too)."""
-MAX_CONTENT = 1_400_000
-"""Base64 text of a file of about 1 MB: the API refuses larger bodies (413) before this is read anyway."""
 
 
 class EnumInput(BaseModel):

@@ -46,6 +46,8 @@ RELEASED_VERSIONS = frozenset(
 """Factorial's quarterly versions, 2024-10-01 (the first dated one) to 2026-10-01; the 2027-01-01 beta is not out."""
 LEGACY_VERSION = "v2"  # `/api/v2/resources/...`, integer ids
 MAX_BODY_BYTES = 1_000_000
+MAX_FILE_PARTS = 20
+"""The most file parts one form takes (a message's attachments; a choice: Factorial documents no limit)."""
 _METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 DOWNLOAD_URL_SECONDS = 300
 """How long a document's download URL works (a choice: Factorial's are temporary, for how long is undocumented)."""
@@ -304,7 +306,7 @@ def _method_not_allowed(resource: Resource, method: str) -> ApiError:
 
 
 async def _form_body(request: Request) -> dict[str, Any]:
-    """A `multipart/form-data` body as fields (`name[]` ones as lists) and its one file part as an `Upload`."""
+    """A `multipart/form-data` body as fields and file parts (an `Upload` each); `name[]` ones as lists."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise ApiError(415, ["Send the document as multipart/form-data"])
     declared = request.headers.get("content-length", "")
@@ -312,7 +314,7 @@ async def _form_body(request: Request) -> dict[str, Any]:
         raise ApiError(413, ["Request body too large"])
     payload: dict[str, Any] = {}
     try:
-        async with request.form(max_files=1, max_fields=100) as form:
+        async with request.form(max_files=MAX_FILE_PARTS, max_fields=100) as form:
             for name, value in form.multi_items():
                 if isinstance(value, str):
                     if name.endswith("[]"):
@@ -323,7 +325,11 @@ async def _form_body(request: Request) -> dict[str, Any]:
                 content = await value.read(MAX_FILE_BYTES + 1)
                 if len(content) > MAX_FILE_BYTES:
                     raise ApiError(413, [f"The file is larger than {MAX_FILE_BYTES} bytes"])
-                payload[name] = Upload(value.filename or "file", value.content_type, content)
+                upload = Upload(value.filename or "file", value.content_type, content)
+                if name.endswith("[]"):
+                    payload.setdefault(name[:-2], []).append(upload)
+                else:
+                    payload[name] = upload
     except ApiError:
         raise
     except (MultiPartException, HTTPException):  # Starlette's answer to a malformed body (as an HTTP 400)

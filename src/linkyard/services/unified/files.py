@@ -8,15 +8,20 @@ rather than followed (the platform never fetches where the provider's answer alo
 
 from __future__ import annotations
 
-import base64
-import binascii
-import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from linkyard.connectors import FilePart
+from linkyard.connectors.files import (
+    MAX_CONTENT,
+    MAX_NAME,
+    checked_name,
+    decode_content,
+    guess_type,
+    with_extension,
+)
 from linkyard.connectors.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 from linkyard.connectors.unified import FieldMapping
 from linkyard.domain import Project
@@ -26,8 +31,16 @@ from linkyard.services.actions import run_action
 from linkyard.services.platform import Platform
 from linkyard.services.unified.reads import UnifiedQuery, get_record, mapping_of
 
-MAX_NAME = 255
-"""The longest file name taken."""
+__all__ = [
+    "MAX_CONTENT",
+    "MAX_NAME",
+    "DownloadedFile",
+    "FileUploadRequest",
+    "check_upload",
+    "check_uploads",
+    "download_file",
+    "upload_file",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +134,12 @@ async def upload_file(
     target = mapping.upload
     if target is None:
         raise NotFound(f"The provider offers no upload of {resource}", code="unified_resource_not_mapped")
+    _keep_out_of_log([upload])
     filename, content = check_upload(upload, field_prefix)
     arguments: dict[str, Any] = {**target.arguments, target.filename: filename, target.parent: parent_id}
     if upload.category_id is not None and target.category is not None:
         arguments[target.category] = upload.category_id
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    content_type = guess_type(filename)
     try:
         result = await run_action(
             platform,
@@ -158,21 +172,12 @@ async def upload_file(
 def check_upload(upload: FileUploadRequest, prefix: str = "") -> tuple[str, bytes]:
     """The file name and bytes of StackOne's upload body, or a 422 naming every field that cannot be honoured."""
     problems: list[FieldError] = []
-    name = (upload.name or "").strip()
-    if not name:
-        problems.append({"field": f"{prefix}name", "message": "is required: the file's name"})
-    elif len(name) > MAX_NAME or "/" in name or "\\" in name:
-        problems.append(
-            {"field": f"{prefix}name", "message": f"must be a file name of at most {MAX_NAME} characters"}
-        )
-    content = b""
-    if not upload.content:
-        problems.append({"field": f"{prefix}content", "message": "is required: the file's bytes in base64"})
-    else:
-        try:
-            content = base64.b64decode(upload.content, validate=True)
-        except (binascii.Error, ValueError):
-            problems.append({"field": f"{prefix}content", "message": "is not base64"})
+    name, name_problem = checked_name(upload.name)
+    if name_problem is not None:
+        problems.append({"field": f"{prefix}name", "message": name_problem})
+    content, content_problem = decode_content(upload.content)
+    if content_problem is not None:
+        problems.append({"field": f"{prefix}content", "message": content_problem})
     if upload.category is not None and upload.category_id is None:
         problems.append(
             {
@@ -186,14 +191,12 @@ def check_upload(upload: FileUploadRequest, prefix: str = "") -> tuple[str, byte
         )
     if problems:
         raise ValidationFailed("Invalid upload", errors=problems)
-    extension = (upload.file_format or "").strip().lower()
-    if extension and not name.lower().endswith(f".{extension}"):
-        name = f"{name}.{extension}"
-    return name, content
+    return with_extension(name, upload.file_format), content
 
 
 def check_uploads(uploads: Sequence[FileUploadRequest]) -> None:
     """Every item of a batch checked before any is sent: one 422 naming each bad field of each item."""
+    _keep_out_of_log(uploads)
     problems: list[FieldError] = []
     for index, upload in enumerate(uploads):
         try:
@@ -202,6 +205,13 @@ def check_uploads(uploads: Sequence[FileUploadRequest]) -> None:
             problems += invalid.errors or []
     if problems:
         raise ValidationFailed("Invalid upload", errors=problems)
+
+
+def _keep_out_of_log(uploads: Sequence[FileUploadRequest]) -> None:
+    """The call's request log shows each file's size, never its content."""
+    entry = current_recording()
+    if entry is not None:
+        entry.files += [upload.content for upload in uploads if upload.content]
 
 
 def _origin(url: str) -> tuple[str, str]:
