@@ -39,7 +39,9 @@ from linkyard.services.unified import (
     Written,
     create_record,
     get_record,
+    get_under,
     list_records,
+    list_under,
     run_operation,
     update_record,
 )
@@ -111,15 +113,14 @@ def _list_route(resource: str, parent: Any = _no_parent) -> Callable[..., Awaita
         x_account_id: AccountHeader = None,
         query: UnifiedQuery = Depends(params),  # noqa: B008 - the resource's own, chosen above
     ) -> dict[str, Any]:
-        page = await list_records(
-            platform,
-            project,
-            account_id_of(x_account_id, None),
-            f"ats/{resource}",
-            query,
-            parent_id=parent_id,
-            policy=request.app.state.retry_policy,
-        )
+        account_id = account_id_of(x_account_id, None)
+        policy = request.app.state.retry_policy
+        if parent_id is None:
+            page = await list_records(platform, project, account_id, f"ats/{resource}", query, policy=policy)
+        else:  # a job's application stages: the parent is a job
+            page = await list_under(
+                platform, project, account_id, f"ats/{resource}", ("job_id", parent_id), query, policy=policy
+            )
         return page_answer(page)
 
     return list_resource
@@ -136,7 +137,16 @@ def _get_route(resource: str) -> Callable[..., Awaitable[dict[str, Any]]]:
         x_account_id: AccountHeader = None,
         query: UnifiedQuery = Depends(params),  # noqa: B008 - the resource's own, chosen above
     ) -> dict[str, Any]:
-        return await _get(request, project, platform, x_account_id, resource, id, None, query)
+        found = await get_record(
+            platform,
+            project,
+            account_id_of(x_account_id, None),
+            f"ats/{resource}",
+            id,
+            query,
+            policy=request.app.state.retry_policy,
+        )
+        return record_answer(found)
 
     return get_resource
 
@@ -153,32 +163,19 @@ def _job_stage_route(resource: str) -> Callable[..., Awaitable[dict[str, Any]]]:
         x_account_id: AccountHeader = None,
         query: UnifiedQuery = Depends(params),  # noqa: B008 - the resource's own, chosen above
     ) -> dict[str, Any]:
-        return await _get(request, project, platform, x_account_id, resource, subResourceId, id, query)
+        found = await get_under(
+            platform,
+            project,
+            account_id_of(x_account_id, None),
+            f"ats/{resource}",
+            ("job_id", id),
+            subResourceId,
+            query,
+            policy=request.app.state.retry_policy,
+        )
+        return record_answer(found)
 
     return get_job_application_stage
-
-
-async def _get(
-    request: Request,
-    project: ProjectDep,
-    platform: PlatformDep,
-    x_account_id: str | None,
-    resource: str,
-    record_id: str,
-    parent_id: str | None,
-    query: UnifiedQuery,
-) -> dict[str, Any]:
-    found = await get_record(
-        platform,
-        project,
-        account_id_of(x_account_id, None),
-        f"ats/{resource}",
-        record_id,
-        query,
-        parent_id=parent_id,
-        policy=request.app.state.retry_policy,
-    )
-    return record_answer(found)
 
 
 # --- writes: StackOne's request bodies ---------------------------------------------------------------------

@@ -20,7 +20,7 @@ from linkyard.api.routes.unified_common import (
     record_answer,
 )
 from linkyard.api.schemas import UNIFIED_SHAPES
-from linkyard.services.unified import UnifiedQuery, get_record, list_records
+from linkyard.services.unified import UnifiedQuery, get_under, list_under
 
 RESOURCE = "ats/application_scorecards"
 
@@ -35,13 +35,13 @@ async def list_application_scorecards(
     x_account_id: AccountHeader = None,
     query: UnifiedQuery = Depends(list_query(RESOURCE)),  # noqa: B008 - the resource's own
 ) -> dict[str, Any]:
-    page = await list_records(
+    page = await list_under(
         platform,
         project,
         account_id_of(x_account_id, None),
         RESOURCE,
+        ("application_id", id),
         query,
-        parent_id=id,
         policy=request.app.state.retry_policy,
     )
     return page_answer(page)
@@ -56,14 +56,14 @@ async def get_application_scorecard(
     x_account_id: AccountHeader = None,
     query: UnifiedQuery = Depends(get_query(RESOURCE)),  # noqa: B008 - the resource's own
 ) -> dict[str, Any]:
-    found = await get_record(
+    found = await get_under(
         platform,
         project,
         account_id_of(x_account_id, None),
         RESOURCE,
+        ("application_id", id),
         subResourceId,
         query,
-        parent_id=id,
         policy=request.app.state.retry_policy,
     )
     return record_answer(found)

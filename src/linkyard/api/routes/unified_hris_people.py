@@ -31,8 +31,8 @@ from linkyard.api.schemas import UNIFIED_SHAPES, CreateResult, UpdateResult, err
 from linkyard.services.unified import (
     UnifiedQuery,
     create_record,
-    get_within,
-    list_within,
+    get_under,
+    list_under,
     run_operation,
     update_record,
 )
@@ -48,8 +48,9 @@ UnifiedBody = Annotated[
 
 
 def _nested_list_route(resource: str, parent_filter: str) -> Callable[..., Awaitable[dict[str, Any]]]:
-    """`GET /unified/hris/employees/{id}/<resource>`: the list narrowed by the mapping's filter `parent_filter`
-    (the provider narrows it where it can, the platform compares the mapped field in any case)."""
+    """`GET /unified/hris/employees/{id}/<resource>`: the employee's records, as `list_under` reads them (for
+    employments, by the mapping's filter `parent_filter`: the provider narrows it where it can, the platform
+    compares the mapped field in any case)."""
     params = list_query(f"hris/{resource}")
 
     async def list_nested(
@@ -60,7 +61,7 @@ def _nested_list_route(resource: str, parent_filter: str) -> Callable[..., Await
         x_account_id: AccountHeader = None,
         query: UnifiedQuery = Depends(params),  # noqa: B008 - the resource's own, chosen above
     ) -> dict[str, Any]:
-        page = await list_within(
+        page = await list_under(
             platform,
             project,
             account_id_of(x_account_id, None),
@@ -75,7 +76,8 @@ def _nested_list_route(resource: str, parent_filter: str) -> Callable[..., Await
 
 
 def _nested_get_route(resource: str, parent_field: str) -> Callable[..., Awaitable[dict[str, Any]]]:
-    """`GET /unified/hris/employees/{id}/<resource>/{subResourceId}`: the record, if it is the parent's."""
+    """`GET /unified/hris/employees/{id}/<resource>/{subResourceId}`: the record, if it is the parent's
+    (`get_under`)."""
     params = get_query(f"hris/{resource}")
 
     async def get_nested(
@@ -87,14 +89,14 @@ def _nested_get_route(resource: str, parent_field: str) -> Callable[..., Awaitab
         x_account_id: AccountHeader = None,
         query: UnifiedQuery = Depends(params),  # noqa: B008 - the resource's own, chosen above
     ) -> dict[str, Any]:
-        found = await get_within(
+        found = await get_under(
             platform,
             project,
             account_id_of(x_account_id, None),
             f"hris/{resource}",
+            (parent_field, id),
             sub_id,
-            {parent_field: id},
-            query=query,
+            query,
             policy=request.app.state.retry_policy,
         )
         return record_answer(found)

@@ -26,7 +26,14 @@ from linkyard.api.routes.unified_common import (
     record_answer,
 )
 from linkyard.api.schemas import UNIFIED_SHAPES, UpdateResult, error_responses
-from linkyard.services.unified import UnifiedQuery, get_record, list_records, update_record
+from linkyard.services.unified import (
+    UnifiedQuery,
+    get_record,
+    get_under,
+    list_records,
+    list_under,
+    update_record,
+)
 
 RecordId = Annotated[str, Path(min_length=1, max_length=MAX_ID)]
 
@@ -126,15 +133,13 @@ def _list_route(collection: Collection) -> Callable[..., Awaitable[dict[str, Any
         query: UnifiedQuery = Depends(params),  # noqa: B008 - the resource's own, chosen above
         employee_id: str | None = Depends(read_employee),
     ) -> dict[str, Any]:
-        page = await list_records(
-            platform,
-            project,
-            account_id_of(x_account_id, None),
-            resource,
-            query,
-            parent_id=employee_id,
-            policy=request.app.state.retry_policy,
-        )
+        account_id = account_id_of(x_account_id, None)
+        policy = request.app.state.retry_policy
+        if employee_id is None:
+            page = await list_records(platform, project, account_id, resource, query, policy=policy)
+        else:
+            parent = ("employee_id", employee_id)
+            page = await list_under(platform, project, account_id, resource, parent, query, policy=policy)
         return page_answer(page)
 
     return list_resource
@@ -153,17 +158,16 @@ def _get_route(collection: Collection) -> Callable[..., Awaitable[dict[str, Any]
         query: UnifiedQuery = Depends(params),  # noqa: B008 - the resource's own, chosen above
         ids: tuple[str | None, str] = Depends(read_ids),
     ) -> dict[str, Any]:
-        parent_id, record_id = ids
-        found = await get_record(
-            platform,
-            project,
-            account_id_of(x_account_id, None),
-            resource,
-            record_id,
-            query,
-            parent_id=parent_id,
-            policy=request.app.state.retry_policy,
-        )
+        employee_id, record_id = ids
+        account_id = account_id_of(x_account_id, None)
+        policy = request.app.state.retry_policy
+        if employee_id is None:
+            found = await get_record(platform, project, account_id, resource, record_id, query, policy=policy)
+        else:
+            parent = ("employee_id", employee_id)
+            found = await get_under(
+                platform, project, account_id, resource, parent, record_id, query, policy=policy
+            )
         return record_answer(found)
 
     return get_resource

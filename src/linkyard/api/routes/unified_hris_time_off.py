@@ -25,14 +25,15 @@ from linkyard.api.routes.unified_common import (
     written_answer,
 )
 from linkyard.api.schemas import UNIFIED_SHAPES, CreateResult, UpdateResult, error_responses
-from linkyard.connectors.unified import model_of
 from linkyard.domain import Project
 from linkyard.services.unified import (
     UnifiedQuery,
     create_record,
     delete_record,
     get_record,
+    get_under,
     list_records,
+    list_under,
     update_record,
 )
 
@@ -68,15 +69,21 @@ async def _page(
     parent_id: str | None,
 ) -> Response:
     state = request.app.state
-    page = await list_records(
-        state.platform,
-        project,
-        account_id_of(account, None),
-        f"hris/{resource}",
-        query,
-        parent_id=parent_id,
-        policy=state.retry_policy,
-    )
+    account_id = account_id_of(account, None)
+    if parent_id is None:
+        page = await list_records(
+            state.platform, project, account_id, f"hris/{resource}", query, policy=state.retry_policy
+        )
+    else:
+        page = await list_under(
+            state.platform,
+            project,
+            account_id,
+            f"hris/{resource}",
+            ("employee_id", parent_id),
+            query,
+            policy=state.retry_policy,
+        )
     return JsonBytes(
         page_answer(page)
     )  # as `unified_hris` renders its lists: the mapping's values as they are
@@ -92,25 +99,35 @@ async def _one(
     parent_id: str | None,
 ) -> dict[str, Any]:
     state = request.app.state
-    found = await get_record(
-        state.platform,
-        project,
-        account_id_of(account, None),
-        f"hris/{resource}",
-        record_id,
-        query,
-        parent_id=parent_id,
-        policy=state.retry_policy,
-    )
+    account_id = account_id_of(account, None)
+    if parent_id is None:
+        found = await get_record(
+            state.platform,
+            project,
+            account_id,
+            f"hris/{resource}",
+            record_id,
+            query,
+            policy=state.retry_policy,
+        )
+    else:
+        found = await get_under(
+            state.platform,
+            project,
+            account_id,
+            f"hris/{resource}",
+            ("employee_id", parent_id),
+            record_id,
+            query,
+            policy=state.retry_policy,
+        )
     return record_answer(found)
 
 
 def _list_route(resource: str, *, under_employee: bool) -> Callable[..., Awaitable[Response]]:
     """A list of `resource`; `under_employee`: the route's `{id}` is the employee whose records are listed
-    (narrowed by the provider where the model has an `employee_id`; else the company's, as Factorial's leave
-    types are everybody's)."""
+    (as the mapping reads them under an employee: `list_under`)."""
     params = list_query(f"hris/{resource}", _read_filters(resource))
-    scoped = "employee_id" in model_of(f"hris/{resource}").fields
     if not under_employee:
 
         async def list_resource(
@@ -130,7 +147,7 @@ def _list_route(resource: str, *, under_employee: bool) -> Callable[..., Awaitab
         query: UnifiedQuery = Depends(params),  # noqa: B008 - the resource's own, chosen above
         x_account_id: AccountHeader = None,
     ) -> Response:
-        return await _page(request, project, resource, x_account_id, query, id if scoped else None)
+        return await _page(request, project, resource, x_account_id, query, id)
 
     return list_employee_resource
 

@@ -653,6 +653,17 @@ class ResourceMapping(_Frozen):
     def model(self) -> UnifiedModel:
         return model_of(self.resource)
 
+    def read_under(self, parent_field: str) -> Literal["parent", "filter", "everybody"] | None:
+        """How the records are read under a parent record whose id is `parent_field`'s value
+        (`/employees/{id}/...`: `employee_id`): narrowed by the declared `parent`, or by the mapping's filter
+        of that name; or not at all, when the model names no such parent (Factorial's time off policies are
+        everybody's). None: the mapping cannot read them under that parent."""
+        if self.parent is not None:
+            return "parent"
+        if parent_field in self.filters:
+            return "filter"
+        return "everybody" if parent_field not in self.model.fields else None
+
     @cached_property
     def _readers(self) -> tuple[tuple[str, FieldMapping, UnifiedField], ...]:
         return tuple(

@@ -2,7 +2,9 @@
 
 Reads: each resource a mapping declares offers StackOne's list operation over it, and its get operation, when
 StackOne's table has them (`linkyard.connectors.unified.operations`); the tool takes StackOne's query conventions
-as arguments (`page_size`, `next`, `fields`, the filters the mapping serves, `id`).
+as arguments (`page_size`, `next`, `fields`, the filters the mapping serves, `id`). The reads under a parent
+record that the routes serve (`NESTED_READS`: an employee's shifts, a job's application stages) take the parent's
+`id` and, for a get, the record's `sub_resource_id`.
 
 Writes: each of StackOne's write operations in `WRITES` whose resource the mapping can write that way (a create
 or update action taking at least one mapped field, a delete action, a named operation such as `move`); the
@@ -51,12 +53,9 @@ class UnifiedCall(BaseModel):
     too."""
     operation: str | None = None
     """For `operation`: its name in the mapping (`move`)."""
-    under_parent: bool = False
-    """For a read under another record (`/applications/{id}/scorecards`): the path's `id` is the parent's, and
-    a get's record is `sub_resource_id`."""
     parent_field: str | None = None
-    """For a write under another record (`/employees/{id}/time_off`): the unified field the path's `id` fixes;
-    the record itself is then `sub_resource_id`."""
+    """For a read or write under another record (`/employees/{id}/time_off`): the unified field the path's `id`
+    (the parent's) fixes; the record itself is then `sub_resource_id`."""
     renamed: Mapping[str, str] = {}
     """Arguments StackOne's request names otherwise than its model (`phone_number` -> `phone`)."""
 
@@ -110,19 +109,61 @@ serve the same ones (`linkyard.api.routes.unified_hris_people`, `unified_hris_ti
 
 @dataclass(frozen=True, slots=True)
 class UnifiedNestedRead:
-    """One of StackOne's reads of records under another record, and the unified resource it reads."""
+    """One of StackOne's reads of records under another record (`/employees/{id}/shifts`), the unified
+    resource it reads, and the unified field the parent's id is (`employee_id`)."""
 
     name: str
     resource: str
     kind: Literal["list", "get"]
+    parent_field: str
+
+
+def _nested(
+    list_name: str, get_name: str | None, resource: str, parent_field: str
+) -> list[UnifiedNestedRead]:
+    reads = [UnifiedNestedRead(list_name, resource, "list", parent_field)]
+    if get_name is not None:
+        reads.append(UnifiedNestedRead(get_name, resource, "get", parent_field))
+    return reads
 
 
 NESTED_READS: tuple[UnifiedNestedRead, ...] = (
-    UnifiedNestedRead("ats_list_application_scorecards", "ats/application_scorecards", "list"),
-    UnifiedNestedRead("ats_get_application_scorecard", "ats/application_scorecards", "get"),
+    *_nested(
+        "hris_list_employee_employments", "hris_get_employee_employment", "hris/employments", "employee_id"
+    ),
+    *_nested(
+        "hris_list_employee_time_off_requests",
+        "hris_get_employees_time_off_request",  # StackOne's name
+        "hris/time_off",
+        "employee_id",
+    ),
+    *_nested(
+        "hris_list_employee_time_off_balances",
+        "hris_get_employee_time_off_balance",
+        "hris/time_off_balances",
+        "employee_id",
+    ),
+    *_nested("hris_list_employee_time_off_policies", None, "hris/time_off_policies", "employee_id"),
+    *_nested("hris_list_employee_shifts", "hris_get_employee_shift", "hris/shifts", "employee_id"),
+    *_nested("hris_list_employee_documents", "hris_get_employee_document", "hris/documents", "employee_id"),
+    *_nested("hris_list_employee_tasks", "hris_get_employee_task", "hris/tasks", "employee_id"),
+    *_nested(
+        "ats_list_job_application_stages",
+        "ats_get_job_application_stage",
+        "ats/job_application_stages",
+        "job_id",
+    ),
+    *_nested(
+        "ats_list_application_scorecards",
+        "ats_get_application_scorecard",
+        "ats/application_scorecards",
+        "application_id",
+    ),
 )
-"""StackOne's reads under a parent record offered as tools where the mapping backs them (the route module of
-each: `linkyard.api.routes.unified_ats_scorecards`)."""
+"""StackOne's reads under a parent record that the unified routes serve (every `GET /unified/.../{id}/...` but a
+file's download), offered as tools where the mapping reads the resource under that parent
+(`ResourceMapping.read_under`); route and tool read through the same `list_under` and `get_under`
+(`linkyard.services.unified.nested`)."""
 
 
 def unified_action_specs(
@@ -144,9 +185,11 @@ def unified_action_specs(
             specs.append(_spec(getting, mapping, "get", provider, scopes_of))
     for nested in NESTED_READS:
         read = unified.find(nested.resource)
-        if read is not None and read.parent is not None:
+        if read is not None and read.read_under(nested.parent_field) is not None:
             operation = operation_named(nested.name)
-            specs.append(_spec(operation, read, nested.kind, provider, scopes_of, under_parent=True))
+            specs.append(
+                _spec(operation, read, nested.kind, provider, scopes_of, parent_field=nested.parent_field)
+            )
     for write in WRITES:
         written = unified.find(write.resource)
         if written is not None:
@@ -163,17 +206,26 @@ def _spec(
     provider: str,
     scopes_of: Mapping[str, Sequence[str]],
     *,
-    under_parent: bool = False,
+    parent_field: str | None = None,
 ) -> dict[str, Any]:
     reads = [mapping.list_action] if kind == "list" or mapping.get_action is None else [mapping.get_action]
     reads += [lookup.action for lookup in mapping.lookups.values() if lookup.action not in reads]
+    under = mapping.read_under(parent_field) if parent_field is not None else None
+    if under == "parent" and mapping.parent is not None and mapping.parent.lookup is not None:
+        # The parent's own record is read first (an employee's access id names its tasks).
+        reads.insert(0, mapping.parent.lookup.action)
     scopes = dict.fromkeys(scope for action in reads for scope in scopes_of.get(action, ()))
     label = operation.name.split("_", 1)[1].replace("_", " ").capitalize()
     category = operation.category.upper()
     noun = "a page of records" if kind == "list" else "one record, by its id"
+    if parent_field is not None:
+        noun = "a page of a parent record's records" if kind == "list" else "one of a parent record's records"
+    # A read under a parent leaves out the provider's action names: its words (a job's stages read through
+    # `..._application_phases`) would make it a match for requests of the provider's own actions.
+    through = f" through {', '.join(reads)}" if parent_field is None else ""
     description = (
         f"{label}: {noun} in StackOne's unified {category} model ({operation.method} {operation.path}), "
-        f"read from the linked {provider} account through {', '.join(reads)}."
+        f"read from the linked {provider} account{through}."
     )
     path = _PLACEHOLDER.sub(lambda found: "{" + _snake(found.group(1)) + "}", operation.path)
     parameters = [
@@ -182,13 +234,14 @@ def _spec(
             "location": "path",
             "required": True,
             "description": "The parent record's unified id"
-            if under_parent and name == "id"
+            if parent_field is not None and name == "id"
             else "The record's unified id",
         }
         for name in _PLACEHOLDER.findall(path)
     ]
     if kind == "list":
-        parameters += _list_parameters(mapping)
+        # Under a parent, the parent's filter is the path's `id`.
+        parameters += [p for p in _list_parameters(mapping) if p["name"] != f"filter_{parent_field}"]
     parameters.append(
         {
             "name": "fields",
@@ -211,7 +264,7 @@ def _spec(
             "resource": mapping.resource,
             "kind": kind,
             "reads": tuple(reads),
-            "under_parent": under_parent,
+            "parent_field": parent_field,
         },
     }
 

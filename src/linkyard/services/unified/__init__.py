@@ -8,7 +8,7 @@ from linkyard.services.unified.files import (
     download_file,
     upload_file,
 )
-from linkyard.services.unified.nested import get_within, list_within
+from linkyard.services.unified.nested import get_under, get_within, list_under, list_within
 from linkyard.services.unified.reads import (
     UnifiedPage,
     UnifiedQuery,
@@ -36,8 +36,10 @@ __all__ = [
     "delete_record",
     "download_file",
     "get_record",
+    "get_under",
     "get_within",
     "list_records",
+    "list_under",
     "list_within",
     "run_operation",
     "update_record",

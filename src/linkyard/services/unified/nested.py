@@ -1,8 +1,11 @@
-"""An employee's own records (`/employees/{id}/employments`): the list narrowed to the employee, and a record
-read only if it is the employee's.
+"""Records read under a parent record (`/employees/{id}/shifts`, `/jobs/{id}/application_stages`): the list
+narrowed to the parent, and a record read only if it is the parent's.
 
-The parent is named by a filter of the resource's mapping (`employee_id`: the provider's `employee_ids` where it
-has one); any resource with such a filter can be served under its parent this way (an employee's time off).
+`list_under` and `get_under` are what the nested routes and their tools both call; they read the way the mapping
+reads the resource under that parent (`ResourceMapping.read_under`): by its declared `parent`
+(`list_records` with `parent_id`), or by its filter of the parent's field (`employee_id`: the provider's
+`employee_ids` where it has one; `list_within`, `get_within`), or, when the model names no such parent, the whole
+list (Factorial's time off policies are everybody's).
 """
 
 from __future__ import annotations
@@ -86,3 +89,53 @@ async def get_within(
         own = model_of(resource).fields
         data = {name: value for name, value in data.items() if name in wanted.fields or name not in own}
     return UnifiedRecord(data, found.raw)
+
+
+async def list_under(
+    platform: Platform,
+    project: Project,
+    account_id: str,
+    resource: str,
+    parent: tuple[str, str],
+    query: UnifiedQuery,
+    *,
+    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+) -> UnifiedPage:
+    """One page of `resource` under a parent record (`("employee_id", "7")`: `/employees/7/shifts`), as the
+    nested list routes and their tools read it, the way the mapping reads it there (`ResourceMapping.read_under`):
+    narrowed by its `parent`, by its filter, or the whole list (records that are everybody's)."""
+    _, mapping = await mapping_of(platform, project, account_id, resource)
+    name, parent_id = parent
+    match mapping.read_under(name):
+        case "filter":
+            return await list_within(platform, project, account_id, resource, parent, query, policy=policy)
+        case "everybody":
+            return await list_records(platform, project, account_id, resource, query, policy=policy)
+        case _:  # the declared parent, or none: then the 404 of a resource not served under a parent
+            return await list_records(
+                platform, project, account_id, resource, query, parent_id=parent_id, policy=policy
+            )
+
+
+async def get_under(
+    platform: Platform,
+    project: Project,
+    account_id: str,
+    resource: str,
+    parent: tuple[str, str],
+    record_id: str,
+    query: UnifiedQuery,
+    *,
+    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+) -> UnifiedRecord:
+    """One record of `resource` under a parent record (`/employees/7/shifts/9`), as the nested get routes and
+    their tools read it: a record that is not the parent's is a 404."""
+    _, mapping = await mapping_of(platform, project, account_id, resource)
+    name, parent_id = parent
+    if mapping.read_under(name) == "filter":
+        return await get_within(
+            platform, project, account_id, resource, record_id, {name: parent_id}, query=query, policy=policy
+        )
+    return await get_record(
+        platform, project, account_id, resource, record_id, query, parent_id=parent_id, policy=policy
+    )

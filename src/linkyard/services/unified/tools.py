@@ -22,6 +22,7 @@ from linkyard.domain import Project
 from linkyard.errors import Forbidden
 from linkyard.services.actions import ActionResult, run_action
 from linkyard.services.platform import Platform
+from linkyard.services.unified.nested import get_under, list_under
 from linkyard.services.unified.reads import UnifiedQuery, get_record, list_records
 from linkyard.services.unified.writes import create_record, delete_record, run_operation, update_record
 
@@ -62,20 +63,20 @@ async def run_tool(
     if tool.unified.writes:
         return await _write(platform, project, account_id, tool, tool.unified, values, policy)
     fields = [name.strip() for name in str(values.pop("fields", "")).split(",") if name.strip()]
-    # Under a parent (`/applications/{id}/scorecards/{sub_resource_id}`), `id` is the parent's.
-    parent_id = str(values.pop("id")) if tool.unified.under_parent else None
+    # Under a parent (`/employees/{id}/shifts/{sub_resource_id}`), `id` is the parent's: read as its routes read.
+    parent_field = tool.unified.parent_field
+    parent = None if parent_field is None else (parent_field, str(values.pop("id")))
     if tool.unified.kind == "get":
-        record_id = values["sub_resource_id"] if tool.unified.under_parent else values["id"]
-        record = await get_record(
-            platform,
-            project,
-            account_id,
-            resource,
-            str(record_id),
-            UnifiedQuery(fields=fields),
-            parent_id=parent_id,
-            policy=policy,
-        )
+        query = UnifiedQuery(fields=fields)
+        if parent is None:
+            record = await get_record(
+                platform, project, account_id, resource, str(values["id"]), query, policy=policy
+            )
+        else:
+            record_id = str(values["sub_resource_id"])
+            record = await get_under(
+                platform, project, account_id, resource, parent, record_id, query, policy=policy
+            )
         return ActionResult(record.data, None, False)
     after = values.pop("filter_updated_after", None)
     query = UnifiedQuery(
@@ -87,9 +88,10 @@ async def run_tool(
             name.removeprefix(_FILTER): value for name, value in values.items() if name.startswith(_FILTER)
         },
     )
-    page = await list_records(
-        platform, project, account_id, resource, query, parent_id=parent_id, policy=policy
-    )
+    if parent is None:
+        page = await list_records(platform, project, account_id, resource, query, policy=policy)
+    else:
+        page = await list_under(platform, project, account_id, resource, parent, query, policy=policy)
     return ActionResult(page.data, page.next, True)
 
 
