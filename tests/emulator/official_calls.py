@@ -179,7 +179,9 @@ class OfficialCaller:
         if name in ("id", "ids") and item.type in ("string", "integer"):
             reference = await self.target_of(area)
             return int(reference) if item.type == "integer" else reference
-        if name.endswith(("_id", "_ids")) and item.type in ("string", "integer"):
+        # a provider's own code (`external_id`, `tax_id`) is text, not a reference to a row
+        is_code = name.startswith("external") or name.endswith("tax_id")
+        if name.endswith(("_id", "_ids")) and item.type in ("string", "integer") and not is_code:
             reference = await self.reference(area.split("/")[0], name.rsplit("_", 1)[0])
             return int(reference) if item.type == "integer" else reference
         if item.type == "integer":

@@ -153,3 +153,22 @@ def _create_model(path: str) -> Model:
     (endpoint,) = (e for e in facts.endpoints if e.method == "POST" and e.path == path)
     assert endpoint.body is not None
     return facts.model(endpoint.body.model)
+
+
+async def test_a_providers_own_code_stays_text_in_the_versions_with_integer_ids(
+    client: httpx.AsyncClient, api_key: str
+) -> None:
+    headers = await _headers(client, api_key)
+    address = {
+        "line1": "Calle 1",
+        "city": "Barcelona",
+        "postal_code": "08001",
+        "state": "B",
+        "country_code": "es",
+    }
+    body = {"name": "Acme", "address": address, "external_id": "81", "tax_id": "12345678"}
+    created = await client.post("/api/2026-04-01/resources/finance/contacts", headers=headers, json=body)
+    assert created.status_code in (200, 201), created.text
+    contact = created.json()
+    assert isinstance(contact["id"], int)
+    assert (contact["external_id"], contact["tax_id"]) == ("81", "12345678")

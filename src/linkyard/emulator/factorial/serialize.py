@@ -20,6 +20,10 @@ def _plan(keys: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     for key in keys:
         if key.startswith("_"):
             continue
+        if key.startswith("external") or key.endswith("tax_id"):
+            # a provider's own code (`external_id`, `tax_id`) is text in every version, digits or not
+            plan.append((key, _PLAIN))
+            continue
         kind = _ID if key == "id" or key.endswith("_id") else _IDS if key.endswith("_ids") else _PLAIN
         plan.append((key, kind))
     return tuple(plan)
