@@ -1,4 +1,5 @@
-"""Fixtures for emulator tests: an in-process emulator over ASGI, and one served by uvicorn on loopback."""
+"""Fixtures for emulator tests: an in-process emulator over ASGI, one served by uvicorn on loopback, and the
+official client of it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from factorial_api_client import FactorialClient
 from starlette.applications import Starlette
 
 from linkyard.emulator.factorial import create_app
@@ -42,6 +44,17 @@ def live_emulator() -> Iterator[str]:
     """A real emulator on a loopback port, 250 employees, shared by a module's tests (they only read or add)."""
     with serve(create_app(seed=11, employees=250)) as base_url:
         yield base_url
+
+
+@pytest.fixture(scope="module")
+def sdk(live_emulator: str) -> Iterator[FactorialClient]:
+    """The official `factorial-api-client`, unchanged, with an API key of the live emulator's first company."""
+    company = control(live_emulator, "GET", "companies")[0]
+    key = control(live_emulator, "POST", "api_keys", {"company_id": company["id"]})["api_key"]
+    client = FactorialClient(api_key=key, base_url=live_emulator)
+    yield client
+    # The SDK has no close(); close its keep-alive connections before the server stops.
+    client._client.get_httpx_client().close()
 
 
 def control(base_url: str, method: str, path: str, body: Any = None) -> Any:

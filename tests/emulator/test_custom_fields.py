@@ -3,21 +3,7 @@ a company defines, the options of its choice fields and its people's values."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from factorial_api_client import FactorialClient
-
-from tests.emulator.conftest import control
-
-
-@pytest.fixture(scope="module")
-def sdk(live_emulator: str) -> Iterator[FactorialClient]:
-    company = control(live_emulator, "GET", "companies")[0]
-    key = control(live_emulator, "POST", "api_keys", {"company_id": company["id"]})["api_key"]
-    client = FactorialClient(api_key=key, base_url=live_emulator)
-    yield client
-    client._client.get_httpx_client().close()
 
 
 def test_fields_options_and_values_are_read_and_filtered(sdk: FactorialClient) -> None:

@@ -4,7 +4,6 @@ folders, documents (listed, got, uploaded as multipart), and their files through
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -17,19 +16,8 @@ from factorial_api_client.generated.models import (
 )
 from factorial_api_client.generated.types import File
 
-from tests.emulator.conftest import control
-
 FLAGS = {"by_trash_bin": False, "by_pending_assignment": False}
 """The two filters the SDK's documents list requires."""
-
-
-@pytest.fixture(scope="module")
-def sdk(live_emulator: str) -> Iterator[FactorialClient]:
-    company = control(live_emulator, "GET", "companies")[0]
-    key = control(live_emulator, "POST", "api_keys", {"company_id": company["id"]})["api_key"]
-    client = FactorialClient(api_key=key, base_url=live_emulator)
-    yield client
-    client._client.get_httpx_client().close()
 
 
 def _upload(sdk: FactorialClient, employee_id: str, folder_id: str, content: bytes) -> Any:

@@ -4,21 +4,7 @@ an interview, each scoring every question of its posting's form."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from factorial_api_client import FactorialClient
-
-from tests.emulator.conftest import control
-
-
-@pytest.fixture(scope="module")
-def sdk(live_emulator: str) -> Iterator[FactorialClient]:
-    company = control(live_emulator, "GET", "companies")[0]
-    key = control(live_emulator, "POST", "api_keys", {"company_id": company["id"]})["api_key"]
-    client = FactorialClient(api_key=key, base_url=live_emulator)
-    yield client
-    client._client.get_httpx_client().close()
 
 
 def test_feedbacks_evaluate_applications_with_their_postings_forms(sdk: FactorialClient) -> None:

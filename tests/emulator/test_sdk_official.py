@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -17,18 +16,6 @@ from factorial_api_client.generated.models import (
     PutApi20261001ResourcesAtsApplicationsIdBody,
     PutApi20261001ResourcesAtsCandidatesIdBody,
 )
-
-from tests.emulator.conftest import control
-
-
-@pytest.fixture(scope="module")
-def sdk(live_emulator: str) -> Iterator[FactorialClient]:
-    company = control(live_emulator, "GET", "companies")[0]
-    key = control(live_emulator, "POST", "api_keys", {"company_id": company["id"]})["api_key"]
-    client = FactorialClient(api_key=key, base_url=live_emulator)
-    yield client
-    # The SDK has no close(); close its keep-alive connections before the server stops.
-    client._client.get_httpx_client().close()
 
 
 def test_paginate_yields_every_seeded_employee_exactly_once(sdk: FactorialClient) -> None:

@@ -3,22 +3,8 @@ by assignee (an access id) and status, and got by id."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from factorial_api_client import FactorialClient
 from factorial_api_client.generated.models import GetApi20261001ResourcesTasksTasksTaskStatus as TaskStatus
-
-from tests.emulator.conftest import control
-
-
-@pytest.fixture(scope="module")
-def sdk(live_emulator: str) -> Iterator[FactorialClient]:
-    company = control(live_emulator, "GET", "companies")[0]
-    key = control(live_emulator, "POST", "api_keys", {"company_id": company["id"]})["api_key"]
-    client = FactorialClient(api_key=key, base_url=live_emulator)
-    yield client
-    client._client.get_httpx_client().close()
 
 
 def test_tasks_are_listed_filtered_and_got_with_the_official_client(sdk: FactorialClient) -> None:
