@@ -88,14 +88,15 @@ def fake_time() -> FakeTime:
 
 @pytest.fixture
 def policy(fake_time: FakeTime) -> RetryPolicy:
-    """Three attempts, 0.1 s then 0.2 s backoff (no jitter), a 30 s budget and a 2 s attempt timeout."""
+    """Three attempts, 0.1 s then 0.2 s backoff (no jitter), a 30 s budget and the platform's own 10 s attempt
+    timeout (generous, so that a loaded machine never cuts an attempt the test expects to succeed)."""
     return RetryPolicy(
         max_attempts=3,
         base_backoff=0.1,
         max_backoff=1.0,
         jitter=0.0,
         budget=30.0,
-        attempt_timeout=2.0,
+        attempt_timeout=10.0,
         sleep=fake_time.sleep,
         monotonic=fake_time.monotonic,
     )
