@@ -8,9 +8,12 @@ import os
 
 import httpx
 import pytest
+from limits import parse
+from limits.strategies import SlidingWindowCounterRateLimiter
 
 from linkyard.config import Settings
 from linkyard.services import create_api_key
+from linkyard.services.rate_limits import SweptMemoryStorage
 from tests.api.conftest import Harness, basic
 from tests.harness.platform import platform_settings
 
@@ -119,3 +122,20 @@ async def test_failed_authentication_spends_no_quota_and_gets_no_rate_headers(ha
     assert "ratelimit-limit" not in (await harness.api.get("/healthz")).headers
     first = await harness.api.get("/accounts", headers=tenant.auth)
     assert _quota(first)[:2] == (PER_KEY, PER_KEY - 1)
+
+
+def test_the_memory_store_counts_as_the_library_does_and_sweeps_without_a_thread() -> None:
+    """`SweptMemoryStorage`: counts, a past window's counter dropped by the next count once a sweep is due, and
+    no sweeper thread started per count (the library's own store starts one every 10 ms of traffic)."""
+    storage = SweptMemoryStorage(sweep_every=0)
+    first_timer = storage.timer
+    limiter = SlidingWindowCounterRateLimiter(storage)
+    rate = parse("2/hour")
+    assert [limiter.hit(rate, "key", "k") for _ in range(3)] == [True, True, False]
+    assert limiter.get_window_stats(rate, "key", "k").remaining == 0
+    assert storage.incr("past", 0) == 1  # expires at once, as a past window's counter does
+    assert storage.decr("held", 1) == 0
+    storage.incr("now", 3600)
+    assert "past" not in storage.expirations and "past" not in storage.storage
+    assert storage.get("now") == 1
+    assert storage.timer is first_timer

@@ -79,6 +79,39 @@ def test_the_fast_readers_read_what_the_mapping_reads(resource: str) -> None:
         assert set(mapping.read({})) == set(read)
 
 
+@pytest.mark.parametrize(
+    "resource",
+    [mapping.resource for mapping in get_connector("factorialhr").unified.resources],  # type: ignore[union-attr]
+)
+def test_a_record_read_whole_is_each_field_read_alone_and_shares_nothing_mutable(resource: str) -> None:
+    """`ResourceMapping.read` reads fields read alike from one source once (`id` and `remote_id`): the same
+    values as each field's own reader, in the model's order, and never one list or object in two fields."""
+    unified = get_connector("factorialhr").unified
+    assert unified is not None
+    mapping = unified.find(resource)
+    assert mapping is not None
+    read = {
+        name: (field_mapping, mapping.model.fields[name])
+        for name, field_mapping in mapping.fields.items()
+        if field_mapping.source is not None and name in mapping.model.fields
+    }
+    names = sorted({token for field, _ in read.values() for token in _names(str(field.source))})
+    for record in [*_records(names), {}]:
+        alone: dict[str, Any] = {}
+        for name, (field_mapping, field) in read.items():
+            try:
+                alone[name] = field_mapping.reader(field)(record)
+            except Exception:  # a JMESPath type error: read whole, the record fails the same way
+                alone = {}
+                break
+        if not alone:
+            continue
+        whole = mapping.read(record)
+        assert whole == alone and list(whole) == [n for n in mapping.model.fields if n in whole], record
+        mutable = [id(value) for value in whole.values() if isinstance(value, dict | list)]
+        assert len(mutable) == len(set(mutable)), (resource, record)
+
+
 def _names(source: str) -> list[str]:
     """The bare identifiers of an expression (enough to fill the fields it reads)."""
     word: list[str] = []

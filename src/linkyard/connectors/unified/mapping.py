@@ -26,6 +26,8 @@ from linkyard.errors import FieldError, NotFound, ValidationFailed
 
 _WRITE_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_IMMUTABLE_KINDS = frozenset({"string", "datetime", "number", "boolean", "choice"})
+"""Kinds of unified field whose values are never changed in place (texts, numbers, booleans)."""
 _LOOKUP_NAME = re.compile(r"^_[a-z][a-z0-9_]*$")
 """A lookup is put in the provider's record under a name with a leading underscore: no provider field has one."""
 
@@ -186,6 +188,8 @@ class FieldMapping(_Frozen):
                 found = record.get(name) if isinstance(record, dict) else None
                 if found is None or type(found) is str:
                     return found
+                if type(found) is int:  # a provider's numeric id (not a bool: the type is int exactly)
+                    return str(found)
                 return _convert(found, field)
 
             return text
@@ -676,9 +680,34 @@ class ResourceMapping(_Frozen):
     def _field_readers(self) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
         return tuple((name, mapping.reader(field)) for name, mapping, field in self._readers)
 
+    @cached_property
+    def _shared_readers(self) -> tuple[tuple[Callable[[Any], Any], ...], tuple[tuple[str, int], ...]]:
+        """The distinct readers, and each field's by position: fields read alike from the same source (an
+        employee's `id` and `remote_id`, its `hire_date` and `start_date`) are read once. Only values that
+        cannot be changed in place are shared (text, dates, numbers, booleans, a choice's value): an enum
+        object or a list stays each field's own."""
+        readers: list[Callable[[Any], Any]] = []
+        positions: dict[tuple[Any, ...], int] = {}
+        slots: list[tuple[str, int]] = []
+        for (name, mapping, field), (_, read) in zip(self._readers, self._field_readers, strict=True):
+            key: tuple[Any, ...] | None = None
+            if field.kind in _IMMUTABLE_KINDS:
+                enum = tuple(mapping.enum.items()) if isinstance(mapping.enum, Mapping) else mapping.enum
+                key = (mapping.source, field.kind, field.values, field.pattern, enum, mapping.divide_by)
+            if key is None or key not in positions:
+                readers.append(read)
+                if key is not None:
+                    positions[key] = len(readers) - 1
+                slots.append((name, len(readers) - 1))
+            else:
+                slots.append((name, positions[key]))
+        return tuple(readers), tuple(slots)
+
     def read(self, record: Any) -> dict[str, Any]:
         """The unified record for the provider's `record`: every mapped field, in the model's order."""
-        return {name: read(record) for name, read in self._field_readers}
+        readers, slots = self._shared_readers
+        values = [read(record) for read in readers]
+        return {name: values[position] for name, position in slots}
 
     def write(self, unified: Mapping[str, Any], accepts: Collection[str] | None = None) -> dict[str, Any]:
         """The provider's body for a unified body: each given field that is writable, at its write path.
