@@ -145,6 +145,18 @@ class TokenKeeper:
                 if not token.needs_refresh(now, self._lead) or (entry.refresh_failed and _valid(token, now)):
                     return token.access_token
         fresh = read if read is not None and read.credentials is not None else None
+        if fresh is not None:
+            # The caller has just read the account with its credentials: there is no read left to share with
+            # concurrent callers, so the entry is made here, without a task; only a refresh (or credentials
+            # that do not decrypt) goes to the single flight below.
+            try:
+                entry = self._remember_read(project_id, account_id, fresh, self._clock())
+            except DecryptionFailed:
+                pass
+            else:
+                token = _usable(entry)
+                if not token.needs_refresh(self._clock(), self._lead):
+                    return token.access_token
         return await self._flights.run(
             (project_id, account_id, "due"),
             lambda: self._readably(
@@ -515,6 +527,12 @@ class TokenKeeper:
             except NotFound:
                 self.forget(project_id, account_id)
                 raise
+        return self._remember_read(project_id, account_id, read, checked_at)
+
+    def _remember_read(
+        self, project_id: str, account_id: str, read: AccountRead, checked_at: datetime
+    ) -> _Entry:
+        """The account's entry from `read`, made at `checked_at` (its credentials decrypted: `DecryptionFailed`)."""
         account = read.account
         token = None
         if account.status == "active" and read.credentials is not None:

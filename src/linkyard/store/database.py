@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+import psycopg
 from sqlalchemy import (
     ColumnElement,
     Engine,
-    Executable,
     NullPool,
-    Row,
+    PoolResetState,
+    Select,
     Table,
     create_engine,
     delete,
@@ -29,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from linkyard.config import DatabaseUrls
 from linkyard.errors import Conflict, StoreError
 from linkyard.store.changes import Change, ChangeFeed
+from linkyard.store.driver_reads import DriverRead
 
 _log = logging.getLogger(__name__)
 
@@ -48,6 +51,9 @@ _NO_BEGIN = "NONE"
 # `Database.fetch` (the hot path's reads) sends its read again once on a new connection.
 POOL_RECYCLE = 1800.0
 _KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+# What the drivers raise (sqlite3's errors through aiosqlite; psycopg's): `Database.fetch` sends the read again
+# through SQLAlchemy then, which translates them.
+_DRIVER_ERRORS = (sqlite3.Error, psycopg.Error)
 
 
 def _prepare_sqlite(engine: Engine, *, default_begin: str) -> None:
@@ -69,6 +75,20 @@ def _prepare_sqlite(engine: Engine, *, default_begin: str) -> None:
         if mode not in _BEGIN_MODES:
             raise StoreError("unknown SQLite transaction mode")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _roll_back_if_open(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+    """A SQLite connection given back to the pool: rolled back if a transaction is still open (SQLite itself
+    says whether one is), as SQLAlchemy's own reset would; not touched otherwise. Skipped, as SQLAlchemy's is,
+    where the event loop cannot be used (a connection collected outside it is discarded anyway)."""
+    if not state.asyncio_safe:
+        return
+    try:
+        open_transaction = dbapi_connection.driver_connection.in_transaction
+    except ValueError:  # aiosqlite's connection is closed already
+        return
+    if open_transaction:
+        dbapi_connection.rollback()
 
 
 def _enable_wal(cursor: Any) -> None:
@@ -100,8 +120,13 @@ def sqlite_file(urls: DatabaseUrls) -> Path | None:
 def create_serving_engine(urls: DatabaseUrls) -> AsyncEngine:
     """The async engine the store serves with (aiosqlite or psycopg 3)."""
     if urls.backend == "sqlite":
-        engine = create_async_engine(urls.async_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
+        # The pool's reset on return is ours (`_roll_back_if_open`): SQLAlchemy's rolls back unconditionally,
+        # a hop to aiosqlite's thread for every connection given back without a transaction open.
+        engine = create_async_engine(
+            urls.async_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}, pool_reset_on_return=None
+        )
         _prepare_sqlite(engine.sync_engine, default_begin="DEFERRED")
+        event.listen(engine.sync_engine, "reset", _roll_back_if_open)
         return engine
     # prepare_threshold=None: psycopg never prepares a statement on the server, so every execution is planned
     # with the table's current size and statistics; a prepared plan would be kept for the connection's life,
@@ -146,6 +171,7 @@ class Database:
         # The changes announced in each write transaction in progress, settled when it ends.
         self._announced: dict[AsyncConnection, list[Change]] = {}
         self._in_use = _InUse(engine.sync_engine)
+        self._driver_reads: dict[Select[Any], DriverRead] = {}
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -154,16 +180,49 @@ class Database:
             async with self.engine.connect() as connection, connection.begin():
                 yield connection
 
-    async def fetch(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None
-    ) -> Sequence[Row[Any]]:
-        """The rows of one read statement, sent alone: one round trip on PostgreSQL, one step on SQLite.
+    async def fetch(self, statement: Select[Any], parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The rows of one read statement, sent alone: one round trip on PostgreSQL, one step on SQLite; each row
+        keyed by the statement's column keys (its labels). For the hot path's reads: `statement` must be built
+        once (its compiled form is kept per statement) and take plain parameters (`linkyard.store.driver_reads`).
 
         No `BEGIN`/`COMMIT` around it (a single statement reads one consistent snapshot on its own): on
         PostgreSQL the connection is in autocommit for it, on SQLite the statement is its own implicit
-        transaction. A pooled connection found dead (the database restarted) is replaced and the read sent once
-        more: a read is safe to repeat, and the pool does not ping connections at checkout (`POOL_RECYCLE`).
+        transaction. It is sent straight to the driver on a pooled connection; if the driver fails (a pooled
+        connection found dead: the database restarted), that connection is discarded and the read sent again
+        through SQLAlchemy, which replaces dead connections and sends it once more: a read is safe to repeat,
+        and the pool does not ping connections at checkout (`POOL_RECYCLE`).
         """
+        read = self._driver_reads.get(statement)
+        if read is None:
+            read = self._driver_reads[statement] = DriverRead.compile(statement, self.engine.dialect)
+        try:
+            return await self._send(read, parameters)
+        except (*_DRIVER_ERRORS, DBAPIError):  # the driver's errors, or SQLAlchemy's while checking out
+            return await self._fetch_through_sqlalchemy(statement, parameters)
+
+    async def _send(self, read: DriverRead, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        async with self.engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert driver is not None  # a checked-out connection
+            try:
+                if self.backend == "sqlite":
+                    fetched = await driver.execute_fetchall(read.sql, read.parameters(parameters))
+                else:
+                    autocommit = driver.autocommit
+                    await driver.set_autocommit(True)
+                    async with driver.cursor() as cursor:
+                        await cursor.execute(read.sql, read.parameters(parameters))
+                        fetched = await cursor.fetchall()
+                    await driver.set_autocommit(autocommit)
+            except BaseException:
+                # In an unknown state (a dead connection, a query cut off by a cancellation): never reused.
+                await connection.invalidate()
+                raise
+        return read.rows(fetched)
+
+    async def _fetch_through_sqlalchemy(
+        self, statement: Select[Any], parameters: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
         options: dict[str, Any] = (
             {"isolation_level": "AUTOCOMMIT"}
             if self.backend == "postgresql"
@@ -174,7 +233,8 @@ class Database:
             try:
                 async with self.engine.connect() as connection:
                     await connection.execution_options(**options)
-                    return (await connection.execute(statement, parameters)).all()
+                    result = await connection.execute(statement, parameters)
+                    return [dict(row._mapping) for row in result]
             except DBAPIError as exc:
                 if exc.connection_invalidated and not retried:
                     retried = True

@@ -238,7 +238,7 @@ class CachedAccountRepository(AccountRepository):
         )
         if not rows:
             raise NotFound("account not found")
-        return account_read_from_row(self._keyring, rows[0]._mapping)
+        return account_read_from_row(self._keyring, rows[0])
 
     async def read_recent(self, project_id: str, account_id: str) -> AccountRead:
         """For a call: the account and its profile as cached; on a miss, one joined read that brings the sealed
