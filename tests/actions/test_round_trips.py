@@ -10,7 +10,7 @@ from linkyard.config import Settings
 from tests.actions.conftest import API, Linked
 from tests.harness.database import ON_BOTH_BACKENDS
 from tests.harness.platform import Harness
-from tests.harness.round_trips import traffic
+from tests.harness.round_trips import traffic, without_background_queries
 
 pytestmark = ON_BOTH_BACKENDS
 
@@ -19,12 +19,7 @@ ACTION = "factorialhr_get_credentials"
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """The request log flusher and the webhook deliverer query the database in the background, off the call's
-    path, every second: a query falling inside a counted window would be counted as the call's. Here the flusher
-    waits a minute (the most it may), longer than the test, and the deliverer is off."""
-    return settings.model_copy(
-        update={"request_log_flush_seconds": 60.0, "webhook_delivery_interval_seconds": 0.0}
-    )
+    return without_background_queries(settings)
 
 
 async def test_a_call_on_a_cold_account_costs_one_round_trip(harness: Harness, linked: Linked) -> None:

@@ -23,7 +23,7 @@ from tests.actions.conftest import Linked
 from tests.harness.bulk import link_accounts
 from tests.harness.database import BACKENDS
 from tests.harness.platform import Harness
-from tests.harness.round_trips import traffic
+from tests.harness.round_trips import traffic, without_background_queries
 
 pytestmark = [
     pytest.mark.slow,
@@ -37,11 +37,7 @@ CALLS = 300
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """The request log flusher and the webhook deliverer query the database in the background: one falling inside
-    the counted cold call would be counted as the call's (as in `test_round_trips.py`)."""
-    return settings.model_copy(
-        update={"request_log_flush_seconds": 60.0, "webhook_delivery_interval_seconds": 0.0}
-    )
+    return without_background_queries(settings)
 
 
 async def call(harness: Harness, linked: Linked, account_id: str) -> None:

@@ -24,9 +24,20 @@ from typing import Any
 import psycopg
 from sqlalchemy import event
 
+from linkyard.config import Settings
 from linkyard.store import Store
 
 _ROUND_TRIP = re.compile(r"^F\t\d+\t(Query|Sync)\b", re.MULTILINE)
+
+
+def without_background_queries(settings: Settings) -> Settings:
+    """`settings` for an app whose counted windows must hold only the request's own work: the request log
+    flusher (every second: it writes the logs of the requests before) waits a minute, the most it may, longer
+    than a test; the webhook deliverer is off, and with it the provider events' subscriber. The counting here
+    sees every connection of the store, a background job's included."""
+    return settings.model_copy(
+        update={"request_log_flush_seconds": 60.0, "webhook_delivery_interval_seconds": 0.0}
+    )
 
 
 @dataclass
