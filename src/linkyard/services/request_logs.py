@@ -6,8 +6,8 @@ log, counting it, when the queue is full). The flusher (a background job in the 
 is logged and the batch dropped, the calls it logged having long been answered. Each run writes the logs queued
 when it began and leaves those that arrive meanwhile to the next: chasing the queue under a steady stream of
 calls would write it in batches of a few logs, each a transaction of its own (1,000 calls at about 450 a
-second on random accounts were written in 76 transactions of 1 to 15 logs; now in 5). Closing flushes what is left, and a read of the logs
-flushes this process's whole queue first, so a caller sees its own calls at once.
+second on random accounts were written in 76 transactions of 1 to 15 logs; now in 5). Closing flushes what is
+left, and a read of the logs flushes this process's whole queue first, so a caller sees its own calls at once.
 """
 
 from __future__ import annotations
