@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 import importlib
 import io
+import time
 import typing
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -14,9 +15,12 @@ from typing import Any
 from factorial_api_client.generated.client import AuthenticatedClient
 from factorial_api_client.generated.types import File, Response
 
+from linkyard.emulator.factorial.state import Clock
 from linkyard.factorial_facts import Endpoint, Facts, Field, Model
 
 API = "factorial_api_client.generated.api"
+SEEDED_AT = 1_796_623_200.0
+"""2026-12-07 06:00 UTC, a Monday before anyone's shift: the moment the worlds that call every endpoint start at."""
 START_DAY = "2031-03-03"
 FILE_CONTENT = b"emulator test file"
 TARGETS = {"documents/download_urls": "documents/documents"}  # download URLs are made for documents
@@ -30,6 +34,15 @@ CORE = {
     "workplace": "locations/locations",
     "legal_entity": "companies/legal_entities",
 }
+
+
+def steady_clock() -> Clock:
+    """The emulator's clock for a world that calls every endpoint: it starts at `SEEDED_AT` and runs at real
+    speed. The seed makes its data relative to "now" (today's shifts open or closed, a review process starting
+    or under way), so with real time a case passed at one hour of the day and failed at another (a clock-in for
+    an employee the seed had already clocked in, at 10:45 UTC)."""
+    started = time.monotonic()
+    return Clock(lambda: SEEDED_AT + time.monotonic() - started)
 
 
 def singular(word: str) -> str:

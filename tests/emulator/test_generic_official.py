@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from linkyard.emulator.factorial import create_app
 from linkyard.factorial_facts import Endpoint, load_facts
-from tests.emulator.official_calls import OfficialCaller
+from tests.emulator.official_calls import OfficialCaller, steady_clock
 
 BASE = "http://factorial.test"
 KNOWN_GAPS = {
@@ -52,7 +52,9 @@ def _receiver() -> Starlette:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world() -> AsyncIterator[World]:
-    app = create_app(seed=5, employees=30, webhook_transport=httpx.ASGITransport(app=_receiver()))
+    app = create_app(
+        seed=5, employees=30, clock=steady_clock(), webhook_transport=httpx.ASGITransport(app=_receiver())
+    )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
         settings = await http.put("/_emulator/settings", json={"rate_limit_post_per_minute": None})
