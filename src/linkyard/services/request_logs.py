@@ -106,9 +106,9 @@ class RequestLogBook(PeriodicJob):
         async with self._lock:
             left = len(self._queue) if only_queued else None
             while self._queue and left != 0:
-                size = min(self._batch_size, len(self._queue), len(self._queue) if left is None else left)
+                size = min(self._batch_size, len(self._queue) if left is None else left)
                 if left is not None:
-                    left -= size
+                    left -= size  # never more than is queued: only this loop takes logs out
                 batch = [self._queue[index] for index in range(size)]
                 logs: list[RequestLog] = []
                 for start in range(0, len(batch), RENDER_CHUNK):
