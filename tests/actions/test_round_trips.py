@@ -34,8 +34,9 @@ async def test_a_call_on_a_cold_account_costs_one_round_trip(harness: Harness, l
         answer = await harness.rpc(tenant, linked.account_id, ACTION)
         assert answer.status_code == 200, answer.text
         # One joined read of the account, its profile and its credentials: no BEGIN/COMMIT, no pre-ping, and
-        # the token keeper does not read the same rows again.
-        assert sent.count() == 1, sent.statements
+        # the token keeper does not read the same rows again. On PostgreSQL, a connection of the point reads
+        # prepares the read the first time it sends it: a round trip of its own, once per connection.
+        assert sent.count() - sent.preparations() == 1 and sent.preparations() <= 1, sent.statements
         sent.reset()
         assert (await harness.rpc(tenant, linked.account_id, ACTION)).status_code == 200
         assert sent.count() == 0, sent.statements  # warm now: served from memory
@@ -54,4 +55,4 @@ async def test_a_proxied_call_on_a_cold_account_costs_one_round_trip(
         sent.reset()
         answer = await harness.api.post("/unified/proxy", json=body, headers=headers)
         assert answer.status_code == 200, answer.text
-        assert sent.count() == 1, sent.statements
+        assert sent.count() - sent.preparations() == 1 and sent.preparations() <= 1, sent.statements

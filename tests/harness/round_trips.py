@@ -4,8 +4,9 @@ what a statement reads (SQLite's virtual machine steps, PostgreSQL's `EXPLAIN AN
 On PostgreSQL, libpq's own protocol trace of every connection of the store's pool: each simple `Query` message
 and each `Sync` (the end of an extended query: Parse/Bind/Execute go in one flight) is one round trip, so a
 pool's pre-ping, a `BEGIN` and a `COMMIT` are all counted. On SQLite, the statements SQLite itself runs (its
-trace callback), `BEGIN` and `COMMIT` included. A connection is watched from its first checkout inside the block,
-before it sends anything; the pool is never emptied for it (a connection a background job holds while a pool is
+trace callback), `BEGIN` and `COMMIT` included. Both the engine's pool and the connections of the store's point
+reads (`Database.fetch`) are counted. A connection is watched from its first checkout inside the block, before
+it sends anything; the pool is never emptied for it (a connection a background job holds while a pool is
 disposed would come back to the old pool and be dropped unclosed).
 """
 
@@ -28,6 +29,9 @@ from linkyard.config import Settings
 from linkyard.store import Store
 
 _ROUND_TRIP = re.compile(r"^F\t\d+\t(Query|Sync)\b", re.MULTILINE)
+# A statement prepared on its own (psycopg's first execution of a prepared statement on a connection): `Parse`
+# (its SQL may run over several lines of the trace) then `Sync`, before the `Bind`/`Execute` flight that runs it.
+_PREPARATION = re.compile(r"^F\t\d+\tParse\b[^\n]*(?:\n(?![FB]\t)[^\n]*)*\nF\t\d+\tSync\b", re.MULTILINE)
 
 
 def without_background_queries(settings: Settings) -> Settings:
@@ -58,10 +62,16 @@ class Traffic:
         """Round trips (PostgreSQL) or statements (SQLite) since the last `reset()`."""
         if self.backend == "sqlite":
             return len(self.statements)
+        return self._occurrences(_ROUND_TRIP)
+
+    def preparations(self) -> int:
+        """Of those round trips, how many only prepared a statement (PostgreSQL; none on SQLite)."""
+        return 0 if self.backend == "sqlite" else self._occurrences(_PREPARATION)
+
+    def _occurrences(self, pattern: re.Pattern[str]) -> int:
         self._flush()
         return sum(
-            len(_ROUND_TRIP.findall(path.read_text()[self._offsets.get(path, 0) :]))
-            for _, path in self._traced
+            len(pattern.findall(path.read_text()[self._offsets.get(path, 0) :])) for _, path in self._traced
         )
 
     def _flush(self) -> None:
@@ -91,6 +101,13 @@ async def traffic(store: Store) -> AsyncIterator[Traffic]:
         if counting:
             counted.statements.append(text)
 
+    def trace(pgconn: Any) -> None:
+        path = folder / f"{len(counted._traced)}.trace"
+        path.touch()
+        pgconn.trace(os.open(path, os.O_WRONLY | os.O_APPEND))
+        pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS | psycopg.pq.Trace.REGRESS_MODE)
+        counted._traced.append((pgconn, path))
+
     def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         # `record.info` belongs to this DBAPI connection (a reconnect starts a new one): trace each one once.
         if record.info.get("traffic") is counted:
@@ -98,19 +115,28 @@ async def traffic(store: Store) -> AsyncIterator[Traffic]:
         record.info["traffic"] = counted
         if store.backend == "sqlite":
             dbapi_connection.run_async(lambda driver: driver.set_trace_callback(statement))
-            return
-        pgconn = dbapi_connection.driver_connection.pgconn
-        path = folder / f"{len(counted._traced)}.trace"
-        path.touch()
-        pgconn.trace(os.open(path, os.O_WRONLY | os.O_APPEND))
-        pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS | psycopg.pq.Trace.REGRESS_MODE)
-        counted._traced.append((pgconn, path))
+        else:
+            trace(dbapi_connection.driver_connection.pgconn)
 
+    point_connections: list[Any] = []  # the point reads' connections traced so far (kept alive meanwhile)
+
+    async def on_point_read(connection: Any) -> None:
+        if any(connection is seen for seen in point_connections):
+            return
+        point_connections.append(connection)
+        if store.backend == "sqlite":
+            await connection.set_trace_callback(statement)
+        else:
+            trace(connection.pgconn)
+
+    point_reads = store.database.point_reads
+    point_reads.listeners.append(on_point_read)
     event.listen(engine, "checkout", on_checkout)
     try:
         yield counted
     finally:
         event.remove(engine, "checkout", on_checkout)
+        point_reads.listeners.remove(on_point_read)
         counting = False
         counted._close()
 

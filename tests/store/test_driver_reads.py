@@ -28,7 +28,7 @@ async def test_a_driver_read_gives_the_values_sqlalchemy_gives(
     clock.advance(timedelta(minutes=3))
     async with store.credentials.lock(project_id, account_id) as held:
         await held.replace(tokens("AT-1", None, clock))
-    parameters = {"project_id": project_id, "account_id": account_id}
+    parameters = {"account_id": account_id}
     statement = account_read_statement()
 
     sent = await store.database.fetch(statement, parameters)
@@ -47,7 +47,7 @@ async def test_a_driver_read_gives_the_values_sqlalchemy_gives(
 
 
 async def test_a_driver_read_of_an_unknown_key_gives_no_row(store: Store, tenant: Tenant) -> None:
-    parameters = {"project_id": tenant.project.id, "account_id": "acc_unknown"}
+    parameters = {"account_id": "acc_unknown"}
     assert await store.database.fetch(account_read_statement(), parameters) == []
 
 

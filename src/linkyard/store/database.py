@@ -32,6 +32,7 @@ from linkyard.config import DatabaseUrls
 from linkyard.errors import Conflict, StoreError
 from linkyard.store.changes import Change, ChangeFeed
 from linkyard.store.driver_reads import DriverRead
+from linkyard.store.point_reads import PointReads
 
 _log = logging.getLogger(__name__)
 
@@ -172,6 +173,9 @@ class Database:
         self._announced: dict[AsyncConnection, list[Change]] = {}
         self._in_use = _InUse(engine.sync_engine)
         self._driver_reads: dict[Select[Any], DriverRead] = {}
+        self.point_reads = PointReads.for_engine(
+            engine, busy_timeout=SQLITE_BUSY_TIMEOUT, keepalives=_KEEPALIVES
+        )
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -181,44 +185,24 @@ class Database:
                 yield connection
 
     async def fetch(self, statement: Select[Any], parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """The rows of one read statement, sent alone: one round trip on PostgreSQL, one step on SQLite; each row
-        keyed by the statement's column keys (its labels). For the hot path's reads: `statement` must be built
-        once (its compiled form is kept per statement) and take plain parameters (`linkyard.store.driver_reads`).
+        """The rows of one read statement by primary key, sent alone: one round trip on PostgreSQL, one step on
+        SQLite; each row keyed by the statement's column keys (its labels). For the hot path's reads: `statement`
+        must be built once (its compiled form is kept per statement), take plain parameters
+        (`linkyard.store.driver_reads`) and read by primary key (on PostgreSQL it is prepared on connections
+        that never scan a table sequentially).
 
-        No `BEGIN`/`COMMIT` around it (a single statement reads one consistent snapshot on its own): on
-        PostgreSQL the connection is in autocommit for it, on SQLite the statement is its own implicit
-        transaction. It is sent straight to the driver on a pooled connection; if the driver fails (a pooled
-        connection found dead: the database restarted), that connection is discarded and the read sent again
-        through SQLAlchemy, which replaces dead connections and sends it once more: a read is safe to repeat,
-        and the pool does not ping connections at checkout (`POOL_RECYCLE`).
+        Sent on connections of its own (`linkyard.store.point_reads`), with no `BEGIN`/`COMMIT` around it (a
+        single statement reads one consistent snapshot on its own). If the driver fails (a connection found
+        dead: the database restarted), the read is sent again through SQLAlchemy, which replaces dead
+        connections and sends it once more: a read is safe to repeat.
         """
         read = self._driver_reads.get(statement)
         if read is None:
             read = self._driver_reads[statement] = DriverRead.compile(statement, self.engine.dialect)
         try:
-            return await self._send(read, parameters)
-        except (*_DRIVER_ERRORS, DBAPIError):  # the driver's errors, or SQLAlchemy's while checking out
+            return read.rows(await self.point_reads.fetch(read, read.parameters(parameters)))
+        except _DRIVER_ERRORS:
             return await self._fetch_through_sqlalchemy(statement, parameters)
-
-    async def _send(self, read: DriverRead, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
-        async with self.engine.connect() as connection:
-            driver = (await connection.get_raw_connection()).driver_connection
-            assert driver is not None  # a checked-out connection
-            try:
-                if self.backend == "sqlite":
-                    fetched = await driver.execute_fetchall(read.sql, read.parameters(parameters))
-                else:
-                    autocommit = driver.autocommit
-                    await driver.set_autocommit(True)
-                    async with driver.cursor() as cursor:
-                        await cursor.execute(read.sql, read.parameters(parameters))
-                        fetched = await cursor.fetchall()
-                    await driver.set_autocommit(autocommit)
-            except BaseException:
-                # In an unknown state (a dead connection, a query cut off by a cancellation): never reused.
-                await connection.invalidate()
-                raise
-        return read.rows(fetched)
 
     async def _fetch_through_sqlalchemy(
         self, statement: Select[Any], parameters: Mapping[str, Any]
@@ -300,6 +284,7 @@ class Database:
         closed here: one still out when a pool is disposed would return to the discarded pool and be dropped
         unclosed (aiosqlite warns; PostgreSQL sees the session vanish)."""
         await self.changes.aclose()
+        await self.point_reads.close(grace=grace)
         if not await self._in_use.none_within(grace):
             _log.warning("closing the database with %d connections still in use", self._in_use.count)
         await self.engine.dispose()

@@ -233,12 +233,11 @@ class CachedAccountRepository(AccountRepository):
 
     async def read(self, project_id: str, account_id: str) -> AccountRead:
         """The account, its profile and its sealed credentials, read now in one statement (`NotFound`)."""
-        rows = await self._db.fetch(
-            account_read_statement(), {"project_id": project_id, "account_id": account_id}
-        )
-        if not rows:
+        rows = await self._db.fetch(account_read_statement(), {"account_id": account_id})
+        found = account_read_from_row(self._keyring, rows[0], project_id) if rows else None
+        if found is None:
             raise NotFound("account not found")
-        return account_read_from_row(self._keyring, rows[0])
+        return found
 
     async def read_recent(self, project_id: str, account_id: str) -> AccountRead:
         """For a call: the account and its profile as cached; on a miss, one joined read that brings the sealed
