@@ -10,7 +10,7 @@ the tests wait for that delivery (on an event, never a sleep) before asserting.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 
 import pytest
@@ -284,3 +284,25 @@ async def test_a_call_after_an_eviction_does_not_join_a_read_that_started_before
     assert fresh == "after the write"
     assert await stale == "before the write"
     assert await cache.get_or_load("k", load) == "after the write"  # the stale read was not kept
+
+
+async def test_beyond_its_bound_the_cache_lets_the_oldest_entries_go_first(clock: ManualClock) -> None:
+    cache: ReadCache[int, str] = ReadCache(clock, max_entries=3)
+    reads: list[int] = []
+
+    def loader(key: int) -> Callable[[], Awaitable[str]]:
+        async def load() -> str:
+            reads.append(key)
+            return f"value {key}"
+
+        return load
+
+    for key in range(1, 6):  # 1 and 2 go, to make room for 4 and 5
+        await cache.get_or_load(key, loader(key))
+    assert len(cache) == 3
+    reads.clear()
+    for key in (3, 4, 5, 1):  # kept, kept, kept, then read again (and 3, the oldest now, goes)
+        assert await cache.get_or_load(key, loader(key)) == f"value {key}"
+    assert reads == [1]
+    await cache.get_or_load(3, loader(3))
+    assert reads == [1, 3]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -123,7 +124,9 @@ class TokenKeeper:
         self._lead = lead
         self._revalidate_after = revalidate_after
         self._max_cached = max_cached
-        self._cache: dict[tuple[str, str], _Entry] = {}
+        self._cache: OrderedDict[tuple[str, str], _Entry] = (
+            OrderedDict()
+        )  # oldest first (`ReadCache`'s reason)
         self._flights = SingleFlight()
 
     async def access_token(self, project_id: str, account_id: str, *, read: AccountRead | None = None) -> str:
@@ -564,7 +567,7 @@ class TokenKeeper:
         entry = _Entry(status, profile_id, token, checked_at or self._clock(), refresh_failed, reason)
         self._cache.pop(key, None)
         if len(self._cache) >= self._max_cached:
-            self._cache.pop(next(iter(self._cache)))  # the least recently stored
+            self._cache.popitem(last=False)  # the least recently stored
         self._cache[key] = entry
         return entry
 
