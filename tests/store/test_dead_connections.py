@@ -3,13 +3,18 @@ pool and the point reads' (`Database.fetch`, a cold call's read)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import psycopg
 import pytest
 from sqlalchemy import text
 
+from linkyard.config import resolve_database_url
+from linkyard.errors import StoreError
 from linkyard.store import Store, point_reads
+from linkyard.store.account_reads import account_read_statement
+from linkyard.store.database import Database, create_serving_engine
 from tests.harness.database import PG_URL
 from tests.store.conftest import BACKENDS, Tenant
 
@@ -67,3 +72,18 @@ async def test_a_point_read_after_the_server_dropped_its_connection_succeeds(
         assert found.account.id == tenant.account.id
     assert used.count(dead) == 2, used
     assert used[-1] != dead
+
+
+async def test_with_the_database_unreachable_a_point_read_fails_soon_and_says_nothing_of_the_url(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(point_reads, "POSTGRES_POINT_WAIT", 0.5)
+    # Nothing listens on port 1: every connection attempt is refused.
+    urls = resolve_database_url("postgresql://linkyard:n0t-for-logs@127.0.0.1:1/linkyard")
+    database = Database(create_serving_engine(urls), "postgresql")
+    try:
+        with pytest.raises(StoreError) as refused:
+            await asyncio.wait_for(database.fetch(account_read_statement(), {"account_id": "acc_1"}), 30)
+    finally:
+        await database.dispose()
+    assert "n0t-for-logs" not in str(refused.value) and "n0t-for-logs" not in caplog.text

@@ -41,6 +41,9 @@ Listener = Callable[[Any], Awaitable[None]]
 
 # The most connections the PostgreSQL pool opens (reads beyond wait for one); it keeps one open when idle.
 POSTGRES_POINT_CONNECTIONS = 8
+# Seconds a read waits for a connection of the pool (all in use, or the database unreachable) before it fails,
+# and `Database.fetch` sends it through the engine instead (which fails at once if the database is down).
+POSTGRES_POINT_WAIT = 5.0
 # Connections older than this are replaced (as the engine's `POOL_RECYCLE`), idle ones after `MAX_IDLE`.
 MAX_LIFETIME = 1800.0
 MAX_IDLE = 600.0
@@ -136,6 +139,7 @@ class PostgresPointReads(PointReads):
                     kwargs={**self._parameters, "autocommit": True},
                     min_size=1,
                     max_size=POSTGRES_POINT_CONNECTIONS,
+                    timeout=POSTGRES_POINT_WAIT,
                     max_lifetime=MAX_LIFETIME,
                     max_idle=MAX_IDLE,
                     configure=_configure,
