@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 Listener = Callable[[Any], Awaitable[None]]
 
 # The most connections the PostgreSQL pool opens (reads beyond wait for one); it keeps one open when idle.
-POSTGRES_POINT_CONNECTIONS = 8
+POSTGRES_POINT_CONNECTIONS = 4
 # Seconds a read waits for a connection of the pool (all in use, or the database unreachable) before it fails,
 # and `Database.fetch` sends it through the engine instead (which fails at once if the database is down).
 POSTGRES_POINT_WAIT = 5.0
