@@ -124,9 +124,8 @@ class TokenKeeper:
         self._lead = lead
         self._revalidate_after = revalidate_after
         self._max_cached = max_cached
-        self._cache: OrderedDict[tuple[str, str], _Entry] = (
-            OrderedDict()
-        )  # oldest first (`ReadCache`'s reason)
+        # Oldest first, evicted in constant time (see `ReadCache`'s entries).
+        self._cache: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
         self._flights = SingleFlight()
 
     async def access_token(self, project_id: str, account_id: str, *, read: AccountRead | None = None) -> str:
