@@ -223,6 +223,9 @@ http {{
   upstream linkyard {{
 {servers}
     keepalive 32;
+    # Idle connections to a host close here before the host closes them (uvicorn: after 5 s): a request sent
+    # on a connection the host is closing meets a reset, which nginx does not retry for a POST (a 502).
+    keepalive_timeout 3s;
   }}
   server {{
     listen 127.0.0.1:{port};
