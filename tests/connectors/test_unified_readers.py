@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from jmespath.exceptions import JMESPathError
 
 from linkyard.connectors import get_connector
-from linkyard.connectors.unified.mapping import jmespath_options
+from linkyard.connectors.unified.mapping import ResourceMapping, jmespath_options
 
 ODD_VALUES: tuple[Any, ...] = (
     None,
@@ -112,6 +113,14 @@ def test_a_record_read_whole_is_each_field_read_alone_and_shares_nothing_mutable
         assert len(mutable) == len(set(mutable)), (resource, record)
 
 
+def _readable(mapping: ResourceMapping, record: Any) -> bool:
+    try:
+        mapping.read(record)
+    except JMESPathError:
+        return False
+    return True
+
+
 def _names(source: str) -> list[str]:
     """The bare identifiers of an expression (enough to fill the fields it reads)."""
     word: list[str] = []
@@ -127,3 +136,34 @@ def _names(source: str) -> list[str]:
             found.append("".join(word))
         word = []
     return found
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [mapping.resource for mapping in get_connector("factorialhr").unified.resources],  # type: ignore[union-attr]
+)
+def test_a_page_read_at_once_is_each_record_read_alone(resource: str) -> None:
+    """`ResourceMapping.read_many` (a list's page, read field by field over the page) gives what `read` gives
+    for each record, in order, keys in the model's order, and no list or object in two places of the page."""
+    unified = get_connector("factorialhr").unified
+    assert unified is not None
+    mapping = unified.find(resource)
+    assert mapping is not None
+    sources = [str(field.source) for field in mapping.fields.values() if field.source is not None]
+    names = sorted({token for source in sources for token in _names(source)})
+    # A record the expressions cannot read (a JMESPath type error) fails a page as it fails alone: left out.
+    objects: list[Any] = [record for record in [*_records(names), {}] if _readable(mapping, record)]
+    assert len(objects) > 1, resource
+    texts = [record for record in objects if all(v is None or type(v) is str for v in record.values())]
+    assert len(texts) > 1, resource
+    # A page of objects is read field by field, with a shortcut for a field whose values are all text or null;
+    # a page holding anything else than objects, record by record.
+    for page in (texts, objects, [*objects, "not an object", 7, None, ["a"]]):
+        at_once = mapping.read_many(page)
+        assert at_once == [mapping.read(record) for record in page]
+        assert [list(mapped) for mapped in at_once] == [list(mapping.read(record)) for record in page]
+        mutable = [
+            id(value) for mapped in at_once for value in mapped.values() if isinstance(value, dict | list)
+        ]
+        assert len(mutable) == len(set(mutable)), resource
+    assert mapping.read_many([]) == []

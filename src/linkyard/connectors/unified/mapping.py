@@ -9,9 +9,9 @@ resource and the field. The connector checks the rest (that the actions and para
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Literal, Self
 
 import jmespath
@@ -26,6 +26,10 @@ from linkyard.errors import FieldError, NotFound, ValidationFailed
 
 _WRITE_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DAYS_CACHED = 40_000
+"""Days whose unified text is kept: a century's, some 2 MB."""
+_TEXT_OR_NULL = frozenset({str, type(None)})
+_OBJECT = frozenset({dict})
 _IMMUTABLE_KINDS = frozenset({"string", "datetime", "number", "boolean", "choice"})
 """Kinds of unified field whose values are never changed in place (texts, numbers, booleans)."""
 _LOOKUP_NAME = re.compile(r"^_[a-z][a-z0-9_]*$")
@@ -198,6 +202,8 @@ class FieldMapping(_Frozen):
 
             def moment(record: Any) -> Any:
                 found = record.get(moment_name) if isinstance(record, dict) else None
+                if type(found) is str and len(found) == 10:
+                    return _day(found)  # a birthday, a hire date: one of a few thousand, converted once
                 return None if found is None else _datetime(found)
 
             return moment
@@ -244,11 +250,51 @@ class FieldMapping(_Frozen):
 
             return enum
 
+        if field.kind == "string":
+
+            def computed_text(record: Any) -> Any:
+                found = search(record)
+                if found is None or type(found) is str:
+                    return found
+                return _convert(found, field)
+
+            return computed_text
+
         def other(record: Any) -> Any:
             found = search(record)
             return None if found is None else _convert(found, field)
 
         return other
+
+    def page_reader(self, field: UnifiedField) -> Callable[[Sequence[dict[str, Any]]], list[Any]]:
+        """`reader` over a page of records that are all objects: each one's value, in order. A bare field read as
+        text or as a date is one lookup per record in a single loop, the values' types checked at once (any other
+        than text or null: each record goes through `reader`); any other field is `reader` mapped over the page."""
+        read = self.reader(field)
+        tree = self.compiled.parsed
+        plain = self.divide_by is None and tree["type"] == "field"
+        if plain and field.kind == "string":
+            name = tree["value"]
+
+            def texts(records: Sequence[dict[str, Any]]) -> list[Any]:
+                values = [record.get(name) for record in records]
+                return values if set(map(type, values)) <= _TEXT_OR_NULL else list(map(read, records))
+
+            return texts
+        if plain and field.kind == "datetime":
+            moment_name = tree["value"]
+
+            def moments(records: Sequence[dict[str, Any]]) -> list[Any]:
+                found = [record.get(moment_name) for record in records]
+                if not set(map(type, found)) <= _TEXT_OR_NULL:
+                    return list(map(read, records))
+                return [
+                    None if value is None else _day(value) if len(value) == 10 else _datetime(value)
+                    for value in found
+                ]
+
+            return moments
+        return lambda records: list(map(read, records))
 
     def inverse(self, value: Any, field: UnifiedField, name: str) -> Any:
         """The provider's value for a unified `value` (an enum's `{value}` or its bare value), or
@@ -686,7 +732,23 @@ class ResourceMapping(_Frozen):
         employee's `id` and `remote_id`, its `hire_date` and `start_date`) are read once. Only values that
         cannot be changed in place are shared (text, dates, numbers, booleans, a choice's value): an enum
         object or a list stays each field's own."""
-        readers: list[Callable[[Any], Any]] = []
+        distinct, slots = self._distinct
+        return tuple(read for read, _ in distinct), slots
+
+    @cached_property
+    def _page_readers(self) -> tuple[Callable[[Sequence[dict[str, Any]]], list[Any]], ...]:
+        """`FieldMapping.page_reader` of each distinct reader of `_shared_readers`, in the same order."""
+        return tuple(mapping.page_reader(field) for _, (mapping, field) in self._distinct[0])
+
+    @cached_property
+    def _distinct(
+        self,
+    ) -> tuple[
+        tuple[tuple[Callable[[Any], Any], tuple[FieldMapping, UnifiedField]], ...],
+        tuple[tuple[str, int], ...],
+    ]:
+        """The distinct readers, each with the field mapping it reads by, and each field's reader by position."""
+        readers: list[tuple[Callable[[Any], Any], tuple[FieldMapping, UnifiedField]]] = []
         positions: dict[tuple[Any, ...], int] = {}
         slots: list[tuple[str, int]] = []
         for (name, mapping, field), (_, read) in zip(self._readers, self._field_readers, strict=True):
@@ -695,7 +757,7 @@ class ResourceMapping(_Frozen):
                 enum = tuple(mapping.enum.items()) if isinstance(mapping.enum, Mapping) else mapping.enum
                 key = (mapping.source, field.kind, field.values, field.pattern, enum, mapping.divide_by)
             if key is None or key not in positions:
-                readers.append(read)
+                readers.append((read, (mapping, field)))
                 if key is not None:
                     positions[key] = len(readers) - 1
                 slots.append((name, len(readers) - 1))
@@ -708,6 +770,28 @@ class ResourceMapping(_Frozen):
         readers, slots = self._shared_readers
         values = [read(record) for read in readers]
         return {name: values[position] for name, position in slots}
+
+    def read_many(self, records: Sequence[Any]) -> list[dict[str, Any]]:
+        """The unified record of each of the provider's `records`, in order (`read` of each). A page is read
+        field by field (`FieldMapping.page_reader`), and each record's dictionary is filled from its row of
+        values in one step: no Python loop per record and field (a page of 100 employees in half the time)."""
+        readers, slots = self._shared_readers
+        if set(map(type, records)) <= _OBJECT:
+            columns = [read_page(records) for read_page in self._page_readers]
+        else:  # a provider's page holding something else than objects: each record read alone
+            columns = [list(map(read, records)) for read in readers]
+        names, template = self._names
+        mapped = []
+        for row in zip(*(columns[at] for _, at in slots), strict=True):
+            record = template.copy()  # the model's keys in order, sized once
+            record.update(zip(names, row, strict=True))
+            mapped.append(record)
+        return mapped
+
+    @cached_property
+    def _names(self) -> tuple[tuple[str, ...], dict[str, None]]:
+        names = tuple(name for name, _ in self._shared_readers[1])
+        return names, dict.fromkeys(names)
 
     def write(self, unified: Mapping[str, Any], accepts: Collection[str] | None = None) -> dict[str, Any]:
         """The provider's body for a unified body: each given field that is writable, at its write path.
@@ -791,7 +875,9 @@ class UnifiedMapping(_Frozen):
 
 def _jmespath_false(value: Any) -> bool:
     """JMESPath's false values (null, false, empty text, list or object), which are not Python's (0 is true)."""
-    return value is None or value is False or value == "" or value == [] or value == {}
+    if type(value) is str:
+        return not value
+    return value is None or value is False or value == [] or value == {}
 
 
 def _text(value: Any) -> str:
@@ -825,6 +911,13 @@ def _convert(found: Any, field: UnifiedField) -> Any:
         # The expression builds StackOne's objects (a scorecard's sections): a list of them, or none.
         return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else None
     return found if isinstance(found, bool) else None
+
+
+@lru_cache(maxsize=DAYS_CACHED)
+def _day(found: str) -> str | None:
+    """`_datetime` of a text of ten characters (a provider's day, or not a date at all), kept for the next
+    record that has it."""
+    return _datetime(found)
 
 
 def _datetime(found: Any) -> str | None:

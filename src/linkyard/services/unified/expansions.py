@@ -233,7 +233,7 @@ async def _by_key(
     wanted = {id(record): texts(expansion.search(source)) for source, record in pairs}
     ids = unique(value for values in wanted.values() for value in values)
     found = await reader.narrowed(related.list_action, "ids", ids, related.list_arguments)
-    by_id = {_own_id(mapped): mapped for mapped in (related.read(record) for record in found)}
+    by_id = {_own_id(mapped): mapped for mapped in related.read_many(found)}
     for _, record in pairs:
         embedded = [by_id[value] for value in wanted[id(record)] if value in by_id]
         record[name] = embedded if many else (embedded[0] if embedded else None)

@@ -153,7 +153,10 @@ async def list_records(
     found, looked_up = await join_lookups(
         platform, project, account_id, connector, mapping, found, policy=policy
     )
-    pairs = [(record, _filled(mapping, mapping.read(record), parent_id)) for record in found]
+    pairs = [
+        (record, _filled(mapping, mapped, parent_id))
+        for record, mapped in zip(found, mapping.read_many(found), strict=True)
+    ]
     if after is not None:
         pairs = [pair for pair in pairs if _updated_since(pair[1].get("updated_at"), after)]
     for name, value in wanted.items():
