@@ -15,8 +15,9 @@ another project, or rows that disagree on their project, are not found.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
@@ -76,16 +77,24 @@ def account_read_statement() -> Select[Any]:
 def account_read_from_row(keyring: KeyRing, m: Mapping[Any, Any], project_id: str) -> AccountRead | None:
     """The read of a row of `account_read_statement`; None unless the account, its profile and its
     credentials (when there are any) all belong to `project_id`."""
-    parts: dict[str, dict[str, Any]] = {prefix: {} for prefix in _PARTS}
-    for name, value in m.items():
-        parts[name[:2]][name[2:]] = value
-    sealed = parts["c_"]
-    if parts["a_"]["project_id"] != project_id or parts["p_"]["project_id"] != project_id:
+    account, profile, sealed = (dict(zip(names, read(m), strict=True)) for names, read in _split())
+    if account["project_id"] != project_id or profile["project_id"] != project_id:
         return None
     if sealed["account_id"] is not None and sealed["project_id"] != project_id:
         return None
     return AccountRead(
-        account=account_from_row(parts["a_"]),
-        profile=profile_from_row(parts["p_"]),
+        account=account_from_row(account),
+        profile=profile_from_row(profile),
         credentials=None if sealed["account_id"] is None else SealedCredentials(sealed, keyring),
     )
+
+
+@functools.cache
+def _split() -> tuple[tuple[tuple[str, ...], Callable[[Mapping[Any, Any]], tuple[Any, ...]]], ...]:
+    """For the account, the profile and the credentials, in that order: the table's column names, and a
+    function taking their values out of a row of the statement (by their labels)."""
+    split = []
+    for prefix, table in _PARTS.items():
+        names = tuple(column.name for column in table.c)
+        split.append((names, itemgetter(*(f"{prefix}{name}" for name in names))))
+    return tuple(split)

@@ -39,6 +39,8 @@ class DriverRead:
     positions: tuple[str, ...] | None
     """The parameters' names in the order of the SQL's placeholders (SQLite's `?`); None: by name (psycopg)."""
     _construct: Callable[[Mapping[str, Any]], Mapping[str, Any]]
+    _converted: tuple[tuple[int, Processor], ...]
+    """The columns that have a processor, by position: the others are the driver's values as they are."""
 
     @classmethod
     def compile(cls, statement: Select[Any], dialect: Dialect) -> DriverRead:
@@ -57,6 +59,9 @@ class DriverRead:
             processors=tuple(processors),
             positions=positions,
             _construct=lambda values: compiled.construct_params(dict(values)),
+            _converted=tuple(
+                (index, process) for index, process in enumerate(processors) if process is not None
+            ),
         )
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
@@ -66,11 +71,11 @@ class DriverRead:
 
     def rows(self, fetched: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
         """The driver's rows as SQLAlchemy would give them, each keyed by the statement's column keys."""
-        keys, processors = self.keys, self.processors
-        return [
-            {
-                key: value if process is None else process(value)
-                for key, process, value in zip(keys, processors, row, strict=True)
-            }
-            for row in fetched
-        ]
+        keys, converted = self.keys, self._converted
+        found = []
+        for row in fetched:
+            values = list(row)
+            for index, process in converted:
+                values[index] = process(values[index])
+            found.append(dict(zip(keys, values, strict=True)))
+        return found
