@@ -27,7 +27,7 @@ from linkyard.errors import FieldError, NotFound, ValidationFailed
 _WRITE_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DAYS_CACHED = 40_000
-"""Days whose unified text is kept: a century's, some 2 MB."""
+"""Days whose unified text is kept: over a century's, at most 8.5 MB (measured with tracemalloc)."""
 _TEXT_OR_NULL = frozenset({str, type(None)})
 _OBJECT = frozenset({dict})
 _IMMUTABLE_KINDS = frozenset({"string", "datetime", "number", "boolean", "choice"})
